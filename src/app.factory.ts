@@ -1,0 +1,23 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module';
+import { PinoNestLogger } from './common/logging/logger';
+import { requestLogging } from './common/logging/request-logging';
+import type { AppConfig } from './config/app-config';
+
+/** The application as main.ts runs it and as the e2e tests run it: one construction path. */
+export async function createApp(config: AppConfig & { databaseUrl: string }, logger: Logger): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), {
+    logger: new PinoNestLogger(logger.child({ component: 'nest' })),
+    bodyParser: true,
+  });
+  app.use(requestLogging(logger));
+  // Batches of up to 1,000 enrolment rows fit well within this; anything larger is refused (413).
+  app.useBodyParser('json', { limit: '2mb' });
+  app.useBodyParser('urlencoded', { limit: '16kb', extended: false });
+  app.disable('x-powered-by');
+  await app.init(); // runs onModuleInit hooks (signing keys) before anything uses them
+  return app;
+}

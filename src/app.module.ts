@@ -1,0 +1,50 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
+import { AuthModule } from './auth/auth.module';
+import { JwtAuthMiddleware } from './auth/jwt-auth.middleware';
+import { graphqlConfig } from './common/graphql/graphql.config';
+import { InputValidationPipe } from './common/validation.pipe';
+import { APP_CONFIG, type AppConfig } from './config/app-config';
+import { databaseOptions } from './database/database-options';
+import { EnrolmentsModule } from './enrolments/enrolments.module';
+import { HealthModule } from './health/health.module';
+import { LearnersModule } from './learners/learners.module';
+import { OrganisationsModule } from './organisations/organisations.module';
+import { SeedModule } from './seed/seed.module';
+
+export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
+
+@Module({})
+export class AppModule implements NestModule {
+  /** `config.databaseUrl` must be set: main.ts starts the embedded server first when it is not. */
+  static forRoot(config: AppConfig & { databaseUrl: string }, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        TypeOrmModule.forRoot({ ...databaseOptions(config.databaseUrl, config.databasePoolSize), migrationsRun: false }),
+        GraphQLModule.forRoot<ApolloDriverConfig>({ driver: ApolloDriver, ...graphqlConfig(config, logger) }),
+        HealthModule,
+        AuthModule,
+        OrganisationsModule,
+        LearnersModule,
+        EnrolmentsModule,
+        SeedModule,
+      ],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: ROOT_LOGGER, useValue: logger },
+        { provide: APP_PIPE, useClass: InputValidationPipe },
+      ],
+      exports: [APP_CONFIG, ROOT_LOGGER],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(JwtAuthMiddleware).forRoutes('graphql');
+  }
+}

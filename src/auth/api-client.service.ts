@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, IsNull } from 'typeorm';
+import { DomainError } from '../common/errors/domain-error';
+import { OrganisationEntity } from '../organisations/organisation.entity';
+import type { Actor, ActorKind } from './actor';
+import { ApiClientEntity } from './api-client.entity';
+import { generateClientId, generateClientSecret, hashClientSecret, verifyClientSecret } from './client-secret';
+
+export interface CreatedApiClient {
+  apiClient: ApiClientEntity;
+  /** Shown once, never stored in clear. */
+  clientSecret: string;
+}
+
+export interface AuthenticatedClient {
+  client: ApiClientEntity;
+  kind: ActorKind;
+}
+
+const KIND_BY_ORGANISATION: Record<OrganisationEntity['kind'], ActorKind> = {
+  EMPLOYER: 'EMPLOYER_CLIENT',
+  BROKER: 'BROKER_CLIENT',
+  PROVIDER: 'PROVIDER_STAFF', // the learning platform's service account
+};
+
+@Injectable()
+export class ApiClientService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async create(organisationId: string, name: string, createdBy: string): Promise<CreatedApiClient> {
+    const secret = generateClientSecret();
+    const org = await this.dataSource.getRepository(OrganisationEntity).findOneBy({ id: organisationId });
+    if (!org) throw DomainError.badInput('input.organisationId', 'no such organisation');
+    const repo = this.dataSource.getRepository(ApiClientEntity);
+    const apiClient = repo.create({
+      organisationId,
+      name,
+      clientId: generateClientId(),
+      secretHash: await hashClientSecret(secret),
+      createdBy,
+      revokedAt: null,
+    });
+    await repo.insert(apiClient);
+    return { apiClient, clientSecret: secret };
+  }
+
+  async revoke(id: string): Promise<ApiClientEntity> {
+    const repo = this.dataSource.getRepository(ApiClientEntity);
+    const client = await repo.findOneBy({ id });
+    if (!client) throw DomainError.notFound('API client');
+    if (!client.revokedAt) {
+      client.revokedAt = new Date();
+      await repo.update({ id, revokedAt: IsNull() }, { revokedAt: client.revokedAt });
+    }
+    return client;
+  }
+
+  /** Provider staff see every client; an organisation's own clients see their siblings only. */
+  list(actor: Actor, organisationId?: string): Promise<ApiClientEntity[]> {
+    const scope = actor.kind === 'PROVIDER_STAFF' ? organisationId : actor.organisationId;
+    if (actor.kind !== 'PROVIDER_STAFF' && organisationId !== undefined && organisationId !== actor.organisationId) {
+      return Promise.resolve([]);
+    }
+    return this.dataSource.getRepository(ApiClientEntity).find({
+      where: scope ? { organisationId: scope } : {},
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+  }
+
+  /** Client credentials check. Unknown id, wrong secret and revoked client are one answer. */
+  async authenticate(clientId: string, secret: string): Promise<AuthenticatedClient | null> {
+    const client = await this.dataSource
+      .getRepository(ApiClientEntity)
+      .findOne({ where: { clientId }, relations: { organisation: true } });
+    if (!client || client.revokedAt || !client.organisation) return null;
+    if (!(await verifyClientSecret(secret, client.secretHash))) return null;
+    return { client, kind: KIND_BY_ORGANISATION[client.organisation.kind] };
+  }
+}

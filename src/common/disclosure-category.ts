@@ -1,0 +1,14 @@
+/**
+ * Every field of learner data that leaves the API to an employer or broker belongs to exactly one
+ * category (DESIGN §3). Agreements, mandates and the ledger speak in these.
+ */
+export const DISCLOSURE_CATEGORIES = [
+  'ENROLMENT_STATUS',
+  'PROGRESS',
+  'TIME_SPENT',
+  'COMPLETION',
+  'ASSESSMENT_RESULTS',
+  'CERTIFICATES',
+  'ACCREDITATION',
+] as const;
+export type DisclosureCategory = (typeof DISCLOSURE_CATEGORIES)[number];

@@ -1,0 +1,46 @@
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloDriverConfig } from '@nestjs/apollo';
+import { GraphQLError } from 'graphql';
+import type { Logger } from 'pino';
+import type { AppConfig } from '../../config/app-config';
+import { DomainError } from '../errors/domain-error';
+import { formatGraphqlError } from '../errors/graphql-error.mapper';
+import { RequestLoaders, type GraphqlContext } from './request-loaders';
+
+/** Errors we did not raise on purpose are logged in full here, and shown to the client opaque. */
+function errorLoggingPlugin(logger: Logger): ApolloServerPlugin<GraphqlContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue, operationName }) {
+          for (const error of errors) {
+            const original = error instanceof GraphQLError ? error.originalError : error;
+            if (!original || original instanceof DomainError) continue;
+            if ((original as { status?: number }).status !== undefined) continue; // Nest HttpException
+            logger.error({ err: original, reqId: contextValue.req?.id, operationName }, 'unexpected error in GraphQL operation');
+          }
+          return Promise.resolve();
+        },
+      };
+    },
+  };
+}
+
+export function graphqlConfig(config: AppConfig, logger: Logger): ApolloDriverConfig {
+  return {
+    autoSchemaFile: true,
+    sortSchema: true,
+    playground: false,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    context: ({ req, res }: Pick<GraphqlContext, 'req' | 'res'>): GraphqlContext => ({ req, res, loaders: new RequestLoaders() }),
+    formatError: formatGraphqlError,
+    // @apollo/server ships ESM and CJS type declarations; Nest's types name the other copy, so
+    // the identical plugin types do not unify without this cast.
+    plugins: [
+      errorLoggingPlugin(logger),
+      ...(config.graphql.landingPage ? [ApolloServerPluginLandingPageLocalDefault({ embed: true })] : []),
+    ] as NonNullable<ApolloDriverConfig['plugins']>,
+  };
+}

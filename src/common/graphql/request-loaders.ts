@@ -1,0 +1,31 @@
+import DataLoader from 'dataloader';
+
+/**
+ * Per-request DataLoaders, created in the GraphQL context factory and thrown away with the
+ * request: a field resolved for N parents costs one batched query, and nothing cached in one
+ * request (which may belong to another tenant) is seen by the next.
+ */
+export class RequestLoaders {
+  private readonly loaders = new Map<string, DataLoader<string, unknown>>();
+
+  for<V>(name: string, batch: (keys: readonly string[]) => Promise<Map<string, V>>, fallback?: () => V): DataLoader<string, V> {
+    let loader = this.loaders.get(name) as DataLoader<string, V> | undefined;
+    if (!loader) {
+      loader = new DataLoader<string, V>(
+        async (keys) => {
+          const found = await batch(keys);
+          return keys.map((k) => (found.has(k) ? found.get(k)! : fallback ? fallback() : (null as V)));
+        },
+        { maxBatchSize: 1000 },
+      );
+      this.loaders.set(name, loader as DataLoader<string, unknown>);
+    }
+    return loader;
+  }
+}
+
+export interface GraphqlContext {
+  req: import('express').Request;
+  res: import('express').Response;
+  loaders: RequestLoaders;
+}

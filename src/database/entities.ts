@@ -1,0 +1,24 @@
+import { ApiClientEntity } from '../auth/api-client.entity';
+import { SigningKeyEntity } from '../auth/signing-key.entity';
+import { AssessmentResultEntity } from '../enrolments/assessment-result.entity';
+import { CertificateEntity } from '../enrolments/certificate.entity';
+import { CourseEntity } from '../enrolments/course.entity';
+import { EnrolmentEntity } from '../enrolments/enrolment.entity';
+import { EmploymentEntity } from '../learners/employment.entity';
+import { LearnerEntity } from '../learners/learner.entity';
+import { BrokerMandateEntity } from '../organisations/broker-mandate.entity';
+import { OrganisationEntity } from '../organisations/organisation.entity';
+
+/** Every entity, listed once, for the app's and the CLI's data source. */
+export const ENTITIES = [
+  OrganisationEntity,
+  BrokerMandateEntity,
+  LearnerEntity,
+  EmploymentEntity,
+  CourseEntity,
+  EnrolmentEntity,
+  AssessmentResultEntity,
+  CertificateEntity,
+  ApiClientEntity,
+  SigningKeyEntity,
+];

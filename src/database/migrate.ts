@@ -1,0 +1,24 @@
+import { DataSource } from 'typeorm';
+import { databaseOptions } from './database-options';
+
+const MIGRATION_LOCK = 0x5253_4d49; // pg advisory lock id: one process migrates at a time
+
+/**
+ * Applies pending migrations before the app starts. Several API processes may start at once
+ * (a rolling deploy): an advisory lock makes the others wait and then find nothing to do.
+ */
+export async function migrate(url: string): Promise<string[]> {
+  const ds = new DataSource({ ...databaseOptions(url, 2), logging: false });
+  await ds.initialize();
+  const lock = ds.createQueryRunner();
+  try {
+    await lock.connect();
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const applied = await ds.runMigrations({ transaction: 'all' });
+    return applied.map((m) => m.name);
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await lock.release();
+    await ds.destroy();
+  }
+}

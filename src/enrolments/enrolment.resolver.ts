@@ -1,0 +1,80 @@
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { Actor } from '../auth/actor';
+import { Allow, CurrentActor } from '../auth/auth.decorators';
+import type { GraphqlContext } from '../common/graphql/request-loaders';
+import { CourseModel } from './course.model';
+import {
+  CreateEnrolmentInput,
+  EnrolmentsArgs,
+  IssueCertificateInput,
+  RecordAssessmentResultInput,
+  RecordProgressInput,
+} from './enrolment.inputs';
+import { AssessmentResultModel, CertificateModel, EnrolmentConnection, EnrolmentModel } from './enrolment.model';
+import type { EnrolmentEntity } from './enrolment.entity';
+import { EnrolmentService } from './enrolment.service';
+
+/**
+ * Enrolments, progress, results and certificates as provider staff and the learning platform see
+ * and record them (DESIGN §3 rule 5: the controller's own reads are not gated).
+ */
+@Resolver(() => EnrolmentModel)
+export class EnrolmentResolver {
+  constructor(private readonly service: EnrolmentService) {}
+
+  @Query(() => EnrolmentConnection)
+  @Allow('PROVIDER_STAFF')
+  enrolments(@Args() args: EnrolmentsArgs) {
+    return this.service.listEnrolments(args);
+  }
+
+  @Query(() => EnrolmentModel)
+  @Allow('PROVIDER_STAFF')
+  enrolment(@Args('id', { type: () => ID }) id: string) {
+    return this.service.getEnrolment(id);
+  }
+
+  @ResolveField(() => CourseModel)
+  course(@Parent() e: EnrolmentEntity, @Context() ctx: GraphqlContext) {
+    return ctx.loaders.for('courseById', (ids) => this.service.coursesByIds(ids)).load(e.courseId);
+  }
+
+  @ResolveField(() => Boolean)
+  completed(@Parent() e: EnrolmentEntity) {
+    return e.status === 'COMPLETED';
+  }
+
+  @ResolveField(() => [AssessmentResultModel])
+  assessmentResults(@Parent() e: EnrolmentEntity, @Context() ctx: GraphqlContext) {
+    return ctx.loaders.for('resultsByEnrolment', (ids) => this.service.resultsByEnrolment(ids), () => []).load(e.id);
+  }
+
+  @ResolveField(() => [CertificateModel])
+  certificates(@Parent() e: EnrolmentEntity, @Context() ctx: GraphqlContext) {
+    return ctx.loaders.for('certificatesByEnrolment', (ids) => this.service.certificatesByEnrolment(ids), () => []).load(e.id);
+  }
+
+  @Mutation(() => EnrolmentModel)
+  @Allow('PROVIDER_STAFF')
+  createEnrolment(@CurrentActor() actor: Actor, @Args('input') input: CreateEnrolmentInput) {
+    return this.service.createEnrolment(input, actor.organisationId!);
+  }
+
+  @Mutation(() => EnrolmentModel, { description: 'Progress reported by the learning platform.' })
+  @Allow('PROVIDER_STAFF')
+  recordProgress(@Args('id', { type: () => ID }) id: string, @Args('input') input: RecordProgressInput) {
+    return this.service.recordProgress(id, input);
+  }
+
+  @Mutation(() => AssessmentResultModel)
+  @Allow('PROVIDER_STAFF')
+  recordAssessmentResult(@Args('input') input: RecordAssessmentResultInput) {
+    return this.service.recordAssessmentResult(input);
+  }
+
+  @Mutation(() => CertificateModel)
+  @Allow('PROVIDER_STAFF')
+  issueCertificate(@Args('input') input: IssueCertificateInput) {
+    return this.service.issueCertificate(input);
+  }
+}

@@ -1,0 +1,205 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import { DomainError } from '../common/errors/domain-error';
+import type { ConnectionShape, PageArgs } from '../common/pagination/connection';
+import { paginate } from '../common/pagination/keyset';
+import { isUuid } from '../common/uuid';
+import { LearnerEntity } from '../learners/learner.entity';
+import { OrganisationService } from '../organisations/organisation.service';
+import { AssessmentResultEntity } from './assessment-result.entity';
+import { CertificateEntity } from './certificate.entity';
+import { CourseEntity } from './course.entity';
+import type {
+  CreateCourseInput,
+  CreateEnrolmentInput,
+  EnrolmentsArgs,
+  IssueCertificateInput,
+  RecordAssessmentResultInput,
+  RecordProgressInput,
+  UpdateCourseInput,
+} from './enrolment.inputs';
+import { EnrolmentEntity } from './enrolment.entity';
+
+@Injectable()
+export class EnrolmentService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly organisations: OrganisationService,
+  ) {}
+
+  private get courses() {
+    return this.dataSource.getRepository(CourseEntity);
+  }
+
+  private get enrolments() {
+    return this.dataSource.getRepository(EnrolmentEntity);
+  }
+
+  // --- courses (the catalogue is not personal data) ------------------------------------------
+
+  listCourses(args: PageArgs): Promise<ConnectionShape<CourseEntity>> {
+    return paginate(this.courses.createQueryBuilder('c'), args);
+  }
+
+  async getCourse(id: string): Promise<CourseEntity> {
+    const course = isUuid(id) ? await this.courses.findOneBy({ id }) : null;
+    if (!course) throw DomainError.notFound('Course');
+    return course;
+  }
+
+  async createCourse(input: CreateCourseInput): Promise<CourseEntity> {
+    if (await this.courses.existsBy({ code: input.code })) throw DomainError.badInput('input.code', 'is already in use');
+    const course = this.courses.create({
+      ...input,
+      accreditationBody: input.accreditationBody ?? null,
+      accreditationPoints: input.accreditationPoints ?? null,
+    });
+    await this.courses.insert(course);
+    return course;
+  }
+
+  async updateCourse(id: string, input: UpdateCourseInput): Promise<CourseEntity> {
+    const course = await this.getCourse(id);
+    for (const [k, v] of Object.entries(input)) if (v !== undefined) Object.assign(course, { [k]: v });
+    return this.courses.save(course);
+  }
+
+  async coursesByIds(ids: readonly string[]): Promise<Map<string, CourseEntity>> {
+    const rows = ids.length ? await this.courses.findBy({ id: In([...ids]) }) : [];
+    return new Map(rows.map((c) => [c.id, c]));
+  }
+
+  // --- enrolments ----------------------------------------------------------------------------
+
+  listEnrolments(args: EnrolmentsArgs): Promise<ConnectionShape<EnrolmentEntity>> {
+    const qb = this.enrolments.createQueryBuilder('e');
+    if (args.learnerId) qb.andWhere('e.learner_id = :learnerId', { learnerId: args.learnerId });
+    if (args.courseId) qb.andWhere('e.course_id = :courseId', { courseId: args.courseId });
+    return paginate(qb, args);
+  }
+
+  async getEnrolment(id: string, em: EntityManager = this.dataSource.manager): Promise<EnrolmentEntity> {
+    const enrolment = isUuid(id) ? await em.getRepository(EnrolmentEntity).findOneBy({ id }) : null;
+    if (!enrolment) throw DomainError.notFound('Enrolment');
+    return enrolment;
+  }
+
+  async createEnrolment(input: CreateEnrolmentInput, enrolledById: string): Promise<EnrolmentEntity> {
+    if (!(await this.dataSource.getRepository(LearnerEntity).existsBy({ id: input.learnerId }))) {
+      throw DomainError.badInput('input.learnerId', 'no such learner');
+    }
+    if (!(await this.courses.existsBy({ id: input.courseId }))) throw DomainError.badInput('input.courseId', 'no such course');
+    if (input.sponsorEmployerId) await this.organisations.requireKind(input.sponsorEmployerId, 'EMPLOYER', 'input.sponsorEmployerId');
+    const live = await this.enrolments
+      .createQueryBuilder('e')
+      .where('e.learner_id = :l AND e.course_id = :c AND e.status <> :w', { l: input.learnerId, c: input.courseId, w: 'WITHDRAWN' })
+      .getExists();
+    if (live) throw DomainError.badInput('input.courseId', 'the learner is already enrolled on this course');
+    const enrolment = this.enrolments.create({
+      learnerId: input.learnerId,
+      courseId: input.courseId,
+      sponsorEmployerId: input.sponsorEmployerId ?? null,
+      enrolledById,
+      status: 'ENROLLED',
+      enrolledAt: input.enrolledAt ?? new Date(),
+    });
+    await this.enrolments.insert(enrolment);
+    return this.getEnrolment(enrolment.id);
+  }
+
+  async recordProgress(id: string, input: RecordProgressInput): Promise<EnrolmentEntity> {
+    const enrolment = await this.getEnrolment(id);
+    if (enrolment.status === 'WITHDRAWN') throw DomainError.badInput('input.status', 'a withdrawn enrolment cannot change');
+    const status = input.status ?? enrolment.status;
+    if (input.completedAt && status !== 'COMPLETED') throw DomainError.badInput('input.completedAt', 'only with status COMPLETED');
+    const now = new Date();
+    if (input.progressPercent !== undefined) enrolment.progressPercent = input.progressPercent;
+    if (input.timeSpentMinutes !== undefined) enrolment.timeSpentMinutes = input.timeSpentMinutes;
+    if (input.lastActivityAt !== undefined) enrolment.lastActivityAt = input.lastActivityAt;
+    if (input.startedAt !== undefined) enrolment.startedAt = input.startedAt;
+    if (status === 'IN_PROGRESS' || status === 'COMPLETED') enrolment.startedAt ??= now;
+    if (status === 'COMPLETED') {
+      enrolment.completedAt = input.completedAt ?? enrolment.completedAt ?? now;
+    } else {
+      enrolment.completedAt = null;
+    }
+    enrolment.status = status;
+    await this.enrolments.save(enrolment);
+    return this.getEnrolment(id);
+  }
+
+  async withdraw(id: string): Promise<EnrolmentEntity> {
+    const enrolment = await this.getEnrolment(id);
+    if (enrolment.status !== 'WITHDRAWN') {
+      enrolment.status = 'WITHDRAWN';
+      await this.enrolments.save(enrolment);
+    }
+    return this.getEnrolment(id);
+  }
+
+  async enrolmentsByLearner(learnerIds: readonly string[]): Promise<Map<string, EnrolmentEntity[]>> {
+    const rows = learnerIds.length
+      ? await this.enrolments.find({ where: { learnerId: In([...learnerIds]) }, order: { learnerId: 'ASC', id: 'ASC' } })
+      : [];
+    return groupBy(learnerIds, rows, (r) => r.learnerId);
+  }
+
+  // --- results and certificates --------------------------------------------------------------
+
+  /** A new result also moves the enrolment's updatedAt, so incremental sync (updatedSince) sees it. */
+  recordAssessmentResult(input: RecordAssessmentResultInput): Promise<AssessmentResultEntity> {
+    if (input.score > input.maxScore) throw DomainError.badInput('input.score', 'must not exceed maxScore');
+    return this.dataSource.transaction(async (em) => {
+      await this.touch(em, input.enrolmentId, 'input.enrolmentId');
+      const repo = em.getRepository(AssessmentResultEntity);
+      const result = repo.create(input);
+      await repo.insert(result);
+      return result;
+    });
+  }
+
+  issueCertificate(input: IssueCertificateInput): Promise<CertificateEntity> {
+    if (input.expiresAt && input.expiresAt <= input.issuedAt) throw DomainError.badInput('input.expiresAt', 'must be after issuedAt');
+    return this.dataSource.transaction(async (em) => {
+      const repo = em.getRepository(CertificateEntity);
+      if (await repo.existsBy({ number: input.number })) throw DomainError.badInput('input.number', 'is already in use');
+      await this.touch(em, input.enrolmentId, 'input.enrolmentId');
+      const certificate = repo.create({ ...input, expiresAt: input.expiresAt ?? null, accreditationPoints: input.accreditationPoints ?? null });
+      await repo.insert(certificate);
+      return certificate;
+    });
+  }
+
+  async resultsByEnrolment(enrolmentIds: readonly string[]): Promise<Map<string, AssessmentResultEntity[]>> {
+    const rows = enrolmentIds.length
+      ? await this.dataSource.getRepository(AssessmentResultEntity).find({
+          where: { enrolmentId: In([...enrolmentIds]) },
+          order: { attemptedAt: 'ASC', id: 'ASC' },
+        })
+      : [];
+    return groupBy(enrolmentIds, rows, (r) => r.enrolmentId);
+  }
+
+  async certificatesByEnrolment(enrolmentIds: readonly string[]): Promise<Map<string, CertificateEntity[]>> {
+    const rows = enrolmentIds.length
+      ? await this.dataSource.getRepository(CertificateEntity).find({
+          where: { enrolmentId: In([...enrolmentIds]) },
+          order: { issuedAt: 'ASC', id: 'ASC' },
+        })
+      : [];
+    return groupBy(enrolmentIds, rows, (r) => r.enrolmentId);
+  }
+
+  private async touch(em: EntityManager, enrolmentId: string, field: string): Promise<void> {
+    const res = await em.query(`UPDATE enrolments SET updated_at = now() WHERE id = $1 RETURNING id`, [enrolmentId]);
+    const rows = (Array.isArray(res[0]) ? res[0] : res) as unknown[];
+    if (rows.length === 0) throw DomainError.badInput(field, 'no such enrolment');
+  }
+}
+
+function groupBy<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>(keys.map((k) => [k, []]));
+  for (const row of rows) map.get(keyOf(row))?.push(row);
+  return map;
+}

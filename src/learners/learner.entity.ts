@@ -1,0 +1,28 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { LOCALES, type Locale } from './locale';
+
+@Entity('learners')
+export class LearnerEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'text' })
+  name: string;
+
+  /** Stored lower-cased: brokers and HR send whatever case was typed; one person, one learner. */
+  @Column({ type: 'text', unique: true })
+  email: string;
+
+  @Column({ type: 'enum', enum: LOCALES, enumName: 'locale', default: 'nl' })
+  locale: Locale;
+
+  /** Subject id of the learner at the learning platform's identity provider (`sub` of its tokens). */
+  @Column({ name: 'external_subject_id', type: 'text', nullable: true, unique: true })
+  externalSubjectId: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

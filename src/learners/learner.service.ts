@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import { DomainError } from '../common/errors/domain-error';
+import type { ConnectionShape } from '../common/pagination/connection';
+import { paginate } from '../common/pagination/keyset';
+import { isUuid } from '../common/uuid';
+import { OrganisationService } from '../organisations/organisation.service';
+import { EmploymentEntity } from './employment.entity';
+import type { CreateEmploymentInput, CreateLearnerInput, LearnersArgs, UpdateEmploymentInput, UpdateLearnerInput } from './learner.inputs';
+import { LearnerEntity } from './learner.entity';
+
+@Injectable()
+export class LearnerService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly organisations: OrganisationService,
+  ) {}
+
+  private get learners() {
+    return this.dataSource.getRepository(LearnerEntity);
+  }
+
+  private get employments() {
+    return this.dataSource.getRepository(EmploymentEntity);
+  }
+
+  list(args: LearnersArgs): Promise<ConnectionShape<LearnerEntity>> {
+    const qb = this.learners.createQueryBuilder('l');
+    if (args.employerId) {
+      qb.where('EXISTS (SELECT 1 FROM employments e WHERE e.learner_id = l.id AND e.employer_id = :employerId)', {
+        employerId: args.employerId,
+      });
+    }
+    return paginate(qb, args);
+  }
+
+  async get(id: string): Promise<LearnerEntity> {
+    const learner = isUuid(id) ? await this.learners.findOneBy({ id }) : null;
+    if (!learner) throw DomainError.notFound('Learner');
+    return learner;
+  }
+
+  async create(input: CreateLearnerInput): Promise<LearnerEntity> {
+    await this.assertUnique(input.email, input.externalSubjectId ?? undefined);
+    const learner = this.learners.create({ ...input, externalSubjectId: input.externalSubjectId ?? null });
+    await this.learners.insert(learner);
+    return learner;
+  }
+
+  async update(id: string, input: UpdateLearnerInput): Promise<LearnerEntity> {
+    const learner = await this.get(id);
+    if (input.email !== undefined && input.email !== learner.email) await this.assertUnique(input.email);
+    Object.assign(learner, stripUndefined(input));
+    return this.learners.save(learner);
+  }
+
+  /** Employments of many learners in one query (for a page of learners). */
+  async employmentsOf(learnerIds: readonly string[]): Promise<Map<string, EmploymentEntity[]>> {
+    const rows = learnerIds.length ? await this.employments.find({ where: { learnerId: In([...learnerIds]) }, order: { startedOn: 'ASC', id: 'ASC' } }) : [];
+    const byLearner = new Map<string, EmploymentEntity[]>(learnerIds.map((id) => [id, []]));
+    for (const row of rows) byLearner.get(row.learnerId)?.push(row);
+    return byLearner;
+  }
+
+  async createEmployment(input: CreateEmploymentInput): Promise<EmploymentEntity> {
+    if (input.endedOn && input.endedOn < input.startedOn) throw DomainError.badInput('input.endedOn', 'must not be before startedOn');
+    if (!(await this.learners.existsBy({ id: input.learnerId }))) throw DomainError.badInput('input.learnerId', 'no such learner');
+    await this.organisations.requireKind(input.employerId, 'EMPLOYER', 'input.employerId');
+    if (await this.employments.existsBy({ employerId: input.employerId, employeeNumber: input.employeeNumber })) {
+      throw DomainError.badInput('input.employeeNumber', 'is already used at this employer');
+    }
+    const employment = this.employments.create({ ...input, endedOn: input.endedOn ?? null });
+    await this.employments.insert(employment);
+    return employment;
+  }
+
+  async updateEmployment(id: string, input: UpdateEmploymentInput): Promise<EmploymentEntity> {
+    const employment = isUuid(id) ? await this.employments.findOneBy({ id }) : null;
+    if (!employment) throw DomainError.notFound('Employment');
+    if (input.endedOn !== undefined) {
+      if (input.endedOn !== null && input.endedOn < employment.startedOn) {
+        throw DomainError.badInput('input.endedOn', 'must not be before startedOn');
+      }
+      employment.endedOn = input.endedOn;
+    }
+    return this.employments.save(employment);
+  }
+
+  private async assertUnique(email: string, externalSubjectId?: string): Promise<void> {
+    if (await this.learners.existsBy({ email })) throw DomainError.badInput('input.email', 'is already registered');
+    if (externalSubjectId && (await this.learners.existsBy({ externalSubjectId }))) {
+      throw DomainError.badInput('input.externalSubjectId', 'is already linked to another learner');
+    }
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

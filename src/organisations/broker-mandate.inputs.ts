@@ -1,0 +1,36 @@
+import { Field, ID, InputType } from '@nestjs/graphql';
+import { ArrayNotEmpty, ArrayUnique, IsDate, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { DISCLOSURE_CATEGORIES, type DisclosureCategory } from '../common/disclosure-category';
+import { DisclosureCategoryEnum, MandatePermissionEnum } from '../common/graphql/enums';
+import { MANDATE_PERMISSIONS, type MandatePermission } from './mandate-permission';
+
+@InputType()
+export class CreateBrokerMandateInput {
+  @Field(() => ID)
+  @IsUUID()
+  brokerId: string;
+
+  @Field(() => ID)
+  @IsUUID()
+  employerId: string;
+
+  @Field()
+  @IsDate()
+  validFrom: Date;
+
+  @Field(() => Date, { nullable: true })
+  @IsOptional()
+  @IsDate()
+  validUntil?: Date | null;
+
+  @Field(() => [MandatePermissionEnum])
+  @ArrayNotEmpty()
+  @ArrayUnique()
+  @IsIn(MANDATE_PERMISSIONS, { each: true })
+  permissions: MandatePermission[];
+
+  @Field(() => [DisclosureCategoryEnum], { defaultValue: [] })
+  @ArrayUnique()
+  @IsIn(DISCLOSURE_CATEGORIES, { each: true })
+  categories: DisclosureCategory[];
+}

@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../auth/actor';
+import { DomainError } from '../common/errors/domain-error';
+import { isUuid } from '../common/uuid';
+import { BrokerMandateEntity } from './broker-mandate.entity';
+import type { CreateBrokerMandateInput } from './broker-mandate.inputs';
+import { OrganisationService } from './organisation.service';
+
+@Injectable()
+export class BrokerMandateService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly organisations: OrganisationService,
+  ) {}
+
+  private get repo() {
+    return this.dataSource.getRepository(BrokerMandateEntity);
+  }
+
+  async create(input: CreateBrokerMandateInput): Promise<BrokerMandateEntity> {
+    if (input.validUntil && input.validUntil <= input.validFrom) {
+      throw DomainError.badInput('input.validUntil', 'must be after validFrom');
+    }
+    if (input.categories.length > 0 && !input.permissions.includes('VIEW_RESULTS')) {
+      throw DomainError.badInput('input.categories', 'categories only apply with the VIEW_RESULTS permission');
+    }
+    await this.organisations.requireKind(input.brokerId, 'BROKER', 'input.brokerId');
+    await this.organisations.requireKind(input.employerId, 'EMPLOYER', 'input.employerId');
+    const mandate = this.repo.create({ ...input, validUntil: input.validUntil ?? null, revokedAt: null });
+    await this.repo.insert(mandate);
+    return mandate;
+  }
+
+  async revoke(id: string): Promise<BrokerMandateEntity> {
+    const mandate = isUuid(id) ? await this.repo.findOneBy({ id }) : null;
+    if (!mandate) throw DomainError.notFound('Broker mandate');
+    if (!mandate.revokedAt) {
+      mandate.revokedAt = new Date();
+      await this.repo.update({ id }, { revokedAt: mandate.revokedAt });
+    }
+    return mandate;
+  }
+
+  /** Staff see all; an employer the mandates it gave; a broker the mandates it holds. */
+  list(actor: Actor): Promise<BrokerMandateEntity[]> {
+    const order = { createdAt: 'ASC' as const, id: 'ASC' as const };
+    switch (actor.kind) {
+      case 'PROVIDER_STAFF':
+        return this.repo.find({ order });
+      case 'EMPLOYER_CLIENT':
+        return this.repo.find({ where: { employerId: actor.organisationId }, order });
+      case 'BROKER_CLIENT':
+        return this.repo.find({ where: { brokerId: actor.organisationId }, order });
+      case 'LEARNER':
+        return Promise.resolve([]);
+    }
+  }
+}

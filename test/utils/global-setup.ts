@@ -1,0 +1,38 @@
+import { Client } from 'pg';
+import { join } from 'node:path';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../src/database/embedded-postgres';
+import { migrate } from '../../src/database/migrate';
+
+export const TEMPLATE_DB = 'rsa_test_template';
+
+/**
+ * Once per `npm test`: a real PostgreSQL (embedded unless DATABASE_URL is set) and a migrated
+ * template database. Each test file clones the template (CREATE DATABASE … TEMPLATE), so files
+ * run isolated and in parallel without re-running migrations.
+ */
+export default async function globalSetup(): Promise<void> {
+  let adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) {
+    const pg = await startEmbeddedPostgres({
+      dataDir: join(__dirname, '..', '..', '.data', 'test'),
+      port: Number(process.env.TEST_PG_PORT ?? 54330),
+      // A throw-away cluster: durability buys nothing here and costs seconds.
+      postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300'],
+    });
+    (globalThis as { __embeddedPg?: EmbeddedPostgresHandle }).__embeddedPg = pg;
+    adminUrl = pg.url();
+  }
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${TEMPLATE_DB}`);
+  } finally {
+    await client.end();
+  }
+  const templateUrl = new URL(adminUrl);
+  templateUrl.pathname = `/${TEMPLATE_DB}`;
+  await migrate(templateUrl.toString());
+  process.env.TEST_DB_ADMIN_URL = adminUrl;
+  process.env.TEST_DB_TEMPLATE = TEMPLATE_DB;
+}
