@@ -18,7 +18,7 @@ export class InputValidationPipe implements PipeTransform {
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const { metatype } = metadata;
     if (!hasRules(metatype) || value === null || value === undefined || typeof value !== 'object') return value;
-    const instance = plainToInstance(metatype, value) as object;
+    const instance: object = plainToInstance(metatype, value);
     const errors = await validate(instance, { whitelist: true, forbidUnknownValues: false });
     if (errors.length > 0) throw DomainError.invalidFields(flatten(errors, metadata.data));
     return instance;

@@ -84,7 +84,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const port = int('PORT', 3000, 0, 65535);
   const host = str('HOST', '0.0.0.0')!;
   const databaseUrl = url('DATABASE_URL', str('DATABASE_URL'), ['postgres:', 'postgresql:']);
-  const issuer = str('JWT_ISSUER', `http://localhost:${port}`)!;
+  // The issuer names this API in its tokens; it does not follow PORT, so tokens minted by the CLI
+  // and by a server on another port agree. Production must name its public URL.
+  if (nodeEnv === 'production' && str('JWT_ISSUER') === undefined) problems.push('JWT_ISSUER must be set in production');
+  const issuer = str('JWT_ISSUER', 'http://localhost:3000')!;
   url('JWT_ISSUER', issuer, ['http:', 'https:']);
 
   const idpIssuer = str('LEARNER_IDP_ISSUER');

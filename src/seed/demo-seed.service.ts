@@ -74,7 +74,7 @@ export class DemoSeedService {
         id: DEMO.learnerId(i + 1),
         name: `${first} ${LAST[i % LAST.length]}`,
         email: `${first.toLowerCase()}.${LAST[i % LAST.length].replace(/ /g, '').toLowerCase()}@example.nl`,
-        locale: (i % 4 === 3 ? 'en' : 'nl') as 'en' | 'nl',
+        locale: i % 4 === 3 ? ('en' as const) : ('nl' as const),
         externalSubjectId: `lp|demo-${i + 1}`,
       }));
       await em.getRepository(LearnerEntity).insert(learners);

@@ -26,13 +26,6 @@ const HTTP_STATUS: Record<DomainErrorCode, number> = {
  * GraphQL mapping is done by graphql-error.mapper.ts.
  */
 export class DomainError extends HttpException {
-  /**
-   * graphql-js copies `extensions` of the original error; Apollo reads `http.status` from it.
-   * Only a missing token turns the whole HTTP response into a 401: every other error is
-   * per-field and the rest of the response is still served.
-   */
-  readonly extensions: Record<string, unknown>;
-
   constructor(
     readonly code: DomainErrorCode,
     message: string,
@@ -40,7 +33,6 @@ export class DomainError extends HttpException {
   ) {
     super(message, HTTP_STATUS[code]);
     this.name = 'DomainError';
-    this.extensions = code === 'UNAUTHENTICATED' ? { http: { status: 401 } } : {};
   }
 
   static badInput(field: string, message: string): DomainError {

@@ -11,8 +11,8 @@ import { RequestLoaders, type GraphqlContext } from './request-loaders';
 /** Errors we did not raise on purpose are logged in full here, and shown to the client opaque. */
 function errorLoggingPlugin(logger: Logger): ApolloServerPlugin<GraphqlContext> {
   return {
-    async requestDidStart() {
-      return {
+    requestDidStart() {
+      return Promise.resolve({
         async didEncounterErrors({ errors, contextValue, operationName }) {
           for (const error of errors) {
             const original = error instanceof GraphQLError ? error.originalError : error;
@@ -22,7 +22,7 @@ function errorLoggingPlugin(logger: Logger): ApolloServerPlugin<GraphqlContext> 
           }
           return Promise.resolve();
         },
-      };
+      });
     },
   };
 }

@@ -18,7 +18,7 @@ export class RequestLoaders {
         },
         { maxBatchSize: 1000 },
       );
-      this.loaders.set(name, loader as DataLoader<string, unknown>);
+      this.loaders.set(name, loader);
     }
     return loader;
   }

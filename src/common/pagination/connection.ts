@@ -62,7 +62,7 @@ export function Connection<T>(model: Type<T>): Type<ConnectionShape<T>> {
     @Field(() => PageInfo)
     pageInfo: PageInfo;
   }
-  return ConnectionType as Type<ConnectionShape<T>>;
+  return ConnectionType;
 }
 
 /** Builds a connection from `first + 1` rows fetched in id order (the extra row tells hasNextPage). */
