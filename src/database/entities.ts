@@ -8,6 +8,9 @@ import { EmploymentEntity } from '../learners/employment.entity';
 import { LearnerEntity } from '../learners/learner.entity';
 import { BrokerMandateEntity } from '../organisations/broker-mandate.entity';
 import { OrganisationEntity } from '../organisations/organisation.entity';
+import { ObjectionEntity } from '../privacy/objection.entity';
+import { RestrictionEntity } from '../privacy/restriction.entity';
+import { SharingAgreementEntity } from '../sharing/sharing-agreement.entity';
 
 /** Every entity, listed once, for the app's and the CLI's data source. */
 export const ENTITIES = [
@@ -21,4 +24,7 @@ export const ENTITIES = [
   CertificateEntity,
   ApiClientEntity,
   SigningKeyEntity,
+  SharingAgreementEntity,
+  ObjectionEntity,
+  RestrictionEntity,
 ];

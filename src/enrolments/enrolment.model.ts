@@ -1,7 +1,14 @@
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { EnrolmentStatusEnum } from '../common/graphql/enums';
 import { Connection } from '../common/pagination/connection';
+import { GatedField, InternalField } from '../sharing/field-policy';
+import { WithheldModel } from '../sharing/withheld.model';
 import type { EnrolmentStatus } from './enrolment-status';
+
+/*
+ * Learner-data types: every field declares its policy (sharing/field-policy.ts). Fields without
+ * one are on the reviewed allow-list of test/e2e/field-policy.e2e-spec.ts (ids, course, withheld).
+ */
 
 @ObjectType('AssessmentResult')
 export class AssessmentResultModel {
@@ -11,19 +18,19 @@ export class AssessmentResultModel {
   @Field(() => ID)
   enrolmentId: string;
 
-  @Field()
+  @GatedField('ASSESSMENT_RESULTS', () => String)
   assessmentName: string;
 
-  @Field()
+  @GatedField('ASSESSMENT_RESULTS', () => Date)
   attemptedAt: Date;
 
-  @Field(() => Float)
+  @GatedField('ASSESSMENT_RESULTS', () => Float)
   score: number;
 
-  @Field(() => Float)
+  @GatedField('ASSESSMENT_RESULTS', () => Float)
   maxScore: number;
 
-  @Field()
+  @GatedField('ASSESSMENT_RESULTS', () => Boolean)
   passed: boolean;
 }
 
@@ -35,17 +42,20 @@ export class CertificateModel {
   @Field(() => ID)
   enrolmentId: string;
 
-  @Field()
+  @GatedField('CERTIFICATES', () => String)
   number: string;
 
-  @Field()
+  @GatedField('CERTIFICATES', () => Date)
   issuedAt: Date;
 
-  @Field(() => Date, { nullable: true })
+  @GatedField('CERTIFICATES', () => Date)
   expiresAt: Date | null;
 
-  @Field(() => Float, { nullable: true })
+  @GatedField('ACCREDITATION', () => Float, { description: 'Accreditation points this certificate earned.' })
   accreditationPoints: number | null;
+
+  @Field(() => [WithheldModel], { description: 'Fields of this certificate withheld from the caller, with the reason.' })
+  withheld: WithheldModel[];
 }
 
 @ObjectType('Enrolment')
@@ -59,35 +69,50 @@ export class EnrolmentModel {
   @Field(() => ID)
   courseId: string;
 
-  @Field(() => ID, { nullable: true, description: 'The employer that commissioned this enrolment.' })
+  @InternalField(() => ID, { description: 'The employer that commissioned this enrolment.' })
   sponsorEmployerId: string | null;
 
-  @Field(() => ID, { description: 'The organisation that made the enrolment.' })
+  @InternalField(() => ID, { description: 'The organisation that made the enrolment.' })
   enrolledById: string;
 
-  @Field(() => EnrolmentStatusEnum)
+  @GatedField('ENROLMENT_STATUS', () => EnrolmentStatusEnum)
   status: EnrolmentStatus;
 
-  @Field()
+  @GatedField('ENROLMENT_STATUS', () => Date)
   enrolledAt: Date;
 
-  @Field(() => Date, { nullable: true })
+  @GatedField('ENROLMENT_STATUS', () => Date)
   startedAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
-  completedAt: Date | null;
-
-  @Field(() => Int)
+  @GatedField('PROGRESS', () => Int)
   progressPercent: number;
 
-  @Field(() => Int)
-  timeSpentMinutes: number;
-
-  @Field(() => Date, { nullable: true })
+  @GatedField('PROGRESS', () => Date)
   lastActivityAt: Date | null;
 
-  @Field()
+  @GatedField('TIME_SPENT', () => Int)
+  timeSpentMinutes: number;
+
+  @GatedField('COMPLETION', () => Date)
+  completedAt: Date | null;
+
+  @GatedField('COMPLETION', () => Boolean)
+  completed: boolean;
+
+  @GatedField('ASSESSMENT_RESULTS', () => [AssessmentResultModel], { description: 'Every attempt, oldest first.' })
+  assessmentResults: AssessmentResultModel[];
+
+  @GatedField('CERTIFICATES', () => [CertificateModel])
+  certificates: CertificateModel[];
+
+  @GatedField('ACCREDITATION', () => Float, { description: 'Accreditation points earned through certificates of this enrolment.' })
+  accreditationPointsEarned: number | null;
+
+  @InternalField(() => Date)
   updatedAt: Date;
+
+  @Field(() => [WithheldModel], { description: 'Fields withheld from the caller, each with the reason.' })
+  withheld: WithheldModel[];
 }
 
 @ObjectType()

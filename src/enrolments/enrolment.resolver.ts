@@ -1,4 +1,6 @@
-import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Info, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { withheldOf } from '../sharing/withheld';
 import type { Actor } from '../auth/actor';
 import { Allow, CurrentActor } from '../auth/auth.decorators';
 import type { GraphqlContext } from '../common/graphql/request-loaders';
@@ -11,6 +13,7 @@ import {
   RecordProgressInput,
 } from './enrolment.inputs';
 import { AssessmentResultModel, CertificateModel, EnrolmentConnection, EnrolmentModel } from './enrolment.model';
+import type { CertificateEntity } from './certificate.entity';
 import type { EnrolmentEntity } from './enrolment.entity';
 import { EnrolmentService } from './enrolment.service';
 
@@ -34,23 +37,41 @@ export class EnrolmentResolver {
     return this.service.getEnrolment(id);
   }
 
-  @ResolveField(() => CourseModel)
+  // The gated fields below carry their category on the model (enrolment.model.ts); the gate runs
+  // before these resolvers, so a withheld list is never even loaded.
+
+  @ResolveField(() => CourseModel, { description: 'Catalogue data: not a disclosure.' })
   course(@Parent() e: EnrolmentEntity, @Context() ctx: GraphqlContext) {
     return ctx.loaders.for('courseById', (ids) => this.service.coursesByIds(ids)).load(e.courseId);
   }
 
-  @ResolveField(() => Boolean)
+  @ResolveField('completed')
   completed(@Parent() e: EnrolmentEntity) {
     return e.status === 'COMPLETED';
   }
 
-  @ResolveField(() => [AssessmentResultModel])
+  @ResolveField('assessmentResults')
   assessmentResults(@Parent() e: EnrolmentEntity, @Context() ctx: GraphqlContext) {
     return ctx.loaders.for('resultsByEnrolment', (ids) => this.service.resultsByEnrolment(ids), () => []).load(e.id);
   }
 
-  @ResolveField(() => [CertificateModel])
+  @ResolveField('certificates')
   certificates(@Parent() e: EnrolmentEntity, @Context() ctx: GraphqlContext) {
+    return this.certificatesOf(e, ctx);
+  }
+
+  @ResolveField('accreditationPointsEarned')
+  async accreditationPointsEarned(@Parent() e: EnrolmentEntity, @Context() ctx: GraphqlContext) {
+    const points = (await this.certificatesOf(e, ctx)).map((c) => c.accreditationPoints).filter((p): p is number => p !== null);
+    return points.length ? points.reduce((a, b) => a + b, 0) : null;
+  }
+
+  @ResolveField('withheld')
+  withheld(@Parent() e: EnrolmentEntity, @Context() ctx: GraphqlContext, @Info() info: GraphQLResolveInfo) {
+    return withheldOf(ctx.view, info.parentType, e);
+  }
+
+  private certificatesOf(e: EnrolmentEntity, ctx: GraphqlContext) {
     return ctx.loaders.for('certificatesByEnrolment', (ids) => this.service.certificatesByEnrolment(ids), () => []).load(e.id);
   }
 
@@ -76,5 +97,13 @@ export class EnrolmentResolver {
   @Allow('PROVIDER_STAFF')
   issueCertificate(@Args('input') input: IssueCertificateInput) {
     return this.service.issueCertificate(input);
+  }
+}
+
+@Resolver(() => CertificateModel)
+export class CertificateResolver {
+  @ResolveField('withheld')
+  withheld(@Parent() c: CertificateEntity, @Context() ctx: GraphqlContext, @Info() info: GraphQLResolveInfo) {
+    return withheldOf(ctx.view, info.parentType, c);
   }
 }

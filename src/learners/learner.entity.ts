@@ -20,6 +20,10 @@ export class LearnerEntity {
   @Column({ name: 'external_subject_id', type: 'text', nullable: true, unique: true })
   externalSubjectId: string | null;
 
+  /** After erasure no gated field of this learner is ever disclosed again (DESIGN §7). */
+  @Column({ name: 'erased_at', type: 'timestamptz', nullable: true })
+  erasedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -1,8 +1,9 @@
 import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsDate, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { ENROLMENT_STATUSES, type EnrolmentStatus } from '../enrolments/enrolment-status';
 import { IsCalendarDate } from '../common/calendar-date';
-import { LocaleEnum } from '../common/graphql/enums';
+import { EnrolmentStatusEnum, LocaleEnum } from '../common/graphql/enums';
 import { PageArgs } from '../common/pagination/connection';
 import { LOCALES, type Locale } from './locale';
 
@@ -92,8 +93,31 @@ export class UpdateEmploymentInput {
 
 @ArgsType()
 export class LearnersArgs extends PageArgs {
-  @Field(() => ID, { nullable: true, description: 'Only learners with an employment at this employer.' })
+  @Field(() => ID, { nullable: true, description: 'Provider staff: only learners with an employment at this employer.' })
   @IsOptional()
   @IsUUID()
   employerId?: string;
+
+  @Field(() => ID, { nullable: true, description: 'Only learners with an enrolment on this course.' })
+  @IsOptional()
+  @IsUUID()
+  courseId?: string;
+
+  @Field(() => EnrolmentStatusEnum, {
+    nullable: true,
+    description: 'Only enrolments with this status. For employers and brokers it sees only enrolments whose ENROLMENT_STATUS is shared with them.',
+  })
+  @IsOptional()
+  @IsIn(ENROLMENT_STATUSES)
+  status?: EnrolmentStatus;
+
+  @Field({ nullable: true, description: 'Only enrolments completed at or after this instant (sees only enrolments whose COMPLETION is shared).' })
+  @IsOptional()
+  @IsDate()
+  completedSince?: Date;
+
+  @Field({ nullable: true, description: 'Incremental sync: only enrolments changed at or after this instant.' })
+  @IsOptional()
+  @IsDate()
+  updatedSince?: Date;
 }

@@ -1,6 +1,9 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { LocaleEnum } from '../common/graphql/enums';
 import { Connection } from '../common/pagination/connection';
+import { EnrolmentModel } from '../enrolments/enrolment.model';
+import { IdentityField, InternalField } from '../sharing/field-policy';
+import { WithheldModel } from '../sharing/withheld.model';
 import type { Locale } from './locale';
 
 @ObjectType('Employment')
@@ -8,19 +11,19 @@ export class EmploymentModel {
   @Field(() => ID)
   id: string;
 
-  @Field(() => ID)
+  @InternalField(() => ID)
   learnerId: string;
 
-  @Field(() => ID)
+  @InternalField(() => ID)
   employerId: string;
 
-  @Field()
+  @InternalField(() => String)
   employeeNumber: string;
 
-  @Field({ description: 'First day employed (YYYY-MM-DD, Europe/Amsterdam).' })
+  @InternalField(() => String, { description: 'First day employed (YYYY-MM-DD, Europe/Amsterdam).' })
   startedOn: string;
 
-  @Field(() => String, { nullable: true, description: 'Last day employed, inclusive (YYYY-MM-DD).' })
+  @InternalField(() => String, { description: 'Last day employed, inclusive (YYYY-MM-DD).' })
   endedOn: string | null;
 }
 
@@ -29,23 +32,40 @@ export class LearnerModel {
   @Field(() => ID)
   id: string;
 
-  @Field()
+  @IdentityField(() => String)
   name: string;
 
-  @Field()
+  @IdentityField(() => String)
   email: string;
 
-  @Field(() => LocaleEnum)
+  @IdentityField(() => String, {
+    nullable: true,
+    description: "Employee number at the calling employer (a broker: at the employer that mandated it). Null for staff: see employments.",
+  })
+  employeeNumber?: string | null;
+
+  @InternalField(() => LocaleEnum)
   locale: Locale;
 
-  @Field(() => String, { nullable: true, description: "Subject id at the learning platform's identity provider." })
+  @InternalField(() => String, { description: "Subject id at the learning platform's identity provider." })
   externalSubjectId: string | null;
 
-  @Field()
+  @InternalField(() => [EmploymentModel])
+  employments: EmploymentModel[];
+
+  @Field(() => [EnrolmentModel], {
+    description: 'Employers and brokers: the enrolments they commissioned or made, or may see something of; narrowed by the filters of `learners`.',
+  })
+  enrolments: EnrolmentModel[];
+
+  @InternalField(() => Date)
   createdAt: Date;
 
-  @Field()
+  @InternalField(() => Date)
   updatedAt: Date;
+
+  @Field(() => [WithheldModel])
+  withheld: WithheldModel[];
 }
 
 @ObjectType()

@@ -6,6 +6,8 @@ import type { GraphqlContext } from '../common/graphql/request-loaders';
 import { CreateEmploymentInput, CreateLearnerInput, LearnersArgs, UpdateEmploymentInput, UpdateLearnerInput } from './learner.inputs';
 import { EmploymentModel, LearnerConnection, LearnerModel } from './learner.model';
 import { LearnerService } from './learner.service';
+import { EnrolmentService } from '../enrolments/enrolment.service';
+import { SharedLearnerService, type SharedLearner } from '../sharing/shared-learner.service';
 import type { LearnerEntity } from './learner.entity';
 
 /**
@@ -14,18 +16,28 @@ import type { LearnerEntity } from './learner.entity';
  */
 @Resolver(() => LearnerModel)
 export class LearnerResolver {
-  constructor(private readonly service: LearnerService) {}
+  constructor(
+    private readonly service: LearnerService,
+    private readonly shared: SharedLearnerService,
+    private readonly enrolmentsService: EnrolmentService,
+  ) {}
 
-  @Query(() => LearnerConnection)
-  @Allow('PROVIDER_STAFF')
-  learners(@Args() args: LearnersArgs) {
+  @Query(() => LearnerConnection, {
+    description: 'Provider staff: every learner. Employers and brokers: the learners visible to them, every field gated by the sharing agreement in force.',
+  })
+  @Allow('PROVIDER_STAFF', 'EMPLOYER_CLIENT', 'BROKER_CLIENT')
+  learners(@Args() args: LearnersArgs, @Context() ctx: GraphqlContext) {
+    if (ctx.view.kind === 'GATED') {
+      if (args.employerId !== undefined) throw DomainError.badInput('employerId', 'is for provider staff only');
+      return this.shared.page(ctx.view, args);
+    }
     return this.service.list(args);
   }
 
-  @Query(() => LearnerModel)
-  @Allow('PROVIDER_STAFF')
-  learner(@Args('id', { type: () => ID }) id: string) {
-    return this.service.get(id);
+  @Query(() => LearnerModel, { description: 'A learner; one not visible to the caller answers exactly like an unknown id.' })
+  @Allow('PROVIDER_STAFF', 'EMPLOYER_CLIENT', 'BROKER_CLIENT')
+  learner(@Args('id', { type: () => ID }) id: string, @Context() ctx: GraphqlContext) {
+    return ctx.view.kind === 'GATED' ? this.shared.one(ctx.view, id) : this.service.get(id);
   }
 
   @Query(() => LearnerModel, { description: "The calling learner's own profile." })
@@ -35,9 +47,27 @@ export class LearnerResolver {
     return this.service.get(actor.learnerId);
   }
 
-  @ResolveField(() => [EmploymentModel])
+  @ResolveField('employments')
   employments(@Parent() learner: LearnerEntity, @Context() ctx: GraphqlContext) {
     return ctx.loaders.for('employmentsByLearner', (ids) => this.service.employmentsOf(ids), () => []).load(learner.id);
+  }
+
+  @ResolveField('enrolments')
+  enrolments(@Parent() learner: LearnerEntity | SharedLearner, @Context() ctx: GraphqlContext) {
+    if (ctx.view.kind === 'GATED') return 'sharedEnrolments' in learner ? learner.sharedEnrolments : [];
+    return ctx.loaders.for('enrolmentsByLearner', (ids) => this.enrolmentsService.enrolmentsByLearner(ids), () => []).load(learner.id);
+  }
+
+  @ResolveField('employeeNumber')
+  employeeNumber(@Parent() learner: LearnerEntity | SharedLearner) {
+    return 'employeeNumber' in learner ? learner.employeeNumber : null;
+  }
+
+  @ResolveField('withheld')
+  withheld() {
+    // A learner's own fields are identity (shown with the learner) or internal (never shown to
+    // recipients); gated values live on enrolments, results and certificates.
+    return [];
   }
 
   @Mutation(() => LearnerModel)

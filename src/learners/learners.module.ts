@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { EnrolmentsModule } from '../enrolments/enrolments.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
+import { SharingModule } from '../sharing/sharing.module';
 import { LearnerResolver } from './learner.resolver';
 import { LearnerService } from './learner.service';
 
 @Module({
-  imports: [OrganisationsModule],
+  imports: [OrganisationsModule, EnrolmentsModule, SharingModule],
   providers: [LearnerService, LearnerResolver],
   exports: [LearnerService],
 })

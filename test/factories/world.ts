@@ -1,4 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { DISCLOSURE_CATEGORIES } from '../../src/common/disclosure-category';
+import { BrokerMandateEntity } from '../../src/organisations/broker-mandate.entity';
+import { SharingAgreementEntity } from '../../src/sharing/sharing-agreement.entity';
 import { ApiClientEntity } from '../../src/auth/api-client.entity';
 import type { AccessTokenClaims } from '../../src/auth/actor';
 import { hashClientSecret } from '../../src/auth/client-secret';
@@ -39,6 +43,35 @@ export function world(db: DataSource) {
     },
     async certificate(enrolmentId: string, over: Partial<CertificateEntity> = {}) {
       return db.getRepository(CertificateEntity).save({ enrolmentId, number: `CERT-${next()}-${process.pid}`, issuedAt: new Date(), expiresAt: null, accreditationPoints: null, ...over });
+    },
+    /** A sharing agreement version written straight to the table (rules of creation not applied). */
+    async agreement(over: Partial<SharingAgreementEntity> & Pick<SharingAgreementEntity, 'recipientId' | 'basis' | 'categories'>) {
+      const id = randomUUID();
+      return db.getRepository(SharingAgreementEntity).save({
+        agreementId: id,
+        version: 1,
+        learnerId: null,
+        courseIds: null,
+        validFrom: new Date(Date.now() - 86_400_000),
+        validUntil: null,
+        reference: 'test',
+        createdBy: 'test',
+        revokedAt: null,
+        supersededAt: null,
+        ...over,
+      });
+    },
+    async mandate(brokerId: string, employerId: string, over: Partial<BrokerMandateEntity> = {}) {
+      return db.getRepository(BrokerMandateEntity).save({
+        brokerId,
+        employerId,
+        validFrom: new Date(Date.now() - 86_400_000),
+        validUntil: null,
+        permissions: ['ENROL', 'VIEW_RESULTS'],
+        categories: [...DISCLOSURE_CATEGORIES],
+        revokedAt: null,
+        ...over,
+      });
     },
     /** An API client with a known secret, and the claims of the tokens it would get. */
     async apiClient(organisation: OrganisationEntity, secret = `secret-${next()}`) {

@@ -6,6 +6,9 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../../config/app-config';
 import { DomainError } from '../errors/domain-error';
 import { formatGraphqlError } from '../errors/graphql-error.mapper';
+import type { Actor } from '../../auth/actor';
+import { fieldPolicyMiddleware } from '../../sharing/field-policy';
+import { viewFor } from '../../sharing/request-view';
 import { RequestLoaders, type GraphqlContext } from './request-loaders';
 
 /** Errors we did not raise on purpose are logged in full here, and shown to the client opaque. */
@@ -31,10 +34,16 @@ export function graphqlConfig(config: AppConfig, logger: Logger): ApolloDriverCo
   return {
     autoSchemaFile: true,
     sortSchema: true,
+    buildSchemaOptions: { fieldMiddleware: [fieldPolicyMiddleware] },
     playground: false,
     introspection: true,
     includeStacktraceInErrorResponses: false,
-    context: ({ req, res }: Pick<GraphqlContext, 'req' | 'res'>): GraphqlContext => ({ req, res, loaders: new RequestLoaders() }),
+    context: ({ req, res }: Pick<GraphqlContext, 'req' | 'res'>): GraphqlContext => ({
+      req,
+      res,
+      loaders: new RequestLoaders(),
+      view: viewFor(req.user as Actor | undefined),
+    }),
     formatError: formatGraphqlError,
     // @apollo/server ships ESM and CJS type declarations; Nest's types name the other copy, so
     // the identical plugin types do not unify without this cast.

@@ -28,4 +28,6 @@ export interface GraphqlContext {
   req: import('express').Request;
   res: import('express').Response;
   loaders: RequestLoaders;
+  /** How this request may see learner data (sharing/request-view.ts). */
+  view: import('../../sharing/request-view').RequestView;
 }

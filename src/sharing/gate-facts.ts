@@ -1,0 +1,64 @@
+import type { DisclosureCategory } from '../common/disclosure-category';
+import type { MandatePermission } from '../organisations/mandate-permission';
+import type { SharingBasis } from './sharing-basis';
+
+/** Everything the gate needs to decide for one page, loaded set-based (gate-facts.loader.ts). */
+export interface GateFacts {
+  /** Wall clock of the request: every rule is evaluated at this instant. */
+  now: Date;
+  /** The calendar date in Europe/Amsterdam at `now` (employment dates are calendar dates). */
+  today: string;
+  learners: Map<string, { id: string; erasedAt: Date | null }>;
+  employments: { learnerId: string; employerId: string; startedOn: string; endedOn: string | null; employeeNumber?: string }[];
+  enrolments: FactEnrolment[];
+  agreements: FactAgreement[];
+  mandates: FactMandate[];
+  /** learnerId → recipients objected to, active at `now`. */
+  objections: Map<string, Set<string>>;
+  /** learners with a restriction of processing active at `now`. */
+  restricted: Set<string>;
+}
+
+export interface FactEnrolment {
+  id: string;
+  learnerId: string;
+  courseId: string;
+  sponsorEmployerId: string | null;
+  enrolledById: string;
+}
+
+export interface FactAgreement {
+  id: string;
+  agreementId: string;
+  version: number;
+  recipientId: string;
+  basis: SharingBasis;
+  categories: DisclosureCategory[];
+  learnerId: string | null;
+  courseIds: string[] | null;
+  validFrom: Date;
+  validUntil: Date | null;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+export interface FactMandate {
+  id: string;
+  brokerId: string;
+  employerId: string;
+  validFrom: Date;
+  validUntil: Date | null;
+  revokedAt: Date | null;
+  permissions: MandatePermission[];
+  categories: DisclosureCategory[];
+}
+
+/** Half-open validity window [from, until), not revoked at `now` (DESIGN §4 precise rules). */
+export function inWindow(now: Date, from: Date, until: Date | null, revokedAt: Date | null): boolean {
+  return from <= now && (until === null || now < until) && (revokedAt === null || revokedAt > now);
+}
+
+/** Calendar date (YYYY-MM-DD) in the provider's time zone. */
+export function amsterdamDate(at: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}

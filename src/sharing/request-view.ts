@@ -1,0 +1,91 @@
+import type { DisclosureCategory } from '../common/disclosure-category';
+import { DISCLOSURE_CATEGORIES } from '../common/disclosure-category';
+import type { EnrolmentEntity } from '../enrolments/enrolment.entity';
+import type { Actor } from '../auth/actor';
+import type { LoadedPage } from './gate-facts.loader';
+import { SharingRules, type Decision, type Recipient } from './sharing-rules';
+
+/**
+ * How one request may see learner data. Made once per request from the actor, in the GraphQL
+ * context factory. Provider staff read as the controller (not a disclosure, DESIGN §3 rule 5) and
+ * a learner reads their own data: both see everything their resolvers return. Employers and
+ * brokers see through a GatedView; an unknown actor gets a GatedView with no decisions, which
+ * withholds everything (deny by default).
+ */
+export type RequestView = FullView | GatedView;
+
+export class FullView {
+  readonly kind = 'FULL';
+}
+
+export class GatedView {
+  readonly kind = 'GATED';
+  private readonly entries = new Map<string, { rules: SharingRules; enrolment: EnrolmentEntity }>();
+  private readonly cache = new Map<string, Decision>();
+  /** enrolmentId → categories of which at least one field was resolved (or selected a row). */
+  readonly disclosed = new Map<string, Set<DisclosureCategory>>();
+
+  constructor(readonly recipient: Recipient | null) {}
+
+  /** Takes in the facts of one page; decisions are then made in memory. */
+  add(page: LoadedPage): void {
+    const rules = new SharingRules(page.facts);
+    for (const enrolment of page.enrolments) this.entries.set(enrolment.id, { rules, enrolment });
+  }
+
+  decision(enrolmentId: string, category: DisclosureCategory): Decision {
+    const key = `${enrolmentId}|${category}`;
+    let decision = this.cache.get(key);
+    if (!decision) {
+      const entry = this.entries.get(enrolmentId);
+      decision = entry && this.recipient ? entry.rules.decide(this.recipient, entry.enrolment, category) : { allowed: false, reasons: ['NO_AGREEMENT'] };
+      this.cache.set(key, decision);
+    }
+    return decision;
+  }
+
+  allows(enrolmentId: string, category: DisclosureCategory): boolean {
+    return this.decision(enrolmentId, category).allowed;
+  }
+
+  /** Records that a value of this category left (or selected a row) for the ledger. */
+  markDisclosed(enrolmentId: string, category: DisclosureCategory): void {
+    const set = this.disclosed.get(enrolmentId);
+    if (set) set.add(category);
+    else this.disclosed.set(enrolmentId, new Set([category]));
+  }
+
+  enrolment(enrolmentId: string): EnrolmentEntity | undefined {
+    return this.entries.get(enrolmentId)?.enrolment;
+  }
+
+  /**
+   * The enrolments of a visible learner the recipient may know exist: those it commissioned
+   * (employer: sponsor) or made (broker: enrolled by), and those with at least one category
+   * allowed. Other enrolments — a course the learner took privately, or for another employer —
+   * are not listed at all: their existence is not the recipient's business.
+   */
+  listed(enrolments: EnrolmentEntity[]): EnrolmentEntity[] {
+    const r = this.recipient;
+    if (!r) return [];
+    return enrolments.filter(
+      (e) =>
+        (r.kind === 'EMPLOYER' ? e.sponsorEmployerId === r.id : e.enrolledById === r.id) ||
+        DISCLOSURE_CATEGORIES.some((c) => this.allows(e.id, c)),
+    );
+  }
+}
+
+export function viewFor(actor: Actor | undefined): RequestView {
+  switch (actor?.kind) {
+    case 'PROVIDER_STAFF':
+    case 'LEARNER':
+      return new FullView();
+    case 'EMPLOYER_CLIENT':
+      return new GatedView({ kind: 'EMPLOYER', id: actor.organisationId! });
+    case 'BROKER_CLIENT':
+      return new GatedView({ kind: 'BROKER', id: actor.organisationId! });
+    case undefined:
+      return new GatedView(null);
+  }
+}

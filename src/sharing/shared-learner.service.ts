@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '../common/errors/domain-error';
+import type { ConnectionShape } from '../common/pagination/connection';
+import { DEFAULT_PAGE_SIZE } from '../common/pagination/connection';
+import { decodeCursor, encodeCursor } from '../common/pagination/cursor';
+import { isUuid } from '../common/uuid';
+import type { EnrolmentEntity } from '../enrolments/enrolment.entity';
+import type { EnrolmentStatus } from '../enrolments/enrolment-status';
+import { GateFactsLoader, type LoadedPage, type VisibleLearnerRow } from './gate-facts.loader';
+import type { GatedView } from './request-view';
+
+export interface EnrolmentFilter {
+  courseId?: string;
+  status?: EnrolmentStatus;
+  completedSince?: Date;
+  updatedSince?: Date;
+}
+
+export type SharedLearner = VisibleLearnerRow & { employeeNumber: string | null; sharedEnrolments: EnrolmentEntity[] };
+
+/**
+ * Learners as an employer or broker reads them: only visible learners, only listed enrolments,
+ * and filters that can only see what is shared with the caller (DESIGN §3 rule 6).
+ */
+@Injectable()
+export class SharedLearnerService {
+  constructor(private readonly loader: GateFactsLoader) {}
+
+  /**
+   * One page = one window of visible learners in id order. Filters are applied after the gate
+   * decided, so a filter on a gated field can only match where that category is shared; the page
+   * may then hold fewer than `first` learners. `endCursor` is the end of the window (a visible
+   * learner, whatever the filter), so a cursor never reveals what a filter matched.
+   */
+  async page(view: GatedView, args: EnrolmentFilter & { first?: number; after?: string }): Promise<ConnectionShape<SharedLearner>> {
+    const first = args.first ?? DEFAULT_PAGE_SIZE;
+    const page = await this.loader.page(view.recipient!, { after: args.after ? decodeCursor(args.after) : undefined, limit: first });
+    view.add(page);
+    const filtered = hasFilter(args);
+    const nodes = this.shape(view, page, args).filter((l) => !filtered || l.sharedEnrolments.length > 0);
+    const windowEnd = page.learners.at(-1);
+    return {
+      nodes,
+      edges: nodes.map((node) => ({ cursor: encodeCursor(node.id), node })),
+      pageInfo: { endCursor: windowEnd ? encodeCursor(windowEnd.id) : null, hasNextPage: page.hasMore },
+    };
+  }
+
+  /** One learner, if visible; otherwise exactly the answer for an unknown id. */
+  async one(view: GatedView, id: string): Promise<SharedLearner> {
+    if (!isUuid(id)) throw DomainError.notFound('Learner');
+    const page = await this.loader.page(view.recipient!, { limit: 1, learnerIds: [id] });
+    view.add(page);
+    const [learner] = this.shape(view, page, {});
+    if (!learner) throw DomainError.notFound('Learner');
+    return learner;
+  }
+
+  private shape(view: GatedView, page: LoadedPage, filter: EnrolmentFilter): SharedLearner[] {
+    const byLearner = new Map<string, EnrolmentEntity[]>();
+    for (const e of page.enrolments) byLearner.set(e.learnerId, [...(byLearner.get(e.learnerId) ?? []), e]);
+    const recipient = view.recipient!;
+    const employers = recipient.kind === 'EMPLOYER' ? new Set([recipient.id]) : new Set(page.facts.mandates.map((m) => m.employerId));
+    return page.learners.map((learner) => ({
+      ...learner,
+      // Identity the recipient supplied itself: its own employee number for this person.
+      employeeNumber: page.facts.employments.find((e) => e.learnerId === learner.id && employers.has(e.employerId))?.employeeNumber ?? null,
+      sharedEnrolments: view.listed(byLearner.get(learner.id) ?? []).filter((e) => matches(view, e, filter)),
+    }));
+  }
+}
+
+function hasFilter(f: EnrolmentFilter): boolean {
+  return f.courseId !== undefined || f.status !== undefined || f.completedSince !== undefined || f.updatedSince !== undefined;
+}
+
+/**
+ * A predicate on a gated field sees the row only where that category is allowed, and a row it
+ * selected counts as a disclosure of that category (DESIGN §3 rule 6).
+ */
+function matches(view: GatedView, e: EnrolmentEntity, f: EnrolmentFilter): boolean {
+  if (f.courseId !== undefined && e.courseId !== f.courseId) return false;
+  if (f.updatedSince !== undefined && e.updatedAt < f.updatedSince) return false;
+  if (f.status !== undefined) {
+    if (!view.allows(e.id, 'ENROLMENT_STATUS') || e.status !== f.status) return false;
+  }
+  if (f.completedSince !== undefined) {
+    if (!view.allows(e.id, 'COMPLETION') || e.completedAt === null || e.completedAt < f.completedSince) return false;
+  }
+  if (f.status !== undefined) view.markDisclosed(e.id, 'ENROLMENT_STATUS');
+  if (f.completedSince !== undefined) view.markDisclosed(e.id, 'COMPLETION');
+  return true;
+}

@@ -1,0 +1,139 @@
+import type { DisclosureCategory } from '../common/disclosure-category';
+import { inWindow, type FactAgreement, type FactEnrolment, type GateFacts } from './gate-facts';
+import { BASIS_RANK, type SharingBasis } from './sharing-basis';
+import type { WithheldReason } from './withheld-reason';
+
+export type Recipient = { kind: 'EMPLOYER' | 'BROKER'; id: string };
+
+export type Decision =
+  | {
+      allowed: true;
+      basis: SharingBasis;
+      agreement: FactAgreement;
+      /** The employer whose view a broker reads through a mandate (DESIGN §4 brokers, route a). */
+      onBehalfOf: string | null;
+    }
+  | { allowed: false; reasons: WithheldReason[] };
+
+/**
+ * The rules of DESIGN §4, in one place, evaluated in memory over facts loaded for a whole page.
+ * Deny by default: anything not positively allowed by an agreement in force is withheld.
+ */
+export class SharingRules {
+  private readonly employmentsByKey = new Map<string, GateFacts['employments']>();
+  /** recipient|learner (or recipient|* for employee-scope agreements) → agreements, ranked. */
+  private readonly agreementsByKey = new Map<string, FactAgreement[]>();
+
+  constructor(private readonly facts: GateFacts) {
+    for (const e of facts.employments) push(this.employmentsByKey, `${e.learnerId}|${e.employerId}`, e);
+    for (const a of facts.agreements) push(this.agreementsByKey, `${a.recipientId}|${a.learnerId ?? '*'}`, a);
+  }
+
+  decide(recipient: Recipient, enrolment: FactEnrolment, category: DisclosureCategory): Decision {
+    return recipient.kind === 'EMPLOYER' ? this.employerView(recipient.id, enrolment, category) : this.brokerView(recipient.id, enrolment, category);
+  }
+
+  /** What an employer may see of one (learner, enrolment, category). */
+  employerView(employerId: string, enrolment: FactEnrolment, category: DisclosureCategory): Decision {
+    return this.bestOf(this.covering(employerId, enrolment, category), enrolment, employerId) ?? { allowed: false, reasons: ['NO_AGREEMENT'] };
+  }
+
+  /**
+   * A broker reads (a) through a mandate with VIEW_RESULTS what the mandating employer may see,
+   * intersected with the mandate's categories, or (b) under the learner's consent naming the broker.
+   * The route whose agreement ranks first wins. Without a usable mandate the broker learns no
+   * reason about the employer's view beyond NO_MANDATE.
+   */
+  brokerView(brokerId: string, enrolment: FactEnrolment, category: DisclosureCategory): Decision {
+    const allowed: Extract<Decision, { allowed: true }>[] = [];
+    const reasons: WithheldReason[] = [];
+    const mandates = this.facts.mandates.filter(
+      (m) => m.brokerId === brokerId && inWindow(this.facts.now, m.validFrom, m.validUntil, m.revokedAt) && m.permissions.includes('VIEW_RESULTS') && m.categories.includes(category),
+    );
+    if (mandates.length === 0) reasons.push('NO_MANDATE');
+    for (const m of mandates) {
+      const view = this.employerView(m.employerId, enrolment, category);
+      if (view.allowed) allowed.push({ ...view, onBehalfOf: m.employerId });
+      else reasons.push(...view.reasons);
+    }
+    const consent = this.bestOf(this.covering(brokerId, enrolment, category), enrolment, brokerId);
+    if (consent?.allowed) allowed.push(consent);
+    else if (consent) reasons.push(...consent.reasons);
+    if (allowed.length > 0) return allowed.sort((a, b) => compareAgreements(a.agreement, b.agreement))[0];
+    return { allowed: false, reasons: unique(reasons) };
+  }
+
+  /** Agreements of a recipient that name this learner, course and category (in force or not). */
+  private covering(recipientId: string, enrolment: FactEnrolment, category: DisclosureCategory): FactAgreement[] {
+    const scoped = [
+      ...(this.agreementsByKey.get(`${recipientId}|*`) ?? []),
+      ...(this.agreementsByKey.get(`${recipientId}|${enrolment.learnerId}`) ?? []),
+    ];
+    return scoped
+      .filter((a) => (a.courseIds === null || a.courseIds.includes(enrolment.courseId)) && a.categories.includes(category))
+      .sort(compareAgreements);
+  }
+
+  /** The first agreement (basis order, then oldest) with no reason against it, or every reason. */
+  private bestOf(candidates: FactAgreement[], enrolment: FactEnrolment, recipientId: string): Decision | undefined {
+    if (candidates.length === 0) return undefined;
+    const reasons: WithheldReason[] = [];
+    for (const a of candidates) {
+      const against = this.reasonsAgainst(a, enrolment, recipientId);
+      if (against.length === 0) return { allowed: true, basis: a.basis, agreement: a, onBehalfOf: null };
+      reasons.push(...against);
+    }
+    return { allowed: false, reasons: unique(reasons) };
+  }
+
+  /** Why this agreement does not allow disclosure now; empty means it does. */
+  reasonsAgainst(a: FactAgreement, enrolment: FactEnrolment, recipientId: string): WithheldReason[] {
+    const { now } = this.facts;
+    const learnerId = enrolment.learnerId;
+    const reasons: WithheldReason[] = [];
+    if (this.facts.learners.get(learnerId)?.erasedAt) reasons.push('ERASED');
+    // Restriction of processing (GDPR Art. 18) stops every basis while it lasts.
+    if (this.facts.restricted.has(learnerId)) reasons.push('RESTRICTED');
+    if (a.revokedAt !== null && a.revokedAt <= now) reasons.push(a.basis === 'CONSENT' ? 'CONSENT_WITHDRAWN' : 'AGREEMENT_REVOKED');
+    if (a.validFrom > now) reasons.push('AGREEMENT_NOT_YET_VALID');
+    if (a.validUntil !== null && a.validUntil <= now) reasons.push('AGREEMENT_EXPIRED');
+    switch (a.basis) {
+      case 'PROCESSOR':
+        // As processor we act for the employer only on what it commissioned.
+        if (enrolment.sponsorEmployerId !== recipientId) reasons.push('NOT_SPONSOR');
+        reasons.push(...this.employmentReasons(learnerId, recipientId));
+        break;
+      case 'LEGITIMATE_INTEREST':
+        reasons.push(...this.employmentReasons(learnerId, recipientId));
+        // An objection stops the recipient's legitimate interest for this learner (GDPR Art. 21).
+        if (this.facts.objections.get(learnerId)?.has(recipientId)) reasons.push('OBJECTION');
+        break;
+      case 'STUDY_CONTRACT': // survives the end of employment until validUntil (repayment clauses)
+      case 'CONSENT': // the learner's own choice, independent of employment
+        break;
+    }
+    return reasons;
+  }
+
+  /** Employee-scope bases need an employment active today (start and end dates inclusive). */
+  private employmentReasons(learnerId: string, employerId: string): WithheldReason[] {
+    const records = this.employmentsByKey.get(`${learnerId}|${employerId}`) ?? [];
+    const today = this.facts.today;
+    if (records.some((e) => e.startedOn <= today && (e.endedOn === null || today <= e.endedOn))) return [];
+    return records.some((e) => e.endedOn !== null && e.endedOn < today) ? ['EMPLOYMENT_ENDED'] : ['NO_EMPLOYMENT'];
+  }
+}
+
+export function compareAgreements(a: FactAgreement, b: FactAgreement): number {
+  return BASIS_RANK[a.basis] - BASIS_RANK[b.basis] || a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function unique<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}

@@ -1,0 +1,23 @@
+import type { GraphQLObjectType } from 'graphql';
+import type { DisclosureCategory } from '../common/disclosure-category';
+import type { RequestView } from './request-view';
+import type { WithheldModel } from './withheld.model';
+import { maskForRecipient } from './withheld-reason';
+
+/**
+ * The `withheld` list of an object: every GATED field of its type (read from the schema, so it
+ * can never disagree with the gate) whose category is not allowed, with the reason as the caller
+ * may see it. Withholding is not an error: the rest of the object is served.
+ */
+export function withheldOf(view: RequestView, type: GraphQLObjectType, source: { id: string; enrolmentId?: string }): WithheldModel[] {
+  if (view.kind === 'FULL') return [];
+  const enrolmentId = source.enrolmentId ?? source.id;
+  const withheld: WithheldModel[] = [];
+  for (const [field, def] of Object.entries(type.getFields())) {
+    const ext = def.extensions as { policy?: string; category?: DisclosureCategory };
+    if (ext.policy !== 'GATED' || !ext.category) continue;
+    const decision = view.decision(enrolmentId, ext.category);
+    if (!decision.allowed) withheld.push({ field, reason: maskForRecipient(decision.reasons[0] ?? 'NO_AGREEMENT') });
+  }
+  return withheld;
+}
