@@ -14,7 +14,9 @@ import { EnrolmentsModule } from './enrolments/enrolments.module';
 import { HealthModule } from './health/health.module';
 import { LearnersModule } from './learners/learners.module';
 import { OrganisationsModule } from './organisations/organisations.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { SeedModule } from './seed/seed.module';
+import { SharingModule } from './sharing/sharing.module';
 
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 
@@ -33,6 +35,8 @@ export class AppModule implements NestModule {
         OrganisationsModule,
         LearnersModule,
         EnrolmentsModule,
+        SharingModule,
+        PrivacyModule,
         SeedModule,
       ],
       providers: [

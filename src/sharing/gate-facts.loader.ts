@@ -85,6 +85,22 @@ export class GateFactsLoader {
     return { learners, hasMore, facts, enrolments: facts.enrolments };
   }
 
+  /**
+   * The same facts for given learners whether or not the recipient can see them: for provider
+   * staff and the learner asking "what could this recipient see of me?" (explain).
+   */
+  async forLearners(recipient: Recipient, learnerIds: string[]): Promise<LoadedPage> {
+    const rows: (VisibleLearnerRow & { dbNow: string; dbNowDate: Date })[] = await this.dataSource.query(
+      `SELECT l.id, l.name, l.email, l.locale, l.external_subject_id AS "externalSubjectId", l.erased_at AS "erasedAt",
+              l.created_at AS "createdAt", l.updated_at AS "updatedAt", ${NOW}::text AS "dbNow", ${NOW} AS "dbNowDate"
+         FROM learners l WHERE l.id = ANY($1::uuid[]) ORDER BY l.id`,
+      [learnerIds],
+    );
+    const now = rows[0] ? { text: rows[0].dbNow, date: rows[0].dbNowDate } : { text: new Date().toISOString(), date: new Date() };
+    const facts = await this.facts(recipient, now, rows);
+    return { learners: rows, hasMore: false, facts, enrolments: facts.enrolments };
+  }
+
   private async facts(recipient: Recipient, at: { text: string; date: Date }, learners: VisibleLearnerRow[]): Promise<GateFacts & { enrolments: EnrolmentEntity[] }> {
     const now = at.date;
     const ids = learners.map((l) => l.id);

@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
+import { ExplainService } from './explain.service';
 import { GateFactsLoader } from './gate-facts.loader';
 import { SharedLearnerService } from './shared-learner.service';
+import { SharingAgreementService } from './sharing-agreement.service';
+import { SharingResolver } from './sharing.resolver';
 
 @Module({
-  providers: [GateFactsLoader, SharedLearnerService],
-  exports: [GateFactsLoader, SharedLearnerService],
+  providers: [GateFactsLoader, SharedLearnerService, SharingAgreementService, ExplainService, SharingResolver],
+  exports: [GateFactsLoader, SharedLearnerService, SharingAgreementService],
 })
 export class SharingModule {}

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../src/database/embedded-postgres';
 import { migrate } from '../../src/database/migrate';
 
-export const TEMPLATE_DB = 'rsa_test_template';
+// Unique per run, so two runs sharing one server (DATABASE_URL) do not drop each other's template.
+export const TEMPLATE_DB = `rsa_test_template_${process.pid}`;
 
 /**
  * Once per `npm test`: a real PostgreSQL (embedded unless DATABASE_URL is set) and a migrated
@@ -14,7 +15,8 @@ export default async function globalSetup(): Promise<void> {
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     const pg = await startEmbeddedPostgres({
-      dataDir: join(__dirname, '..', '..', '.data', 'test'),
+      // Two concurrent runs on one machine need their own TEST_DATA_DIR and TEST_PG_PORT.
+      dataDir: process.env.TEST_DATA_DIR ?? join(__dirname, '..', '..', '.data', 'test'),
       port: Number(process.env.TEST_PG_PORT ?? 54330),
       // A throw-away cluster: durability buys nothing here and costs seconds.
       postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300'],

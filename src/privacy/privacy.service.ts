@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, IsNull } from 'typeorm';
+import type { Actor } from '../auth/actor';
+import { DomainError } from '../common/errors/domain-error';
+import { isUuid } from '../common/uuid';
+import { EmploymentEntity } from '../learners/employment.entity';
+import { SharingAgreementEntity } from '../sharing/sharing-agreement.entity';
+import { ObjectionEntity } from './objection.entity';
+import { RestrictionEntity } from './restriction.entity';
+
+/**
+ * The learner's levers over legitimate interest and processing as a whole. Each takes effect for
+ * every request that starts after it commits: timestamps come from the database clock, which the
+ * gate also reads.
+ */
+@Injectable()
+export class PrivacyService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** GDPR Art. 21: objecting to one legitimate-interest agreement stops the recipient's legitimate interest for this learner. */
+  async object(actor: Actor, agreementId: string, grounds: string | null): Promise<ObjectionEntity> {
+    const learnerId = actor.learnerId!;
+    const agreement = isUuid(agreementId)
+      ? await this.dataSource.getRepository(SharingAgreementEntity).findOneBy({ agreementId, supersededAt: IsNull() })
+      : null;
+    if (!agreement) throw DomainError.badInput('agreementId', 'no such agreement');
+    if (agreement.basis !== 'LEGITIMATE_INTEREST') throw DomainError.badInput('agreementId', 'an objection is against a legitimate-interest agreement');
+    const employed = await this.dataSource.getRepository(EmploymentEntity).existsBy({ learnerId, employerId: agreement.recipientId });
+    if (!employed) throw DomainError.badInput('agreementId', 'this agreement does not cover you');
+    return this.dataSource.transaction(async (em) => {
+      // One active objection per recipient; objecting again returns it.
+      await em.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`objection:${learnerId}:${agreement.recipientId}`]);
+      const repo = em.getRepository(ObjectionEntity);
+      const active = await repo.findOneBy({ learnerId, recipientId: agreement.recipientId, liftedAt: IsNull() });
+      if (active) return active;
+      const objection = repo.create({ learnerId, recipientId: agreement.recipientId, agreementId, grounds, liftedAt: null });
+      await repo.insert(objection);
+      return repo.findOneByOrFail({ id: objection.id });
+    });
+  }
+
+  async liftObjection(actor: Actor, objectionId: string): Promise<ObjectionEntity> {
+    const repo = this.dataSource.getRepository(ObjectionEntity);
+    const objection = isUuid(objectionId) ? await repo.findOneBy({ id: objectionId, learnerId: actor.learnerId }) : null;
+    if (!objection) throw DomainError.notFound('Objection');
+    await this.dataSource.query(`UPDATE objections SET lifted_at = now() WHERE id = $1 AND lifted_at IS NULL`, [objection.id]);
+    return repo.findOneByOrFail({ id: objection.id });
+  }
+
+  /** GDPR Art. 18: while a restriction is active nothing is disclosed under any basis. */
+  async restrict(actor: Actor, reason: string | null): Promise<RestrictionEntity> {
+    const learnerId = actor.learnerId!;
+    return this.dataSource.transaction(async (em) => {
+      await em.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`restriction:${learnerId}`]);
+      const repo = em.getRepository(RestrictionEntity);
+      const active = await repo.findOneBy({ learnerId, liftedAt: IsNull() });
+      if (active) return active;
+      const restriction = repo.create({ learnerId, reason, liftedAt: null });
+      await repo.insert(restriction);
+      return repo.findOneByOrFail({ id: restriction.id });
+    });
+  }
+
+  async liftRestriction(actor: Actor): Promise<RestrictionEntity> {
+    const repo = this.dataSource.getRepository(RestrictionEntity);
+    const active = await repo.findOneBy({ learnerId: actor.learnerId, liftedAt: IsNull() });
+    if (!active) throw DomainError.notFound('Active restriction');
+    await this.dataSource.query(`UPDATE restrictions SET lifted_at = now() WHERE id = $1`, [active.id]);
+    return repo.findOneByOrFail({ id: active.id });
+  }
+
+  /** A learner reads their own; staff read any learner's. */
+  objections(learnerId: string): Promise<ObjectionEntity[]> {
+    return this.dataSource.getRepository(ObjectionEntity).find({ where: { learnerId }, order: { objectedAt: 'ASC' } });
+  }
+
+  restrictions(learnerId: string): Promise<RestrictionEntity[]> {
+    return this.dataSource.getRepository(RestrictionEntity).find({ where: { learnerId }, order: { requestedAt: 'ASC' } });
+  }
+}
