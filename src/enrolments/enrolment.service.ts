@@ -1,6 +1,7 @@
+import { anyOf } from '../common/any-of';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import type { ConnectionShape, PageArgs } from '../common/pagination/connection';
 import { paginate } from '../common/pagination/keyset';
@@ -66,7 +67,7 @@ export class EnrolmentService {
   }
 
   async coursesByIds(ids: readonly string[]): Promise<Map<string, CourseEntity>> {
-    const rows = ids.length ? await this.courses.findBy({ id: In([...ids]) }) : [];
+    const rows = ids.length ? await this.courses.findBy({ id: anyOf(ids) }) : [];
     return new Map(rows.map((c) => [c.id, c]));
   }
 
@@ -140,7 +141,7 @@ export class EnrolmentService {
 
   async enrolmentsByLearner(learnerIds: readonly string[]): Promise<Map<string, EnrolmentEntity[]>> {
     const rows = learnerIds.length
-      ? await this.enrolments.find({ where: { learnerId: In([...learnerIds]) }, order: { learnerId: 'ASC', id: 'ASC' } })
+      ? await this.enrolments.find({ where: { learnerId: anyOf(learnerIds) }, order: { learnerId: 'ASC', id: 'ASC' } })
       : [];
     return groupBy(learnerIds, rows, (r) => r.learnerId);
   }
@@ -174,7 +175,7 @@ export class EnrolmentService {
   async resultsByEnrolment(enrolmentIds: readonly string[]): Promise<Map<string, AssessmentResultEntity[]>> {
     const rows = enrolmentIds.length
       ? await this.dataSource.getRepository(AssessmentResultEntity).find({
-          where: { enrolmentId: In([...enrolmentIds]) },
+          where: { enrolmentId: anyOf(enrolmentIds) },
           order: { attemptedAt: 'ASC', id: 'ASC' },
         })
       : [];
@@ -184,7 +185,7 @@ export class EnrolmentService {
   async certificatesByEnrolment(enrolmentIds: readonly string[]): Promise<Map<string, CertificateEntity[]>> {
     const rows = enrolmentIds.length
       ? await this.dataSource.getRepository(CertificateEntity).find({
-          where: { enrolmentId: In([...enrolmentIds]) },
+          where: { enrolmentId: anyOf(enrolmentIds) },
           order: { issuedAt: 'ASC', id: 'ASC' },
         })
       : [];

@@ -1,6 +1,7 @@
+import { anyOf } from '../common/any-of';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import type { ConnectionShape } from '../common/pagination/connection';
 import { paginate } from '../common/pagination/keyset';
@@ -57,7 +58,7 @@ export class LearnerService {
 
   /** Employments of many learners in one query (for a page of learners). */
   async employmentsOf(learnerIds: readonly string[]): Promise<Map<string, EmploymentEntity[]>> {
-    const rows = learnerIds.length ? await this.employments.find({ where: { learnerId: In([...learnerIds]) }, order: { startedOn: 'ASC', id: 'ASC' } }) : [];
+    const rows = learnerIds.length ? await this.employments.find({ where: { learnerId: anyOf(learnerIds) }, order: { startedOn: 'ASC', id: 'ASC' } }) : [];
     const byLearner = new Map<string, EmploymentEntity[]>(learnerIds.map((id) => [id, []]));
     for (const row of rows) byLearner.get(row.learnerId)?.push(row);
     return byLearner;

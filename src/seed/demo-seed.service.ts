@@ -13,7 +13,11 @@ import { EmploymentEntity } from '../learners/employment.entity';
 import { LearnerEntity } from '../learners/learner.entity';
 import { BrokerMandateEntity } from '../organisations/broker-mandate.entity';
 import { OrganisationEntity } from '../organisations/organisation.entity';
+import { ObjectionEntity } from '../privacy/objection.entity';
+import { RestrictionEntity } from '../privacy/restriction.entity';
+import { SharingAgreementEntity } from '../sharing/sharing-agreement.entity';
 import { DEMO } from './demo-ids';
+import { randomUUID } from 'node:crypto';
 
 const SEED_LOCK = 0x5253_5345;
 const DAY = 86_400_000;
@@ -37,7 +41,8 @@ export interface DemoTokens {
 
 /**
  * The demo data set `npm start` shows: an employer with an HR-portal client, a broker with a
- * mandate, 20 learners with enrolments, progress, results and certificates. Seeded once (fixed
+ * mandate, 20 learners with enrolments, progress, results and certificates, agreements of all four
+ * bases, an objection and a restriction. Seeded once (fixed
  * ids; a second run finds the provider and does nothing).
  */
 @Injectable()
@@ -137,6 +142,19 @@ export class DemoSeedService {
       });
       await em.getRepository(AssessmentResultEntity).insert(results);
       await em.getRepository(CertificateEntity).insert(certificates);
+
+      // Agreements of all four bases, so the demo shows gated and withheld fields side by side.
+      const agreements = em.getRepository(SharingAgreementEntity);
+      const agreement = (a: Partial<SharingAgreementEntity>) =>
+        agreements.save({ agreementId: randomUUID(), version: 1, learnerId: null, courseIds: null, validFrom: new Date(now.getTime() - 365 * DAY), validUntil: null, createdBy: 'demo-seed', revokedAt: null, supersededAt: null, ...a });
+      await agreement({ recipientId: DEMO.employerId, basis: 'PROCESSOR', reference: 'Verwerkersovereenkomst 2026-014', categories: ['ENROLMENT_STATUS', 'PROGRESS', 'TIME_SPENT', 'COMPLETION', 'ASSESSMENT_RESULTS', 'CERTIFICATES'] });
+      const li = await agreement({ recipientId: DEMO.employerId, basis: 'LEGITIMATE_INTEREST', reference: 'Belangenafweging BA-2026-03', categories: ['ENROLMENT_STATUS', 'COMPLETION', 'CERTIFICATES'] });
+      await agreement({ recipientId: DEMO.employerId, basis: 'STUDY_CONTRACT', reference: 'Studieovereenkomst SO-19', learnerId: learners[18].id, courseIds: [DEMO.courseId(4)], validUntil: new Date(now.getTime() + 365 * DAY), categories: ['ENROLMENT_STATUS', 'PROGRESS', 'COMPLETION', 'ASSESSMENT_RESULTS', 'CERTIFICATES', 'ACCREDITATION'] });
+      await agreement({ recipientId: DEMO.employerId, basis: 'CONSENT', reference: 'consent-text:2026-01', learnerId: learners[1].id, validFrom: new Date(now.getTime() - 10 * DAY), categories: ['PROGRESS', 'TIME_SPENT', 'ASSESSMENT_RESULTS'] });
+      await agreement({ recipientId: DEMO.employerId, basis: 'CONSENT', reference: 'consent-text:2026-01', learnerId: learners[2].id, validFrom: new Date(now.getTime() - 10 * DAY), revokedAt: new Date(now.getTime() - 2 * DAY), categories: ['PROGRESS'] });
+      await agreement({ recipientId: DEMO.brokerId, basis: 'CONSENT', reference: 'consent-text:2026-01', learnerId: learners[5].id, validFrom: new Date(now.getTime() - 10 * DAY), categories: ['ASSESSMENT_RESULTS'] });
+      await em.getRepository(ObjectionEntity).insert({ learnerId: learners[3].id, recipientId: DEMO.employerId, agreementId: li.agreementId, grounds: 'Mijn opleiding is privé', liftedAt: null });
+      await em.getRepository(RestrictionEntity).insert({ learnerId: learners[4].id, reason: 'Juistheid van gegevens betwist', liftedAt: null });
 
       const demoClients = [
         { organisationId: DEMO.employerId, name: 'Demo HR portal', ...DEMO.hrPortal },

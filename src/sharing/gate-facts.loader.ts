@@ -1,12 +1,12 @@
+import { anyOf } from '../common/any-of';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { EnrolmentEntity } from '../enrolments/enrolment.entity';
 import type { DisclosureCategory } from '../common/disclosure-category';
 import type { MandatePermission } from '../organisations/mandate-permission';
 import { amsterdamDate, type FactAgreement, type FactMandate, type GateFacts } from './gate-facts';
 import type { Recipient } from './sharing-rules';
-import type { SharingBasis } from './sharing-basis';
 
 export interface LoadedPage {
   facts: GateFacts;
@@ -58,14 +58,14 @@ export class GateFactsLoader {
     const only = opts.learnerIds ? `AND x.learner_id = ANY($4::uuid[])` : '';
     if (opts.learnerIds) params.push(opts.learnerIds);
     const branches = [
-      `(SELECT x.learner_id FROM sharing_agreements x
+      `(SELECT DISTINCT x.learner_id FROM sharing_agreements x
          WHERE x.recipient_id = $1 AND x.learner_id > $2 ${only} AND x.basis IN ('STUDY_CONTRACT', 'CONSENT') AND ${AGREEMENT_IN_FORCE}
          ORDER BY x.learner_id LIMIT $3)`,
     ];
     if (recipient.kind === 'EMPLOYER') {
-      branches.push(`(SELECT x.learner_id FROM employments x WHERE x.employer_id = $1 AND x.learner_id > $2 ${only} ORDER BY x.learner_id LIMIT $3)`);
+      branches.push(`(SELECT DISTINCT x.learner_id FROM employments x WHERE x.employer_id = $1 AND x.learner_id > $2 ${only} ORDER BY x.learner_id LIMIT $3)`);
     } else {
-      branches.push(`(SELECT x.learner_id FROM enrolments x
+      branches.push(`(SELECT DISTINCT x.learner_id FROM enrolments x
           JOIN broker_mandates m ON m.broker_id = $1 AND m.employer_id = x.sponsor_employer_id AND ${MANDATE_IN_FORCE}
          WHERE x.enrolled_by_id = $1 AND x.learner_id > $2 ${only} ORDER BY x.learner_id LIMIT $3)`);
     }
@@ -109,23 +109,23 @@ export class GateFactsLoader {
     const recipients = [recipient.id, ...new Set(mandates.map((m) => m.employerId))];
     const [employments, enrolments, agreements, privacy] = ids.length
       ? await Promise.all([
-          this.dataSource.query(
+          this.dataSource.query<GateFacts['employments']>(
             `SELECT learner_id AS "learnerId", employer_id AS "employerId", employee_number AS "employeeNumber",
                     to_char(started_on, 'YYYY-MM-DD') AS "startedOn",
                     to_char(ended_on, 'YYYY-MM-DD') AS "endedOn"
                FROM employments WHERE learner_id = ANY($1::uuid[]) AND employer_id = ANY($2::uuid[])`,
             [ids, recipients],
-          ) as Promise<GateFacts['employments']>,
-          this.dataSource.getRepository(EnrolmentEntity).find({ where: { learnerId: In(ids) }, order: { learnerId: 'ASC', id: 'ASC' } }),
+          ),
+          this.dataSource.getRepository(EnrolmentEntity).find({ where: { learnerId: anyOf(ids) }, order: { learnerId: 'ASC', id: 'ASC' } }),
           this.agreements(recipients, ids),
-          this.dataSource.query(
+          this.dataSource.query<{ kind: 'O' | 'R'; learnerId: string; recipientId: string | null }[]>(
             `SELECT 'O' AS kind, learner_id AS "learnerId", recipient_id AS "recipientId" FROM objections
               WHERE learner_id = ANY($1::uuid[]) AND objected_at <= $2 AND (lifted_at IS NULL OR lifted_at > $2)
              UNION ALL
              SELECT 'R', learner_id, NULL FROM restrictions
               WHERE learner_id = ANY($1::uuid[]) AND requested_at <= $2 AND (lifted_at IS NULL OR lifted_at > $2)`,
             [ids, at.text],
-          ) as Promise<{ kind: 'O' | 'R'; learnerId: string; recipientId: string | null }[]>,
+          ),
         ])
       : [[], [], [], []];
     const objections = new Map<string, Set<string>>();
@@ -167,7 +167,7 @@ export class GateFactsLoader {
           AND (learner_id IS NULL OR learner_id = ANY($2::uuid[]))`,
       [recipients, learnerIds],
     );
-    return rows.map((r) => ({ ...r, basis: r.basis as SharingBasis, categories: pgArray(r.categories) as DisclosureCategory[] }));
+    return rows.map((r) => ({ ...r, basis: r.basis, categories: pgArray(r.categories) as DisclosureCategory[] }));
   }
 }
 

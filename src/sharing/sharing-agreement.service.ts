@@ -221,6 +221,6 @@ export class SharingAgreementService {
   }
 
   private async dbNow(): Promise<Date> {
-    return ((await this.dataSource.query(`SELECT now() AS now`)) as { now: Date }[])[0].now;
+    return (await this.dataSource.query<{ now: Date }[]>(`SELECT now() AS now`))[0].now;
   }
 }

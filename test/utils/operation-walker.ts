@@ -2,6 +2,8 @@ import {
   getNamedType,
   isEnumType,
   isInputObjectType,
+  isObjectType,
+  type GraphQLNamedType,
   isListType,
   isNonNullType,
   isScalarType,
@@ -22,29 +24,47 @@ export interface Operation {
  * Every root field of the schema as a runnable operation with syntactically valid dummy
  * arguments, so a test can call each one and look at what the API answers.
  */
-export function allOperations(schema: GraphQLSchema): Operation[] {
+export function allOperations(schema: GraphQLSchema, opts: { deep?: boolean; ids?: Record<string, string> } = {}): Operation[] {
   const ops: Operation[] = [];
   for (const [kind, type] of [
     ['query', schema.getQueryType()],
     ['mutation', schema.getMutationType()],
   ] as const) {
-    for (const field of Object.values(type?.getFields() ?? {})) ops.push(operationFor(kind, field));
+    for (const field of Object.values(type?.getFields() ?? {})) ops.push(operationFor(kind, field, opts));
   }
   return ops;
 }
 
-function operationFor(kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>): Operation {
+function operationFor(kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>, opts: { deep?: boolean; ids?: Record<string, string> }): Operation {
   const variables: Record<string, unknown> = {};
   const defs: string[] = [];
   const args: string[] = [];
   for (const arg of field.args as GraphQLArgument[]) {
-    if (!isNonNullType(arg.type)) continue;
+    const given = opts.ids?.[arg.name];
+    if (!isNonNullType(arg.type) && given === undefined) continue;
     defs.push(`$${arg.name}: ${arg.type.toString()}`);
     args.push(`${arg.name}: $${arg.name}`);
-    variables[arg.name] = dummy(arg.type);
+    variables[arg.name] = given ?? dummy(arg.type);
   }
-  const document = `${kind}${defs.length ? `(${defs.join(', ')})` : ''} { ${field.name}${args.length ? `(${args.join(', ')})` : ''} { __typename } }`;
+  const selection = opts.deep ? selectionFor(getNamedType(field.type), 4) : '{ __typename }';
+  const document = `${kind}${defs.length ? `(${defs.join(', ')})` : ''} { ${field.name}${args.length ? `(${args.join(', ')})` : ''} ${selection} }`;
   return { kind, name: field.name, document, variables };
+}
+
+/** Every field without required arguments, objects nested up to `depth`. */
+function selectionFor(type: GraphQLNamedType, depth: number): string {
+  if (!isObjectType(type)) return '';
+  const parts = ['__typename'];
+  for (const f of Object.values(type.getFields())) {
+    if (f.args.some((a) => isNonNullType(a.type))) continue;
+    const named = getNamedType(f.type);
+    if (isObjectType(named)) {
+      if (depth > 0) parts.push(`${f.name} ${selectionFor(named, depth - 1)}`);
+    } else {
+      parts.push(f.name);
+    }
+  }
+  return `{ ${parts.join(' ')} }`;
 }
 
 function dummy(type: GraphQLInputType): unknown {

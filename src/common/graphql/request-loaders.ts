@@ -16,7 +16,8 @@ export class RequestLoaders {
           const found = await batch(keys);
           return keys.map((k) => (found.has(k) ? found.get(k)! : fallback ? fallback() : (null as V)));
         },
-        { maxBatchSize: 1000 },
+        // A page of 500 learners has ~1,500 enrolments: one batch, one query.
+        { maxBatchSize: 10_000 },
       );
       this.loaders.set(name, loader);
     }

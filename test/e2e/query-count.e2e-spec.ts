@@ -1,0 +1,70 @@
+import { staffClaims, world } from '../factories/world';
+import { countQueries } from '../utils/query-counter';
+import { createTestApp, type TestApp } from '../utils/test-app';
+
+const PAGE = `query($first: Int) { learners(first: $first) { nodes { id name employeeNumber enrolments { id status enrolledAt startedAt progressPercent lastActivityAt timeSpentMinutes completedAt completed course { code }
+  assessmentResults { score passed } certificates { number accreditationPoints withheld { field reason } } accreditationPointsEarned withheld { field reason } } withheld { field } } pageInfo { endCursor hasNextPage } } }`;
+
+/**
+ * Decisions are set-based (DESIGN §3 rule 4): a page of 10 and a page of 500 learners, with every
+ * gated field, make the same number of database queries.
+ */
+describe('a page costs a constant number of queries, whatever its size', () => {
+  let t: TestApp;
+  let employerToken: string;
+  let brokerToken: string;
+  let staffToken: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const w = world(t.db);
+    const provider = await w.organisation('PROVIDER');
+    const employer = await w.organisation('EMPLOYER');
+    const broker = await w.organisation('BROKER');
+    const courses = [await w.course(), await w.course(), await w.course()];
+    // 600 employees with 3 enrolments each, written in bulk
+    await t.db.query(
+      `WITH l AS (
+         INSERT INTO learners (name, email) SELECT 'Learner ' || i, 'qc' || i || '@example.test' FROM generate_series(1, 600) i RETURNING id
+       ), e AS (
+         INSERT INTO employments (learner_id, employer_id, employee_number, started_on) SELECT id, $1, 'N' || row_number() OVER (), DATE '2024-01-01' FROM l RETURNING learner_id
+       )
+       INSERT INTO enrolments (learner_id, course_id, sponsor_employer_id, enrolled_by_id, status, enrolled_at, progress_percent)
+       SELECT e.learner_id, c, CASE WHEN random() < 0.7 THEN $1::uuid END, $2, 'IN_PROGRESS', now(), 50 FROM e CROSS JOIN unnest($3::uuid[]) c`,
+      [employer.id, broker.id, courses.map((c) => c.id)],
+    );
+    await t.db.query(`INSERT INTO assessment_results (enrolment_id, assessment_name, attempted_at, score, max_score, passed) SELECT id, 'T', now(), 70, 100, true FROM enrolments`);
+    await t.db.query(`INSERT INTO certificates (enrolment_id, number, issued_at, accreditation_points) SELECT id, 'C-' || id, now(), 2 FROM enrolments WHERE random() < 0.5`);
+    await w.agreement({ recipientId: employer.id, basis: 'PROCESSOR', categories: ['ENROLMENT_STATUS', 'PROGRESS', 'TIME_SPENT', 'ASSESSMENT_RESULTS'] });
+    await w.agreement({ recipientId: employer.id, basis: 'LEGITIMATE_INTEREST', categories: ['COMPLETION', 'CERTIFICATES'] });
+    await t.db.query(
+      `INSERT INTO sharing_agreements (agreement_id, version, recipient_id, basis, categories, learner_id, valid_from, reference, created_by)
+       SELECT gen_random_uuid(), 1, $1, 'CONSENT', '{ACCREDITATION}', id, now() - interval '1 day', 'consent-text:v1', 'test' FROM learners WHERE random() < 0.3`,
+      [employer.id],
+    );
+    await t.db.query(`INSERT INTO restrictions (learner_id) SELECT id FROM learners WHERE random() < 0.05`);
+    await w.mandate(broker.id, employer.id, { categories: ['PROGRESS', 'COMPLETION'] });
+    employerToken = t.token((await w.apiClient(employer)).claims);
+    brokerToken = t.token((await w.apiClient(broker)).claims);
+    staffToken = t.token(staffClaims(provider.id));
+  });
+  afterAll(() => t.close());
+
+  async function measure(token: string, first: number) {
+    const { result, queries } = await countQueries(t.db, () => t.gql(token, PAGE, { first }));
+    expect(result.errors).toBeUndefined();
+    expect(result.data.learners.nodes.length).toBeGreaterThan(first / 2);
+    return queries.length;
+  }
+
+  it.each([
+    ['employer', () => employerToken],
+    ['broker', () => brokerToken],
+    ['provider staff', () => staffToken],
+  ])('%s: 10 learners and 500 learners, same number of queries', async (_who, token) => {
+    const small = await measure(token(), 10);
+    const large = await measure(token(), 500);
+    expect(large).toBe(small);
+    expect(large).toBeLessThanOrEqual(9);
+  });
+});

@@ -1,0 +1,329 @@
+/**
+ * An independent, deliberately simple model of who may see what (DESIGN.md §3 and §4), used as the
+ * oracle of the gate's property test (test/e2e/gate-property.e2e-spec.ts).
+ *
+ * Written from the spec, NOT from src/sharing: it shares no code with the implementation under test
+ * (not even its constants) and favours obviousness over speed — every decision is a linear scan over
+ * plain facts. If it ever disagrees with the API, first re-read DESIGN.md §3–§4 against the function
+ * below that made the decision; each one cites the rule it encodes.
+ */
+
+/** DESIGN §3 table: the seven disclosure categories. */
+export const CATEGORIES = ['ENROLMENT_STATUS', 'PROGRESS', 'TIME_SPENT', 'COMPLETION', 'ASSESSMENT_RESULTS', 'CERTIFICATES', 'ACCREDITATION'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/** The fields of the GraphQL `Enrolment` type in each category (DESIGN §3 table). */
+export const ENROLMENT_FIELDS: Record<Category, readonly string[]> = {
+  ENROLMENT_STATUS: ['status', 'enrolledAt', 'startedAt'],
+  PROGRESS: ['progressPercent', 'lastActivityAt'],
+  TIME_SPENT: ['timeSpentMinutes'],
+  COMPLETION: ['completedAt', 'completed'],
+  ASSESSMENT_RESULTS: ['assessmentResults'],
+  CERTIFICATES: ['certificates'],
+  ACCREDITATION: ['accreditationPointsEarned'],
+};
+
+/** The learner's own choices; a recipient must only ever see them as NOT_SHARED (DESIGN §3 rule 1, §4). */
+export const LEARNER_CHOICE_REASONS: readonly string[] = ['CONSENT_WITHDRAWN', 'OBJECTION', 'RESTRICTED', 'ERASED'];
+
+/** Reasons that describe the mandating employer's view; a broker without a usable mandate learns none of them (§4). */
+export const EMPLOYER_VIEW_REASONS: readonly string[] = ['EMPLOYMENT_ENDED', 'NO_EMPLOYMENT', 'NOT_SPONSOR'];
+
+/** Data minimisation for LEGITIMATE_INTEREST (DESIGN §4 table). */
+export const LEGITIMATE_INTEREST_CATEGORIES: readonly Category[] = ['ENROLMENT_STATUS', 'COMPLETION', 'CERTIFICATES'];
+
+export type Basis = 'PROCESSOR' | 'LEGITIMATE_INTEREST' | 'STUDY_CONTRACT' | 'CONSENT';
+
+export interface OracleLearner {
+  id: string;
+  erasedAt: Date | null;
+}
+export interface OracleEmployment {
+  learnerId: string;
+  employerId: string;
+  /** Calendar dates YYYY-MM-DD (Europe/Amsterdam); endedOn is the last day employed. */
+  startedOn: string;
+  endedOn: string | null;
+}
+export interface OracleEnrolment {
+  id: string;
+  learnerId: string;
+  courseId: string;
+  sponsorEmployerId: string | null;
+  enrolledById: string;
+}
+export interface OracleAgreement {
+  id: string;
+  agreementId: string;
+  version: number;
+  recipientId: string;
+  basis: Basis;
+  categories: readonly Category[];
+  learnerId: string | null;
+  courseIds: readonly string[] | null;
+  validFrom: Date;
+  validUntil: Date | null;
+  revokedAt: Date | null;
+  supersededAt: Date | null;
+}
+export interface OracleMandate {
+  id: string;
+  brokerId: string;
+  employerId: string;
+  validFrom: Date;
+  validUntil: Date | null;
+  permissions: readonly ('ENROL' | 'VIEW_RESULTS')[];
+  categories: readonly Category[];
+  revokedAt: Date | null;
+}
+export interface OracleObjection {
+  learnerId: string;
+  recipientId: string;
+  objectedAt: Date;
+  liftedAt: Date | null;
+}
+export interface OracleRestriction {
+  learnerId: string;
+  requestedAt: Date;
+  liftedAt: Date | null;
+}
+
+/** Everything the oracle knows, as of one request. */
+export interface OracleFacts {
+  /** The database clock at the request. */
+  now: Date;
+  /** Today's calendar date in Europe/Amsterdam at the request (YYYY-MM-DD). */
+  today: string;
+  learners: OracleLearner[];
+  employments: OracleEmployment[];
+  enrolments: OracleEnrolment[];
+  agreements: OracleAgreement[];
+  mandates: OracleMandate[];
+  objections: OracleObjection[];
+  restrictions: OracleRestriction[];
+}
+
+export interface OracleRecipient {
+  kind: 'EMPLOYER' | 'BROKER';
+  id: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time (DESIGN §4 precise rules): windows are half-open, [validFrom, validUntil); a revocation,
+// withdrawal, objection, erasure or restriction takes effect at its own timestamp (at <= now); a
+// lifted restriction (or objection) stops at the lift.
+// ---------------------------------------------------------------------------------------------
+
+function inWindow(now: Date, from: Date, until: Date | null): boolean {
+  return from.getTime() <= now.getTime() && (until === null || now.getTime() < until.getTime());
+}
+
+function hasHappened(now: Date, at: Date | null): boolean {
+  return at !== null && at.getTime() <= now.getTime();
+}
+
+/** A record that starts at `from` and stops at `liftedAt` (restriction, objection). */
+function activeBetween(now: Date, from: Date, liftedAt: Date | null): boolean {
+  return hasHappened(now, from) && !hasHappened(now, liftedAt);
+}
+
+/** Employment active today: startedOn <= today <= endedOn, both inclusive, calendar dates (§4). */
+export function employmentActive(f: OracleFacts, learnerId: string, employerId: string): boolean {
+  return f.employments.some(
+    (e) => e.learnerId === learnerId && e.employerId === employerId && e.startedOn <= f.today && (e.endedOn === null || f.today <= e.endedOn),
+  );
+}
+
+export function isErased(f: OracleFacts, learnerId: string): boolean {
+  return hasHappened(f.now, f.learners.find((l) => l.id === learnerId)?.erasedAt ?? null);
+}
+
+export function isRestricted(f: OracleFacts, learnerId: string): boolean {
+  return f.restrictions.some((r) => r.learnerId === learnerId && activeBetween(f.now, r.requestedAt, r.liftedAt));
+}
+
+/** An objection is against the recipient's legitimate interest as such (§4). */
+export function hasObjected(f: OracleFacts, learnerId: string, recipientId: string): boolean {
+  return f.objections.some((o) => o.learnerId === learnerId && o.recipientId === recipientId && activeBetween(f.now, o.objectedAt, o.liftedAt));
+}
+
+/**
+ * The agreement version itself is current: inside its window, not revoked, not replaced by a newer
+ * version. (Learner-level conditions — restriction, erasure — are checked separately.)
+ */
+export function versionCurrent(f: OracleFacts, a: OracleAgreement): boolean {
+  return inWindow(f.now, a.validFrom, a.validUntil) && !hasHappened(f.now, a.revokedAt) && !hasHappened(f.now, a.supersededAt);
+}
+
+export function mandateInForce(f: OracleFacts, m: OracleMandate): boolean {
+  return inWindow(f.now, m.validFrom, m.validUntil) && !hasHappened(f.now, m.revokedAt);
+}
+
+function enrolmentOf(f: OracleFacts, enrolmentId: string): OracleEnrolment {
+  const e = f.enrolments.find((x) => x.id === enrolmentId);
+  if (!e) throw new Error(`oracle: unknown enrolment ${enrolmentId}`);
+  return e;
+}
+
+/**
+ * Does this one agreement version allow (its recipient, enrolment, category) now? DESIGN §4: the
+ * common conditions, the scope, and the extra conditions of its basis.
+ */
+export function agreementAllows(f: OracleFacts, a: OracleAgreement, e: OracleEnrolment, category: Category): boolean {
+  if (!a.categories.includes(category)) return false;
+  if (a.learnerId !== null && a.learnerId !== e.learnerId) return false;
+  if (a.courseIds !== null && !a.courseIds.includes(e.courseId)) return false;
+  if (!versionCurrent(f, a)) return false;
+  if (isRestricted(f, e.learnerId) || isErased(f, e.learnerId)) return false;
+  switch (a.basis) {
+    case 'PROCESSOR':
+      // Only enrolments whose sponsor is the recipient; employment active.
+      return e.sponsorEmployerId === a.recipientId && employmentActive(f, e.learnerId, a.recipientId);
+    case 'LEGITIMATE_INTEREST':
+      // Employment active; no objection of the learner against this recipient; minimised categories.
+      return (
+        LEGITIMATE_INTEREST_CATEGORIES.includes(category) &&
+        employmentActive(f, e.learnerId, a.recipientId) &&
+        !hasObjected(f, e.learnerId, a.recipientId)
+      );
+    case 'STUDY_CONTRACT':
+    case 'CONSENT':
+      // No employment needed.
+      return true;
+  }
+}
+
+/** What an employer may see: any agreement of its own in force covers the field. */
+export function employerAllows(f: OracleFacts, employerId: string, enrolmentId: string, category: Category): boolean {
+  const e = enrolmentOf(f, enrolmentId);
+  return f.agreements.some((a) => a.recipientId === employerId && agreementAllows(f, a, e, category));
+}
+
+/**
+ * What a broker may see (DESIGN §4 "Brokers"): (a) through a mandate in force with VIEW_RESULTS and
+ * the category, exactly what the mandating employer could see; or (b) under the learner's CONSENT
+ * naming the broker. Nothing else: an agreement of another basis naming a broker gives it nothing.
+ */
+export function brokerAllows(f: OracleFacts, brokerId: string, enrolmentId: string, category: Category): boolean {
+  const e = enrolmentOf(f, enrolmentId);
+  const viaMandate = f.mandates.some(
+    (m) =>
+      m.brokerId === brokerId &&
+      mandateInForce(f, m) &&
+      m.permissions.includes('VIEW_RESULTS') &&
+      m.categories.includes(category) &&
+      employerAllows(f, m.employerId, enrolmentId, category),
+  );
+  const viaConsent = f.agreements.some((a) => a.recipientId === brokerId && a.basis === 'CONSENT' && agreementAllows(f, a, e, category));
+  return viaMandate || viaConsent;
+}
+
+export function allows(f: OracleFacts, r: OracleRecipient, enrolmentId: string, category: Category): boolean {
+  return r.kind === 'EMPLOYER' ? employerAllows(f, r.id, enrolmentId, category) : brokerAllows(f, r.id, enrolmentId, category);
+}
+
+/** Does the broker have a route through a mandate at all for this category (regardless of the employer's view)? */
+export function brokerHasUsableMandate(f: OracleFacts, brokerId: string, category: Category): boolean {
+  return f.mandates.some((m) => m.brokerId === brokerId && mandateInForce(f, m) && m.permissions.includes('VIEW_RESULTS') && m.categories.includes(category));
+}
+
+export interface Visibility {
+  /** The oracle's answer under the brief's reading. */
+  visible: boolean;
+  /**
+   * True when the spec leaves room: the learner is visible only through a STUDY_CONTRACT/CONSENT
+   * agreement and is restricted or erased. "In force" in §4 lists the restriction and erasure among
+   * its common conditions, the brief's visibility rule does not; either answer is accepted.
+   */
+  ambiguous: boolean;
+}
+
+/**
+ * Identity visibility (DESIGN §3 rule 3, §4 precise rules): an employer with any employment record
+ * (past, present or future); a broker that enrolled the learner under a mandate in force (its
+ * enrolment's sponsor mandated it); any recipient of a STUDY_CONTRACT or CONSENT agreement in force
+ * for the learner.
+ */
+export function visibility(f: OracleFacts, r: OracleRecipient, learnerId: string): Visibility {
+  let relation: boolean;
+  if (r.kind === 'EMPLOYER') {
+    relation = f.employments.some((e) => e.learnerId === learnerId && e.employerId === r.id);
+  } else {
+    relation = f.enrolments.some(
+      (e) =>
+        e.learnerId === learnerId &&
+        e.enrolledById === r.id &&
+        e.sponsorEmployerId !== null &&
+        f.mandates.some((m) => m.brokerId === r.id && m.employerId === e.sponsorEmployerId && mandateInForce(f, m)),
+    );
+  }
+  const byAgreement = f.agreements.some(
+    (a) => a.recipientId === r.id && (a.basis === 'STUDY_CONTRACT' || a.basis === 'CONSENT') && a.learnerId === learnerId && versionCurrent(f, a),
+  );
+  const learnerChoice = isRestricted(f, learnerId) || isErased(f, learnerId);
+  return { visible: relation || byAgreement, ambiguous: !relation && byAgreement && learnerChoice };
+}
+
+/**
+ * The enrolments of a visible learner the recipient may know exist: those it commissioned
+ * (employer: sponsor) or made (broker: enrolled by), and any with at least one category allowed.
+ */
+export function listed(f: OracleFacts, r: OracleRecipient, enrolmentId: string): boolean {
+  const e = enrolmentOf(f, enrolmentId);
+  const own = r.kind === 'EMPLOYER' ? e.sponsorEmployerId === r.id : e.enrolledById === r.id;
+  return own || CATEGORIES.some((c) => allows(f, r, enrolmentId, c));
+}
+
+/**
+ * Where the reason for a withheld field is unambiguous: the recipient has no agreement version at
+ * all (any state, any scope) that lists the category, no mandate of any kind, and the learner has
+ * made no choice that could be reported instead. Returns the reasons acceptable there, or null when
+ * the exact reason is an implementation detail.
+ */
+export function unambiguousReasons(f: OracleFacts, r: OracleRecipient, learnerId: string, category: Category): readonly string[] | null {
+  if (isRestricted(f, learnerId) || isErased(f, learnerId)) return null;
+  if (f.agreements.some((a) => a.recipientId === r.id && a.categories.includes(category))) return null;
+  if (r.kind === 'EMPLOYER') return ['NO_AGREEMENT'];
+  if (f.mandates.some((m) => m.brokerId === r.id)) return null;
+  return ['NO_AGREEMENT', 'NO_MANDATE'];
+}
+
+/** The facts that bear on one decision, for a failure message. */
+export function describeFacts(f: OracleFacts, r: OracleRecipient, learnerId: string, enrolmentId?: string): string {
+  const d = (x: Date | null) => (x === null ? 'null' : `now${fmtOffset(x.getTime() - f.now.getTime())}`);
+  const lines: string[] = [];
+  lines.push(`now=${f.now.toISOString()} today(Amsterdam)=${f.today}`);
+  lines.push(`recipient ${r.kind} ${r.id}`);
+  const l = f.learners.find((x) => x.id === learnerId);
+  lines.push(`learner ${learnerId} erasedAt=${d(l?.erasedAt ?? null)} restricted=${isRestricted(f, learnerId)}`);
+  for (const e of f.employments.filter((x) => x.learnerId === learnerId)) {
+    lines.push(`  employment at ${e.employerId} ${e.startedOn}..${e.endedOn ?? 'open'} active=${employmentActive(f, learnerId, e.employerId)}`);
+  }
+  for (const o of f.objections.filter((x) => x.learnerId === learnerId)) {
+    lines.push(`  objection vs ${o.recipientId} objectedAt=${d(o.objectedAt)} liftedAt=${d(o.liftedAt)}`);
+  }
+  for (const x of f.restrictions.filter((y) => y.learnerId === learnerId)) {
+    lines.push(`  restriction requestedAt=${d(x.requestedAt)} liftedAt=${d(x.liftedAt)}`);
+  }
+  for (const e of f.enrolments.filter((x) => x.learnerId === learnerId)) {
+    const mark = e.id === enrolmentId ? '>>' : '  ';
+    lines.push(`${mark}enrolment ${e.id} course=${e.courseId} sponsor=${e.sponsorEmployerId ?? 'null'} enrolledBy=${e.enrolledById}`);
+  }
+  for (const a of f.agreements) {
+    lines.push(
+      `  agreement ${a.id} (agr ${a.agreementId} v${a.version}) ${a.basis} -> ${a.recipientId} [${a.categories.join(',')}] learner=${a.learnerId ?? 'all'}` +
+        ` courses=${a.courseIds ? a.courseIds.join(',') : 'all'} valid=[${d(a.validFrom)}, ${d(a.validUntil)}) revokedAt=${d(a.revokedAt)} supersededAt=${d(a.supersededAt)}`,
+    );
+  }
+  for (const m of f.mandates) {
+    lines.push(
+      `  mandate ${m.brokerId} -> ${m.employerId} perms=[${m.permissions.join(',')}] [${m.categories.join(',')}] valid=[${d(m.validFrom)}, ${d(m.validUntil)}) revokedAt=${d(m.revokedAt)} inForce=${mandateInForce(f, m)}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function fmtOffset(ms: number): string {
+  const days = ms / 86_400_000;
+  return `${days >= 0 ? '+' : ''}${days.toFixed(2)}d`;
+}
