@@ -5,6 +5,9 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { AuthModule } from './auth/auth.module';
+import { DisclosureLedgerService } from './disclosures/disclosure-ledger.service';
+import { DisclosuresModule } from './disclosures/disclosures.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { JwtAuthMiddleware } from './auth/jwt-auth.middleware';
 import { graphqlConfig } from './common/graphql/graphql.config';
 import { InputValidationPipe } from './common/validation.pipe';
@@ -17,8 +20,9 @@ import { OrganisationsModule } from './organisations/organisations.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { SeedModule } from './seed/seed.module';
 import { SharingModule } from './sharing/sharing.module';
+import { ROOT_LOGGER_TOKEN } from './common/logging/root-logger.token';
 
-export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
+export const ROOT_LOGGER = ROOT_LOGGER_TOKEN;
 
 @Module({})
 export class AppModule implements NestModule {
@@ -29,7 +33,12 @@ export class AppModule implements NestModule {
       global: true,
       imports: [
         TypeOrmModule.forRoot({ ...databaseOptions(config.databaseUrl, config.databasePoolSize), migrationsRun: false }),
-        GraphQLModule.forRoot<ApolloDriverConfig>({ driver: ApolloDriver, ...graphqlConfig(config, logger) }),
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          imports: [DisclosuresModule],
+          inject: [DisclosureLedgerService],
+          useFactory: (ledger: DisclosureLedgerService) => graphqlConfig(config, logger, ledger),
+        }),
         HealthModule,
         AuthModule,
         OrganisationsModule,
@@ -37,6 +46,8 @@ export class AppModule implements NestModule {
         EnrolmentsModule,
         SharingModule,
         PrivacyModule,
+        NotificationsModule,
+        DisclosuresModule,
         SeedModule,
       ],
       providers: [

@@ -60,7 +60,7 @@ async function main(): Promise<void> {
 
   try {
     if (config.migrateOnStart) {
-      const applied = await migrate(databaseUrl);
+      const applied = await migrate(databaseUrl, config.notifications);
       if (applied.length) logger.info({ applied }, 'migrations applied');
     }
     app = await createApp({ ...config, databaseUrl }, logger);

@@ -25,6 +25,26 @@ export interface AppConfig {
   /** The learning platform's identity provider, which issues learner tokens. Optional. */
   learnerIdp?: { issuer: string; jwksUri: string; audience: string };
   graphql: { maxDepth: number; maxComplexity: number; landingPage: boolean };
+  ledger: { chains: number };
+  notifications: {
+    /** Run the notification workers inside the API process (else: `npm run worker`). */
+    workersInProcess: boolean;
+    /** Disclosures to one learner within this many seconds become one message (0 = at once). */
+    coalesceSeconds: number;
+    retryLimit: number;
+    /** First retry after this many seconds, then exponential backoff. */
+    retryDelaySeconds: number;
+    /** An active delivery job not finished after this long (a killed worker) is retried. */
+    jobExpireSeconds: number;
+    /** pg-boss maintenance interval (expiry of stuck jobs). */
+    maintenanceSeconds: number;
+    pollSeconds: number;
+    /** smtp(s)://user:pass@host:port; unset: write .eml files to `${dataDir}/outbox`. */
+    smtpUrl?: string;
+    mailFrom: string;
+    /** Where learners manage consent and objections (linked in every message). */
+    privacyUrl: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -129,6 +149,19 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxDepth: int('GRAPHQL_MAX_DEPTH', 10, 2, 50),
       maxComplexity: int('GRAPHQL_MAX_COMPLEXITY', 100000, 100, 10000000),
       landingPage: bool('GRAPHQL_LANDING_PAGE', nodeEnv !== 'production'),
+    },
+    ledger: { chains: int('LEDGER_CHAINS', 16, 1, 1024) },
+    notifications: {
+      workersInProcess: bool('WORKERS_IN_PROCESS', true),
+      coalesceSeconds: int('NOTIFY_COALESCE_SECONDS', 60, 0, 86400),
+      retryLimit: int('NOTIFY_RETRY_LIMIT', 8, 0, 100),
+      retryDelaySeconds: int('NOTIFY_RETRY_DELAY_SECONDS', 10, 1, 3600),
+      jobExpireSeconds: int('NOTIFY_JOB_EXPIRE_SECONDS', 120, 1, 86400),
+      maintenanceSeconds: int('NOTIFY_MAINTENANCE_SECONDS', 30, 1, 3600),
+      pollSeconds: int('NOTIFY_POLL_SECONDS', 1, 1, 60),
+      smtpUrl: url('SMTP_URL', str('SMTP_URL'), ['smtp:', 'smtps:']),
+      mailFrom: str('MAIL_FROM', 'Leerhuis Online <privacy@leerhuis.example>')!,
+      privacyUrl: str('PRIVACY_URL', 'https://leerhuis.example/privacy')!,
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -1,4 +1,7 @@
 import { ApiClientEntity } from '../auth/api-client.entity';
+import { DisclosureEntity } from '../disclosures/disclosure.entity';
+import { LedgerBatchEntity } from '../disclosures/ledger-batch.entity';
+import { NotificationEntity } from '../notifications/notification.entity';
 import { SigningKeyEntity } from '../auth/signing-key.entity';
 import { AssessmentResultEntity } from '../enrolments/assessment-result.entity';
 import { CertificateEntity } from '../enrolments/certificate.entity';
@@ -27,4 +30,7 @@ export const ENTITIES = [
   SharingAgreementEntity,
   ObjectionEntity,
   RestrictionEntity,
+  LedgerBatchEntity,
+  DisclosureEntity,
+  NotificationEntity,
 ];

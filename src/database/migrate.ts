@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { installQueues, type QueueSettings } from '../notifications/job-queue';
 import { databaseOptions } from './database-options';
 
 const MIGRATION_LOCK = 0x5253_4d49; // pg advisory lock id: one process migrates at a time
@@ -7,7 +8,7 @@ const MIGRATION_LOCK = 0x5253_4d49; // pg advisory lock id: one process migrates
  * Applies pending migrations before the app starts. Several API processes may start at once
  * (a rolling deploy): an advisory lock makes the others wait and then find nothing to do.
  */
-export async function migrate(url: string): Promise<string[]> {
+export async function migrate(url: string, queues: QueueSettings = { retryLimit: 8, jobExpireSeconds: 120 }): Promise<string[]> {
   const ds = new DataSource({ ...databaseOptions(url, 2), logging: false });
   await ds.initialize();
   const lock = ds.createQueryRunner();
@@ -15,6 +16,8 @@ export async function migrate(url: string): Promise<string[]> {
     await lock.connect();
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     const applied = await ds.runMigrations({ transaction: 'all' });
+    // The job queue (the notification outbox) keeps its own schema, installed under the same lock.
+    await installQueues(url, queues);
     return applied.map((m) => m.name);
   } finally {
     await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);

@@ -1,6 +1,9 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { LOCALES, type Locale } from './locale';
 
+export const NOTIFICATION_FREQUENCIES = ['IMMEDIATE', 'DAILY', 'WEEKLY'] as const;
+export type NotificationFrequency = (typeof NOTIFICATION_FREQUENCIES)[number];
+
 @Entity('learners')
 export class LearnerEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -19,6 +22,10 @@ export class LearnerEntity {
   /** Subject id of the learner at the learning platform's identity provider (`sub` of its tokens). */
   @Column({ name: 'external_subject_id', type: 'text', nullable: true, unique: true })
   externalSubjectId: string | null;
+
+  /** IMMEDIATE (coalesced within a short window), or a DAILY / WEEKLY digest email. */
+  @Column({ name: 'notification_frequency', type: 'enum', enum: NOTIFICATION_FREQUENCIES, enumName: 'notification_frequency', default: 'IMMEDIATE' })
+  notificationFrequency: NotificationFrequency;
 
   /** After erasure no gated field of this learner is ever disclosed again (DESIGN §7). */
   @Column({ name: 'erased_at', type: 'timestamptz', nullable: true })

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { SharingModule } from '../sharing/sharing.module';
 import { PrivacyResolver } from './privacy.resolver';
 import { PrivacyService } from './privacy.service';
 
 @Module({
-  imports: [SharingModule],
+  imports: [SharingModule, NotificationsModule],
   providers: [PrivacyService, PrivacyResolver],
   exports: [PrivacyService],
 })

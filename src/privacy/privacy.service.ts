@@ -5,6 +5,7 @@ import type { Actor } from '../auth/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { isUuid } from '../common/uuid';
 import { EmploymentEntity } from '../learners/employment.entity';
+import { LearnerNotifier } from '../notifications/learner-notifier.service';
 import { SharingAgreementEntity } from '../sharing/sharing-agreement.entity';
 import { ObjectionEntity } from './objection.entity';
 import { RestrictionEntity } from './restriction.entity';
@@ -16,7 +17,10 @@ import { RestrictionEntity } from './restriction.entity';
  */
 @Injectable()
 export class PrivacyService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly notifier: LearnerNotifier,
+  ) {}
 
   /** GDPR Art. 21: objecting to one legitimate-interest agreement stops the recipient's legitimate interest for this learner. */
   async object(actor: Actor, agreementId: string, grounds: string | null): Promise<ObjectionEntity> {
@@ -36,16 +40,20 @@ export class PrivacyService {
       if (active) return active;
       const objection = repo.create({ learnerId, recipientId: agreement.recipientId, agreementId, grounds, liftedAt: null });
       await repo.insert(objection);
+      await this.notifier.inform(em, [learnerId], 'OBJECTION_RECORDED', { recipientId: agreement.recipientId, basis: 'LEGITIMATE_INTEREST', agreementId });
       return repo.findOneByOrFail({ id: objection.id });
     });
   }
 
   async liftObjection(actor: Actor, objectionId: string): Promise<ObjectionEntity> {
-    const repo = this.dataSource.getRepository(ObjectionEntity);
-    const objection = isUuid(objectionId) ? await repo.findOneBy({ id: objectionId, learnerId: actor.learnerId }) : null;
-    if (!objection) throw DomainError.notFound('Objection');
-    await this.dataSource.query(`UPDATE objections SET lifted_at = now() WHERE id = $1 AND lifted_at IS NULL`, [objection.id]);
-    return repo.findOneByOrFail({ id: objection.id });
+    return this.dataSource.transaction(async (em) => {
+      const repo = em.getRepository(ObjectionEntity);
+      const objection = isUuid(objectionId) ? await repo.findOneBy({ id: objectionId, learnerId: actor.learnerId }) : null;
+      if (!objection) throw DomainError.notFound('Objection');
+      const [, lifted] = await em.query<[unknown, number]>(`UPDATE objections SET lifted_at = now() WHERE id = $1 AND lifted_at IS NULL`, [objection.id]);
+      if (lifted) await this.notifier.inform(em, [objection.learnerId], 'OBJECTION_LIFTED', { recipientId: objection.recipientId, basis: 'LEGITIMATE_INTEREST' });
+      return repo.findOneByOrFail({ id: objection.id });
+    });
   }
 
   /** GDPR Art. 18: while a restriction is active nothing is disclosed under any basis. */
@@ -58,16 +66,20 @@ export class PrivacyService {
       if (active) return active;
       const restriction = repo.create({ learnerId, reason, liftedAt: null });
       await repo.insert(restriction);
+      await this.notifier.inform(em, [learnerId], 'RESTRICTION_RECORDED', {});
       return repo.findOneByOrFail({ id: restriction.id });
     });
   }
 
   async liftRestriction(actor: Actor): Promise<RestrictionEntity> {
-    const repo = this.dataSource.getRepository(RestrictionEntity);
-    const active = await repo.findOneBy({ learnerId: actor.learnerId, liftedAt: IsNull() });
-    if (!active) throw DomainError.notFound('Active restriction');
-    await this.dataSource.query(`UPDATE restrictions SET lifted_at = now() WHERE id = $1`, [active.id]);
-    return repo.findOneByOrFail({ id: active.id });
+    return this.dataSource.transaction(async (em) => {
+      const repo = em.getRepository(RestrictionEntity);
+      const active = await repo.findOne({ where: { learnerId: actor.learnerId, liftedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
+      if (!active) throw DomainError.notFound('Active restriction');
+      await em.query(`UPDATE restrictions SET lifted_at = now() WHERE id = $1`, [active.id]);
+      await this.notifier.inform(em, [active.learnerId], 'RESTRICTION_LIFTED', {});
+      return repo.findOneByOrFail({ id: active.id });
+    });
   }
 
   /** A learner reads their own; staff read any learner's. */

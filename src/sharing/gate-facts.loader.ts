@@ -35,8 +35,11 @@ export interface VisibleLearnerRow {
  * that starts after one commits always sees it, whatever the API hosts' clocks say.
  */
 const NOW = 'statement_timestamp()';
-const MANDATE_IN_FORCE = `m.revoked_at IS NULL AND m.valid_from <= ${NOW} AND (m.valid_until IS NULL OR m.valid_until > ${NOW})`;
-const AGREEMENT_IN_FORCE = `x.superseded_at IS NULL AND (x.revoked_at IS NULL OR x.revoked_at > ${NOW}) AND x.valid_from <= ${NOW} AND (x.valid_until IS NULL OR x.valid_until > ${NOW})`;
+const MANDATE_IN_FORCE = `(m.revoked_at IS NULL OR m.revoked_at > ${NOW}) AND m.valid_from <= ${NOW} AND (m.valid_until IS NULL OR m.valid_until > ${NOW})`;
+// "In force" includes the common conditions of DESIGN §4: no active restriction, not erased.
+const AGREEMENT_IN_FORCE = `x.superseded_at IS NULL AND (x.revoked_at IS NULL OR x.revoked_at > ${NOW}) AND x.valid_from <= ${NOW} AND (x.valid_until IS NULL OR x.valid_until > ${NOW})
+  AND NOT EXISTS (SELECT 1 FROM restrictions r WHERE r.learner_id = x.learner_id AND r.requested_at <= ${NOW} AND (r.lifted_at IS NULL OR r.lifted_at > ${NOW}))
+  AND NOT EXISTS (SELECT 1 FROM learners e WHERE e.id = x.learner_id AND e.erased_at IS NOT NULL AND e.erased_at <= ${NOW})`;
 
 /**
  * Loads, for one page of learners visible to a recipient, every fact the rules need — in a fixed

@@ -10,6 +10,8 @@ import { CourseEntity } from '../enrolments/course.entity';
 import { EmploymentEntity } from '../learners/employment.entity';
 import { LearnerEntity } from '../learners/learner.entity';
 import { OrganisationEntity } from '../organisations/organisation.entity';
+import { LearnerNotifier } from '../notifications/learner-notifier.service';
+import { amsterdamDate } from './gate-facts';
 import { SharingAgreementEntity } from './sharing-agreement.entity';
 import type { ChangeSharingAgreementInput, CreateSharingAgreementInput, GrantConsentInput, SharingAgreementsArgs } from './sharing-agreement.model';
 import { LEGITIMATE_INTEREST_CATEGORIES } from './sharing-basis';
@@ -28,7 +30,10 @@ interface Terms {
  */
 @Injectable()
 export class SharingAgreementService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly notifier: LearnerNotifier,
+  ) {}
 
   async create(actor: Actor, input: CreateSharingAgreementInput): Promise<SharingAgreementEntity> {
     switch (input.basis) {
@@ -56,14 +61,26 @@ export class SharingAgreementService {
       validUntil: input.validUntil ?? null,
       reference: input.reference,
     });
-    return this.insertVersion(this.dataSource.manager, {
-      agreementId: randomUUID(),
-      version: 1,
-      recipientId: input.recipientId,
-      basis: input.basis,
-      learnerId: input.learnerId ?? null,
-      createdBy: actor.subject,
-      ...terms,
+    return this.dataSource.transaction(async (em) => {
+      const agreement = await this.insertVersion(em, {
+        agreementId: randomUUID(),
+        version: 1,
+        recipientId: input.recipientId,
+        basis: input.basis,
+        learnerId: input.learnerId ?? null,
+        createdBy: actor.subject,
+        ...terms,
+      });
+      // Learners are informed when a study contract or a legitimate interest starts covering them
+      // (DESIGN §6): the contract's learner, or every current employee of the recipient.
+      const covered =
+        agreement.basis === 'STUDY_CONTRACT'
+          ? [agreement.learnerId!]
+          : agreement.basis === 'LEGITIMATE_INTEREST'
+            ? await this.currentEmployees(em, agreement.recipientId)
+            : [];
+      await this.notifier.inform(em, covered, 'AGREEMENT_COVERS_YOU', { recipientId: agreement.recipientId, basis: agreement.basis, agreementId: agreement.agreementId });
+      return agreement;
     });
   }
 
@@ -78,14 +95,18 @@ export class SharingAgreementService {
       validUntil: input.validUntil ?? null,
       reference: `consent-text:${input.consentTextVersion}`,
     });
-    return this.insertVersion(this.dataSource.manager, {
-      agreementId: randomUUID(),
-      version: 1,
-      recipientId: input.recipientId,
-      basis: 'CONSENT',
-      learnerId: actor.learnerId!,
-      createdBy: actor.subject,
-      ...terms,
+    return this.dataSource.transaction(async (em) => {
+      const consent = await this.insertVersion(em, {
+        agreementId: randomUUID(),
+        version: 1,
+        recipientId: input.recipientId,
+        basis: 'CONSENT',
+        learnerId: actor.learnerId!,
+        createdBy: actor.subject,
+        ...terms,
+      });
+      await this.notifier.inform(em, [actor.learnerId!], 'CONSENT_RECORDED', { recipientId: consent.recipientId, basis: 'CONSENT', agreementId: consent.agreementId });
+      return consent;
     });
   }
 
@@ -94,7 +115,10 @@ export class SharingAgreementService {
     return this.dataSource.transaction(async (em) => {
       const current = await this.current(em, agreementId);
       if (!current || current.basis !== 'CONSENT' || current.learnerId !== actor.learnerId) throw DomainError.notFound('Consent');
-      return this.stampRevoked(em, current);
+      const wasActive = !current.revokedAt;
+      const withdrawn = await this.stampRevoked(em, current);
+      if (wasActive) await this.notifier.inform(em, [actor.learnerId], 'CONSENT_WITHDRAWN', { recipientId: current.recipientId, basis: 'CONSENT', agreementId: current.agreementId });
+      return withdrawn;
     });
   }
 
@@ -161,6 +185,15 @@ export class SharingAgreementService {
     return qb.orderBy('a.created_at', 'ASC').addOrderBy('a.id', 'ASC').getMany();
   }
 
+  private async currentEmployees(em: EntityManager, employerId: string): Promise<string[]> {
+    const rows = await em.query<{ id: string }[]>(
+      `SELECT DISTINCT learner_id AS id FROM employments
+        WHERE employer_id = $1 AND started_on <= $2 AND (ended_on IS NULL OR ended_on >= $2)`,
+      [employerId, amsterdamDate(new Date())],
+    );
+    return rows.map((r) => r.id);
+  }
+
   private mayManage(actor: Actor, a: SharingAgreementEntity): boolean {
     if (actor.kind === 'PROVIDER_STAFF') return true;
     return actor.kind === 'EMPLOYER_CLIENT' && a.basis === 'STUDY_CONTRACT' && a.recipientId === actor.organisationId;
@@ -207,7 +240,7 @@ export class SharingAgreementService {
 
   private async stampRevoked(em: EntityManager, a: SharingAgreementEntity): Promise<SharingAgreementEntity> {
     if (!a.revokedAt) {
-      const [row] = (await em.query(`UPDATE sharing_agreements SET revoked_at = now() WHERE id = $1 RETURNING revoked_at`, [a.id]))[0] as { revoked_at: Date }[];
+      const [[row]] = await em.query<[{ revoked_at: Date }[], number]>(`UPDATE sharing_agreements SET revoked_at = now() WHERE id = $1 RETURNING revoked_at`, [a.id]);
       a.revokedAt = row.revoked_at;
     }
     return a;

@@ -56,7 +56,8 @@ export class SharingRules {
       if (view.allowed) allowed.push({ ...view, onBehalfOf: m.employerId });
       else reasons.push(...view.reasons);
     }
-    const consent = this.bestOf(this.covering(brokerId, enrolment, category), enrolment, brokerId);
+    // Route (b) is consent only: the other bases are agreements with employers (DESIGN §4).
+    const consent = this.bestOf(this.covering(brokerId, enrolment, category).filter((a) => a.basis === 'CONSENT'), enrolment, brokerId);
     if (consent?.allowed) allowed.push(consent);
     else if (consent) reasons.push(...consent.reasons);
     if (allowed.length > 0) return allowed.sort((a, b) => compareAgreements(a.agreement, b.agreement))[0];

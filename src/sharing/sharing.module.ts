@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { ExplainService } from './explain.service';
 import { GateFactsLoader } from './gate-facts.loader';
 import { SharedLearnerService } from './shared-learner.service';
@@ -6,6 +7,7 @@ import { SharingAgreementService } from './sharing-agreement.service';
 import { SharingResolver } from './sharing.resolver';
 
 @Module({
+  imports: [NotificationsModule],
   providers: [GateFactsLoader, SharedLearnerService, SharingAgreementService, ExplainService, SharingResolver],
   exports: [GateFactsLoader, SharedLearnerService, SharingAgreementService],
 })

@@ -46,7 +46,8 @@ function operationFor(kind: 'query' | 'mutation', field: GraphQLField<unknown, u
     args.push(`${arg.name}: $${arg.name}`);
     variables[arg.name] = given ?? dummy(arg.type);
   }
-  const selection = opts.deep ? selectionFor(getNamedType(field.type), 4) : '{ __typename }';
+  const returns = getNamedType(field.type);
+  const selection = !isObjectType(returns) ? '' : opts.deep ? selectionFor(returns, 4) : '{ __typename }';
   const document = `${kind}${defs.length ? `(${defs.join(', ')})` : ''} { ${field.name}${args.length ? `(${args.join(', ')})` : ''} ${selection} }`;
   return { kind, name: field.name, document, variables };
 }

@@ -166,25 +166,51 @@ function enrolmentOf(f: OracleFacts, enrolmentId: string): OracleEnrolment {
 }
 
 /**
+ * The individual conditions of a decision. `allows(..., ignore)` decides as if one of them did not
+ * exist; the property test uses it only to measure which rules its random cases actually exercised
+ * (a condition "bites" when ignoring it would flip a withheld field to allowed).
+ */
+export const CONDITIONS = [
+  'learnerScope',
+  'courseScope',
+  'window',
+  'revoked',
+  'superseded',
+  'restriction',
+  'erasure',
+  'sponsor',
+  'employment',
+  'objection',
+  'mandateInForce',
+  'viewResults',
+  'mandateCategory',
+] as const;
+export type Condition = (typeof CONDITIONS)[number];
+
+/**
  * Does this one agreement version allow (its recipient, enrolment, category) now? DESIGN §4: the
  * common conditions, the scope, and the extra conditions of its basis.
  */
-export function agreementAllows(f: OracleFacts, a: OracleAgreement, e: OracleEnrolment, category: Category): boolean {
+export function agreementAllows(f: OracleFacts, a: OracleAgreement, e: OracleEnrolment, category: Category, ignore?: Condition): boolean {
+  const check = (c: Condition, ok: boolean) => ok || ignore === c;
   if (!a.categories.includes(category)) return false;
-  if (a.learnerId !== null && a.learnerId !== e.learnerId) return false;
-  if (a.courseIds !== null && !a.courseIds.includes(e.courseId)) return false;
-  if (!versionCurrent(f, a)) return false;
-  if (isRestricted(f, e.learnerId) || isErased(f, e.learnerId)) return false;
+  if (!check('learnerScope', a.learnerId === null || a.learnerId === e.learnerId)) return false;
+  if (!check('courseScope', a.courseIds === null || a.courseIds.includes(e.courseId))) return false;
+  if (!check('window', inWindow(f.now, a.validFrom, a.validUntil))) return false;
+  if (!check('revoked', !hasHappened(f.now, a.revokedAt))) return false;
+  if (!check('superseded', !hasHappened(f.now, a.supersededAt))) return false;
+  if (!check('restriction', !isRestricted(f, e.learnerId))) return false;
+  if (!check('erasure', !isErased(f, e.learnerId))) return false;
   switch (a.basis) {
     case 'PROCESSOR':
       // Only enrolments whose sponsor is the recipient; employment active.
-      return e.sponsorEmployerId === a.recipientId && employmentActive(f, e.learnerId, a.recipientId);
+      return check('sponsor', e.sponsorEmployerId === a.recipientId) && check('employment', employmentActive(f, e.learnerId, a.recipientId));
     case 'LEGITIMATE_INTEREST':
       // Employment active; no objection of the learner against this recipient; minimised categories.
       return (
         LEGITIMATE_INTEREST_CATEGORIES.includes(category) &&
-        employmentActive(f, e.learnerId, a.recipientId) &&
-        !hasObjected(f, e.learnerId, a.recipientId)
+        check('employment', employmentActive(f, e.learnerId, a.recipientId)) &&
+        check('objection', !hasObjected(f, e.learnerId, a.recipientId))
       );
     case 'STUDY_CONTRACT':
     case 'CONSENT':
@@ -194,9 +220,9 @@ export function agreementAllows(f: OracleFacts, a: OracleAgreement, e: OracleEnr
 }
 
 /** What an employer may see: any agreement of its own in force covers the field. */
-export function employerAllows(f: OracleFacts, employerId: string, enrolmentId: string, category: Category): boolean {
+export function employerAllows(f: OracleFacts, employerId: string, enrolmentId: string, category: Category, ignore?: Condition): boolean {
   const e = enrolmentOf(f, enrolmentId);
-  return f.agreements.some((a) => a.recipientId === employerId && agreementAllows(f, a, e, category));
+  return f.agreements.some((a) => a.recipientId === employerId && agreementAllows(f, a, e, category, ignore));
 }
 
 /**
@@ -204,22 +230,23 @@ export function employerAllows(f: OracleFacts, employerId: string, enrolmentId: 
  * the category, exactly what the mandating employer could see; or (b) under the learner's CONSENT
  * naming the broker. Nothing else: an agreement of another basis naming a broker gives it nothing.
  */
-export function brokerAllows(f: OracleFacts, brokerId: string, enrolmentId: string, category: Category): boolean {
+export function brokerAllows(f: OracleFacts, brokerId: string, enrolmentId: string, category: Category, ignore?: Condition): boolean {
   const e = enrolmentOf(f, enrolmentId);
+  const check = (c: Condition, ok: boolean) => ok || ignore === c;
   const viaMandate = f.mandates.some(
     (m) =>
       m.brokerId === brokerId &&
-      mandateInForce(f, m) &&
-      m.permissions.includes('VIEW_RESULTS') &&
-      m.categories.includes(category) &&
-      employerAllows(f, m.employerId, enrolmentId, category),
+      check('mandateInForce', mandateInForce(f, m)) &&
+      check('viewResults', m.permissions.includes('VIEW_RESULTS')) &&
+      check('mandateCategory', m.categories.includes(category)) &&
+      employerAllows(f, m.employerId, enrolmentId, category, ignore),
   );
-  const viaConsent = f.agreements.some((a) => a.recipientId === brokerId && a.basis === 'CONSENT' && agreementAllows(f, a, e, category));
+  const viaConsent = f.agreements.some((a) => a.recipientId === brokerId && a.basis === 'CONSENT' && agreementAllows(f, a, e, category, ignore));
   return viaMandate || viaConsent;
 }
 
-export function allows(f: OracleFacts, r: OracleRecipient, enrolmentId: string, category: Category): boolean {
-  return r.kind === 'EMPLOYER' ? employerAllows(f, r.id, enrolmentId, category) : brokerAllows(f, r.id, enrolmentId, category);
+export function allows(f: OracleFacts, r: OracleRecipient, enrolmentId: string, category: Category, ignore?: Condition): boolean {
+  return r.kind === 'EMPLOYER' ? employerAllows(f, r.id, enrolmentId, category, ignore) : brokerAllows(f, r.id, enrolmentId, category, ignore);
 }
 
 /** Does the broker have a route through a mandate at all for this category (regardless of the employer's view)? */

@@ -1,4 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -37,6 +39,10 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     JWT_AUDIENCE: TEST_AUDIENCE,
     SEED_DEMO: 'false',
     GRAPHQL_LANDING_PAGE: 'false',
+    // Tests that exercise delivery turn the workers on and point SMTP_URL at their SMTP server.
+    WORKERS_IN_PROCESS: 'false',
+    NOTIFY_COALESCE_SECONDS: '0',
+    DATA_DIR: join(tmpdir(), 'rsa-test-data'),
     ...env,
     DATABASE_URL: database.url,
   });

@@ -7,6 +7,8 @@ import type { AppConfig } from '../../config/app-config';
 import { DomainError } from '../errors/domain-error';
 import { formatGraphqlError } from '../errors/graphql-error.mapper';
 import type { Actor } from '../../auth/actor';
+import type { DisclosureLedgerService } from '../../disclosures/disclosure-ledger.service';
+import { ledgerPlugin } from '../../disclosures/ledger.plugin';
 import { fieldPolicyMiddleware } from '../../sharing/field-policy';
 import { viewFor } from '../../sharing/request-view';
 import { RequestLoaders, type GraphqlContext } from './request-loaders';
@@ -30,7 +32,7 @@ function errorLoggingPlugin(logger: Logger): ApolloServerPlugin<GraphqlContext> 
   };
 }
 
-export function graphqlConfig(config: AppConfig, logger: Logger): ApolloDriverConfig {
+export function graphqlConfig(config: AppConfig, logger: Logger, ledger: DisclosureLedgerService): ApolloDriverConfig {
   return {
     autoSchemaFile: true,
     sortSchema: true,
@@ -49,6 +51,7 @@ export function graphqlConfig(config: AppConfig, logger: Logger): ApolloDriverCo
     // the identical plugin types do not unify without this cast.
     plugins: [
       errorLoggingPlugin(logger),
+      ledgerPlugin(ledger, logger),
       ...(config.graphql.landingPage ? [ApolloServerPluginLandingPageLocalDefault({ embed: true })] : []),
     ] as NonNullable<ApolloDriverConfig['plugins']>,
   };

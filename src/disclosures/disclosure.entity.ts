@@ -1,0 +1,53 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { DisclosureItem } from './disclosure-item';
+
+/**
+ * One ledger entry: what one request disclosed about one learner (DESIGN §5). Append-only for the
+ * application. `content` is the exact JSON that was hashed; the other columns are its queryable
+ * copy, and the verifier checks that they agree.
+ */
+@Entity('disclosures')
+@Index('disclosures_learner_idx', ['learnerId', 'id'])
+@Index('disclosures_recipient_idx', ['recipientId', 'id'])
+@Index('disclosures_batch_idx', ['batchId', 'position'])
+export class DisclosureEntity {
+  /** Time-ordered (UUIDv7), so id order is disclosure order. */
+  @PrimaryColumn({ type: 'uuid' })
+  id: string;
+
+  @Column({ name: 'batch_id', type: 'bigint' })
+  batchId: string;
+
+  @Column({ type: 'integer' })
+  position: number;
+
+  @Column({ name: 'disclosed_at', type: 'timestamptz' })
+  disclosedAt: Date;
+
+  @Column({ name: 'request_id', type: 'text' })
+  requestId: string;
+
+  @Column({ name: 'operation_name', type: 'text', nullable: true })
+  operationName: string | null;
+
+  @Column({ name: 'recipient_id', type: 'uuid' })
+  recipientId: string;
+
+  @Column({ name: 'actor_subject', type: 'text' })
+  actorSubject: string;
+
+  @Column({ name: 'api_client_id', type: 'text', nullable: true })
+  apiClientId: string | null;
+
+  @Column({ name: 'learner_id', type: 'uuid' })
+  learnerId: string;
+
+  @Column({ type: 'jsonb' })
+  items: DisclosureItem[];
+
+  @Column({ type: 'text' })
+  content: string;
+
+  @Column({ name: 'entry_hash', type: 'text' })
+  entryHash: string;
+}

@@ -1,0 +1,129 @@
+import { ArgsType, Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { IsDate, IsOptional, IsUUID } from 'class-validator';
+import type { DisclosureCategory } from '../common/disclosure-category';
+import { DisclosureCategoryEnum } from '../common/graphql/enums';
+import { Connection, PageArgs } from '../common/pagination/connection';
+import { SharingBasisEnum } from '../sharing/sharing-agreement.model';
+import type { SharingBasis } from '../sharing/sharing-basis';
+
+@ObjectType('DisclosedCategory')
+export class DisclosedCategoryModel {
+  @Field(() => DisclosureCategoryEnum)
+  category: DisclosureCategory;
+
+  @Field(() => SharingBasisEnum)
+  basis: SharingBasis;
+
+  @Field(() => ID)
+  agreementId: string;
+
+  @Field(() => ID, { description: 'The exact agreement version that allowed it.' })
+  agreementVersionId: string;
+
+  @Field(() => Int)
+  agreementVersion: number;
+
+  @Field(() => ID, { nullable: true, description: 'For a broker reading through a mandate: the employer whose view it was.' })
+  onBehalfOf: string | null;
+}
+
+@ObjectType('DisclosedEnrolment')
+export class DisclosedEnrolmentModel {
+  @Field(() => ID)
+  enrolmentId: string;
+
+  @Field(() => ID)
+  courseId: string;
+
+  @Field(() => [DisclosedCategoryModel])
+  categories: DisclosedCategoryModel[];
+}
+
+@ObjectType('Disclosure', { description: 'One ledger entry: what one request disclosed about one learner.' })
+export class DisclosureModel {
+  @Field(() => ID)
+  id: string;
+
+  @Field()
+  disclosedAt: Date;
+
+  @Field({ description: 'The X-Request-Id of the request.' })
+  requestId: string;
+
+  @Field(() => String, { nullable: true })
+  operationName: string | null;
+
+  @Field(() => ID)
+  recipientId: string;
+
+  @Field({ description: 'The acting subject: the API client, or the person, behind the request.' })
+  actorSubject: string;
+
+  @Field(() => String, { nullable: true })
+  apiClientId: string | null;
+
+  @Field(() => ID)
+  learnerId: string;
+
+  @Field(() => [DisclosedEnrolmentModel])
+  items: DisclosedEnrolmentModel[];
+}
+
+@ObjectType()
+export class DisclosureConnection extends Connection(DisclosureModel) {}
+
+@ArgsType()
+export class DisclosuresArgs extends PageArgs {
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @IsUUID()
+  learnerId?: string;
+
+  @Field(() => ID, { nullable: true, description: 'Provider staff only.' })
+  @IsOptional()
+  @IsUUID()
+  recipientId?: string;
+
+  @Field({ nullable: true, description: 'From this instant (inclusive).' })
+  @IsOptional()
+  @IsDate()
+  from?: Date;
+
+  @Field({ nullable: true, description: 'Until this instant (exclusive).' })
+  @IsOptional()
+  @IsDate()
+  until?: Date;
+}
+
+@ObjectType('LedgerBrokenLink')
+export class LedgerBrokenLinkModel {
+  @Field(() => Int)
+  chain: number;
+
+  @Field()
+  seq: string;
+
+  @Field(() => ID)
+  batchId: string;
+
+  @Field(() => ID, { nullable: true })
+  disclosureId: string | null;
+
+  @Field()
+  problem: string;
+}
+
+@ObjectType('LedgerVerification')
+export class LedgerVerificationModel {
+  @Field()
+  ok: boolean;
+
+  @Field(() => Int)
+  batchesChecked: number;
+
+  @Field(() => Int)
+  entriesChecked: number;
+
+  @Field(() => LedgerBrokenLinkModel, { nullable: true })
+  firstBroken: LedgerBrokenLinkModel | null;
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { DisclosureLedgerService } from './disclosure-ledger.service';
+import { DisclosureQueryService } from './disclosure-query.service';
+import { DisclosureResolver } from './disclosure.resolver';
+import { LedgerVerifierService } from './ledger-verifier.service';
+
+@Module({
+  imports: [NotificationsModule],
+  providers: [DisclosureLedgerService, DisclosureQueryService, LedgerVerifierService, DisclosureResolver],
+  exports: [DisclosureLedgerService, LedgerVerifierService],
+})
+export class DisclosuresModule {}

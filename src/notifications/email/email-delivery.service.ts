@@ -1,0 +1,145 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import type { Locale } from '../../learners/locale';
+import type { NotificationFrequency } from '../../learners/learner.entity';
+import type { DisclosureItem } from '../../disclosures/disclosure-item';
+import type { SharingBasis } from '../../sharing/sharing-basis';
+import { sha256Hex } from '../../disclosures/ledger-hash';
+import type { NotificationKind } from '../notification.entity';
+import { MailerService } from './mailer.service';
+import { renderLearnerMessage, type DisclosureLine, type EventLine } from './templates';
+
+interface PendingRow {
+  id: string;
+  kind: NotificationKind;
+  payload: { recipientId?: string; basis?: SharingBasis };
+  createdAt: Date;
+  disclosureId: string | null;
+  recipientId: string | null;
+  disclosedAt: Date | null;
+  items: DisclosureItem[] | null;
+}
+
+const MAX_PER_MESSAGE = 500;
+
+/**
+ * Sends each learner one message listing every notification not yet emailed. Rows are locked
+ * (FOR UPDATE SKIP LOCKED) for the duration of the send, so two workers never send the same
+ * notification; a crash before the commit leaves them unsent and the job is retried, with the same
+ * Message-ID (a hash of the notification ids), so a duplicate is recognisable (at-least-once).
+ */
+@Injectable()
+export class EmailDeliveryService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly mailer: MailerService,
+  ) {}
+
+  /** `digest` sends for learners who chose that frequency; otherwise only IMMEDIATE learners. */
+  async deliver(learnerIds: string[], mode: 'IMMEDIATE' | 'DAILY' | 'WEEKLY' = 'IMMEDIATE'): Promise<number> {
+    let sent = 0;
+    for (const learnerId of learnerIds) sent += await this.deliverOne(learnerId, mode);
+    return sent;
+  }
+
+  /** Learners with unsent notifications who chose this digest frequency. */
+  async digestLearners(frequency: NotificationFrequency): Promise<string[]> {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `SELECT l.id FROM learners l WHERE l.notification_frequency = $1
+          AND EXISTS (SELECT 1 FROM notifications n WHERE n.learner_id = l.id AND n.emailed_at IS NULL)`,
+      [frequency],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  private async deliverOne(learnerId: string, mode: NotificationFrequency): Promise<number> {
+    const qr = this.dataSource.createQueryRunner();
+    await qr.connect();
+    try {
+      await qr.startTransaction();
+      const [learner] = (await qr.query(
+        `SELECT name, email, locale, notification_frequency AS frequency, erased_at AS "erasedAt" FROM learners WHERE id = $1`,
+        [learnerId],
+      )) as { name: string; email: string; locale: Locale; frequency: NotificationFrequency; erasedAt: Date | null }[];
+      // Digest learners are sent by the digest job; an erased learner has no address left.
+      if (!learner || learner.frequency !== mode || learner.erasedAt) {
+        await qr.commitTransaction();
+        return 0;
+      }
+      const rows = (await qr.query(
+        `SELECT n.id, n.kind, n.payload, n.created_at AS "createdAt", n.disclosure_id AS "disclosureId",
+                d.recipient_id AS "recipientId", d.disclosed_at AS "disclosedAt", d.items
+           FROM notifications n LEFT JOIN disclosures d ON d.id = n.disclosure_id
+          WHERE n.learner_id = $1 AND n.emailed_at IS NULL
+          ORDER BY n.id LIMIT ${MAX_PER_MESSAGE} FOR UPDATE OF n SKIP LOCKED`,
+        [learnerId],
+      )) as PendingRow[];
+      if (rows.length === 0) {
+        await qr.commitTransaction();
+        return 0;
+      }
+      const message = await this.compose(qr, learner, rows);
+      const ids = rows.map((r) => r.id);
+      const messageId = `<${sha256Hex(ids.join(',')).slice(0, 40)}@results-sharing-api>`;
+      await this.mailer.send({
+        to: learner.email,
+        ...message,
+        messageId,
+        headers: {
+          'X-Notification-Ids': ids.join(','),
+          'X-Disclosure-Ids': rows.flatMap((r) => (r.disclosureId ? [r.disclosureId] : [])).join(','),
+        },
+      });
+      await qr.query(`UPDATE notifications SET emailed_at = now(), email_message_id = $2 WHERE id = ANY($1::uuid[])`, [ids, messageId]);
+      await qr.commitTransaction();
+      return 1;
+    } catch (e) {
+      if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
+      throw e;
+    } finally {
+      await qr.release();
+    }
+  }
+
+  private async compose(qr: QueryRunner, learner: { name: string; locale: Locale }, rows: PendingRow[]) {
+    const orgIds = new Set<string>();
+    const courseIds = new Set<string>();
+    for (const r of rows) {
+      if (r.recipientId) orgIds.add(r.recipientId);
+      if (r.payload.recipientId) orgIds.add(r.payload.recipientId);
+      for (const item of r.items ?? []) {
+        courseIds.add(item.courseId);
+        for (const c of item.categories) if (c.onBehalfOf) orgIds.add(c.onBehalfOf);
+      }
+    }
+    const [orgs, courses] = await Promise.all([
+      qr.query(`SELECT id, name FROM organisations WHERE id = ANY($1::uuid[])`, [[...orgIds]]) as Promise<{ id: string; name: string }[]>,
+      qr.query(`SELECT id, title FROM courses WHERE id = ANY($1::uuid[])`, [[...courseIds]]) as Promise<{ id: string; title: string }[]>,
+    ]);
+    const orgName = new Map(orgs.map((o) => [o.id, o.name]));
+    const courseTitle = new Map(courses.map((c) => [c.id, c.title]));
+    const disclosures: DisclosureLine[] = [];
+    const events: EventLine[] = [];
+    for (const r of rows) {
+      if (r.kind === 'DISCLOSURE' && r.items) {
+        for (const item of r.items) {
+          const onBehalfOf = item.categories.find((c) => c.onBehalfOf)?.onBehalfOf ?? null;
+          disclosures.push({
+            at: r.disclosedAt!,
+            recipient: orgName.get(r.recipientId!) ?? '?',
+            onBehalfOf: onBehalfOf ? (orgName.get(onBehalfOf) ?? '?') : null,
+            course: courseTitle.get(item.courseId) ?? '?',
+            categories: item.categories.map((c) => c.category),
+            bases: item.categories.map((c) => c.basis),
+          });
+        }
+      } else if (r.kind !== 'DISCLOSURE') {
+        events.push({ at: r.createdAt, kind: r.kind, recipient: r.payload.recipientId ? (orgName.get(r.payload.recipientId) ?? null) : null, basis: r.payload.basis ?? null });
+      }
+    }
+    return renderLearnerMessage({ locale: learner.locale, name: learner.name, disclosures, events, privacyUrl: this.config.notifications.privacyUrl });
+  }
+}

@@ -1,0 +1,59 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Logger } from 'pino';
+import { ROOT_LOGGER_TOKEN } from '../../common/logging/root-logger.token';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** Stable per set of notifications: a retry of the same message carries the same id. */
+  messageId: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * Email over SMTP (nodemailer). With no SMTP_URL configured — local use — messages are written
+ * as .eml files to `<DATA_DIR>/outbox/`, and startup says so.
+ */
+@Injectable()
+export class MailerService implements OnModuleInit {
+  private transport: Transporter;
+  private sinkDir?: string;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(ROOT_LOGGER_TOKEN) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    const { smtpUrl } = this.config.notifications;
+    if (smtpUrl) {
+      this.transport = nodemailer.createTransport(smtpUrl, { from: this.config.notifications.mailFrom });
+      return;
+    }
+    this.sinkDir = join(this.config.dataDir, 'outbox');
+    mkdirSync(this.sinkDir, { recursive: true });
+    this.transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+    this.logger.warn({ dir: this.sinkDir }, 'SMTP_URL not set: learner emails are written as .eml files to the local outbox');
+  }
+
+  async send(mail: OutgoingMail): Promise<void> {
+    const info = (await this.transport.sendMail({
+      from: this.config.notifications.mailFrom,
+      to: mail.to,
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html,
+      messageId: mail.messageId,
+      headers: mail.headers,
+    })) as { message?: Buffer };
+    if (this.sinkDir && info.message) {
+      writeFileSync(join(this.sinkDir, `${mail.messageId.replace(/[<>@]/g, '_')}.eml`), info.message);
+    }
+  }
+}

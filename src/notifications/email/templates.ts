@@ -1,0 +1,149 @@
+import type { DisclosureCategory } from '../../common/disclosure-category';
+import type { Locale } from '../../learners/locale';
+import type { SharingBasis } from '../../sharing/sharing-basis';
+import type { NotificationKind } from '../notification.entity';
+
+/** One disclosure as the learner reads it. */
+export interface DisclosureLine {
+  at: Date;
+  recipient: string;
+  onBehalfOf: string | null;
+  course: string;
+  categories: DisclosureCategory[];
+  bases: SharingBasis[];
+}
+
+/** Another event the learner is told of (an agreement starts covering them, consent recorded …). */
+export interface EventLine {
+  at: Date;
+  kind: Exclude<NotificationKind, 'DISCLOSURE'>;
+  recipient: string | null;
+  basis: SharingBasis | null;
+}
+
+const CATEGORY: Record<Locale, Record<DisclosureCategory, string>> = {
+  nl: {
+    ENROLMENT_STATUS: 'inschrijfstatus',
+    PROGRESS: 'voortgang',
+    TIME_SPENT: 'bestede tijd',
+    COMPLETION: 'afronding',
+    ASSESSMENT_RESULTS: 'toetsresultaten',
+    CERTIFICATES: 'certificaten',
+    ACCREDITATION: 'accreditatiepunten',
+  },
+  en: {
+    ENROLMENT_STATUS: 'enrolment status',
+    PROGRESS: 'progress',
+    TIME_SPENT: 'time spent',
+    COMPLETION: 'completion',
+    ASSESSMENT_RESULTS: 'assessment results',
+    CERTIFICATES: 'certificates',
+    ACCREDITATION: 'accreditation points',
+  },
+};
+
+const BASIS: Record<Locale, Record<SharingBasis, string>> = {
+  nl: {
+    PROCESSOR: 'wij verwerken deze gegevens in opdracht van uw werkgever (verwerkersovereenkomst)',
+    STUDY_CONTRACT: 'uw studieovereenkomst met uw werkgever',
+    LEGITIMATE_INTEREST: 'het gerechtvaardigd belang van uw werkgever',
+    CONSENT: 'uw toestemming',
+  },
+  en: {
+    PROCESSOR: 'we process this data on behalf of your employer (processing agreement)',
+    STUDY_CONTRACT: 'your study contract with your employer',
+    LEGITIMATE_INTEREST: "your employer's legitimate interest",
+    CONSENT: 'your consent',
+  },
+};
+
+const EVENT: Record<Locale, Record<EventLine['kind'], string>> = {
+  nl: {
+    AGREEMENT_COVERS_YOU: 'Er geldt een nieuwe afspraak over het delen van uw studiegegevens met {recipient} ({basis}).',
+    CONSENT_RECORDED: 'Uw toestemming om gegevens te delen met {recipient} is vastgelegd.',
+    CONSENT_WITHDRAWN: 'U heeft uw toestemming voor {recipient} ingetrokken. Wij delen op die grond niets meer.',
+    OBJECTION_RECORDED: 'Uw bezwaar tegen het delen op grond van het gerechtvaardigd belang van {recipient} is vastgelegd.',
+    OBJECTION_LIFTED: 'Uw bezwaar tegen {recipient} is ingetrokken.',
+    RESTRICTION_RECORDED: 'Uw verzoek om beperking van de verwerking is vastgelegd: wij delen niets meer tot u dit opheft.',
+    RESTRICTION_LIFTED: 'De beperking van de verwerking is opgeheven.',
+  },
+  en: {
+    AGREEMENT_COVERS_YOU: 'A new arrangement now covers sharing your study data with {recipient} ({basis}).',
+    CONSENT_RECORDED: 'Your consent to share data with {recipient} has been recorded.',
+    CONSENT_WITHDRAWN: 'You withdrew your consent for {recipient}. Nothing more is shared on that basis.',
+    OBJECTION_RECORDED: "Your objection to sharing on the basis of {recipient}'s legitimate interest has been recorded.",
+    OBJECTION_LIFTED: 'Your objection to {recipient} has been lifted.',
+    RESTRICTION_RECORDED: 'Your request to restrict processing has been recorded: nothing is shared until you lift it.',
+    RESTRICTION_LIFTED: 'The restriction of processing has been lifted.',
+  },
+};
+
+const TEXT = {
+  nl: {
+    subject: (n: number) => (n === 1 ? 'Wij hebben uw studiegegevens gedeeld' : `Wij hebben uw studiegegevens gedeeld (${n} keer)`),
+    subjectEvents: 'Over het delen van uw studiegegevens',
+    hello: (name: string) => `Beste ${name},`,
+    intro: 'Wij houden u op de hoogte wanneer wij uw studiegegevens doorgeven. Dit is er gedeeld:',
+    line: (d: DisclosureLine, when: string, what: string, basis: string) =>
+      `${when}: ${d.recipient}${d.onBehalfOf ? ` (namens ${d.onBehalfOf})` : ''} ontving uw ${what} voor de cursus "${d.course}". Grondslag: ${basis}.`,
+    events: 'Verder:',
+    rights: (url: string) =>
+      `Wilt u dit niet? U kunt uw toestemming op elk moment intrekken, bezwaar maken tegen delen op grond van een gerechtvaardigd belang, of vragen de verwerking te beperken. Ga daarvoor naar ${url} of de privacy-instellingen in de leeromgeving. Daar ziet u ook alles wat ooit over u is gedeeld.`,
+    bye: 'Met vriendelijke groet,\nLeerhuis Online',
+  },
+  en: {
+    subject: (n: number) => (n === 1 ? 'We shared your study data' : `We shared your study data (${n} times)`),
+    subjectEvents: 'About sharing your study data',
+    hello: (name: string) => `Dear ${name},`,
+    intro: 'We let you know whenever we pass on your study data. This is what was shared:',
+    line: (d: DisclosureLine, when: string, what: string, basis: string) =>
+      `${when}: ${d.recipient}${d.onBehalfOf ? ` (on behalf of ${d.onBehalfOf})` : ''} received your ${what} for the course "${d.course}". Basis: ${basis}.`,
+    events: 'Also:',
+    rights: (url: string) =>
+      `Not happy with this? You can withdraw your consent at any time, object to sharing based on a legitimate interest, or ask us to restrict processing. Go to ${url} or the privacy settings of the learning platform, where you can also see everything that was ever shared about you.`,
+    bye: 'Kind regards,\nLeerhuis Online',
+  },
+} as const;
+
+function list(locale: Locale, items: string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} ${locale === 'nl' ? 'en' : 'and'} ${items.at(-1)}`;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** The learner's message: every disclosure and event it covers, in their language, text and HTML. */
+export function renderLearnerMessage(input: {
+  locale: Locale;
+  name: string;
+  disclosures: DisclosureLine[];
+  events: EventLine[];
+  privacyUrl: string;
+}): { subject: string; text: string; html: string } {
+  const { locale } = input;
+  const t = TEXT[locale];
+  const when = (d: Date) =>
+    new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Amsterdam' }).format(d);
+  const disclosureLines = input.disclosures.map((d) =>
+    t.line(d, when(d.at), list(locale, d.categories.map((c) => CATEGORY[locale][c])), list(locale, [...new Set(d.bases)].map((b) => BASIS[locale][b]))),
+  );
+  const eventLines = input.events.map(
+    (e) => `${when(e.at)}: ${EVENT[locale][e.kind].replace('{recipient}', e.recipient ?? '').replace('{basis}', e.basis ? BASIS[locale][e.basis] : '')}`,
+  );
+  const subject = input.disclosures.length ? t.subject(input.disclosures.length) : t.subjectEvents;
+  const paragraphs: string[][] = [[t.hello(input.name)]];
+  if (disclosureLines.length) paragraphs.push([t.intro], disclosureLines.map((l) => `- ${l}`));
+  if (eventLines.length) paragraphs.push([t.events], eventLines.map((l) => `- ${l}`));
+  paragraphs.push([t.rights(input.privacyUrl)], [t.bye]);
+  const text = paragraphs.map((p) => p.join('\n')).join('\n\n') + '\n';
+  const html =
+    `<!doctype html><html lang="${locale}"><body style="font-family:sans-serif;line-height:1.5">` +
+    `<p>${escapeHtml(t.hello(input.name))}</p>` +
+    (disclosureLines.length ? `<p>${escapeHtml(t.intro)}</p><ul>${disclosureLines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : '') +
+    (eventLines.length ? `<p>${escapeHtml(t.events)}</p><ul>${eventLines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : '') +
+    `<p>${escapeHtml(t.rights(input.privacyUrl)).replace(escapeHtml(input.privacyUrl), `<a href="${escapeHtml(input.privacyUrl)}">${escapeHtml(input.privacyUrl)}</a>`)}</p>` +
+    `<p>${escapeHtml(t.bye).replace('\n', '<br>')}</p></body></html>`;
+  return { subject, text, html };
+}

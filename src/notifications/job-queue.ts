@@ -1,0 +1,66 @@
+import PgBoss from 'pg-boss';
+import type { QueryRunner } from 'typeorm';
+
+/** The notification queues (pg-boss, a Postgres-backed job queue: the outbox needs no other store). */
+export const QUEUES = {
+  /** Deliver the unsent email notifications of some learners. */
+  email: 'notify-email',
+  /** Deliveries that failed after every retry, for provider staff to look at and re-drive. */
+  emailDead: 'notify-email-dead',
+  /** Daily / weekly digests. */
+  digest: 'notify-digest',
+} as const;
+
+export interface EmailJob {
+  learnerIds: string[];
+}
+
+export interface QueueSettings {
+  retryLimit: number;
+  jobExpireSeconds: number;
+}
+
+export function createBoss(databaseUrl: string, opts: { supervise: boolean; schedule: boolean; maintenanceSeconds?: number }): PgBoss {
+  return new PgBoss({
+    connectionString: databaseUrl,
+    max: 4,
+    application_name: 'results-sharing-api:jobs',
+    supervise: opts.supervise,
+    schedule: opts.schedule,
+    migrate: false, // installed by migrate() with the app's own migrations
+    maintenanceIntervalSeconds: opts.maintenanceSeconds ?? 30,
+    monitorStateIntervalSeconds: opts.maintenanceSeconds ?? 30,
+  });
+}
+
+/** Installs (or upgrades) pg-boss's schema and our queues; run with the migrations. */
+export async function installQueues(databaseUrl: string, settings: QueueSettings): Promise<void> {
+  const boss = new PgBoss({ connectionString: databaseUrl, max: 1, supervise: false, schedule: false, migrate: true });
+  boss.on('error', () => undefined);
+  await boss.start();
+  try {
+    const existing = new Set((await boss.getQueues()).map((q) => q.name));
+    const common = { retryLimit: settings.retryLimit, retryBackoff: true, retryDelay: 5, expireInSeconds: settings.jobExpireSeconds };
+    if (!existing.has(QUEUES.emailDead)) await boss.createQueue(QUEUES.emailDead, { name: QUEUES.emailDead, retentionDays: 30 });
+    if (!existing.has(QUEUES.email)) await boss.createQueue(QUEUES.email, { name: QUEUES.email, deadLetter: QUEUES.emailDead, ...common });
+    else await boss.updateQueue(QUEUES.email, { name: QUEUES.email, deadLetter: QUEUES.emailDead, ...common });
+    if (!existing.has(QUEUES.digest)) await boss.createQueue(QUEUES.digest, { name: QUEUES.digest, ...common });
+  } finally {
+    await boss.stop({ graceful: false, wait: true });
+  }
+}
+
+/**
+ * pg-boss writing through the caller's transaction (STACK.md trap 7): commit delivers the job,
+ * rollback leaves nothing — so there is no disclosure without its notification and no
+ * notification without its disclosure.
+ */
+export function inTransaction(queryRunner: QueryRunner): { db: PgBoss.Db } {
+  return {
+    db: {
+      executeSql: async (text: string, values: unknown[]) => ({
+        rows: ((await queryRunner.query(text, values, true)) as { records: unknown[] }).records,
+      }),
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import type PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+import { ROOT_LOGGER_TOKEN } from '../common/logging/root-logger.token';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { EmailDeliveryService } from './email/email-delivery.service';
+import { QUEUES, type EmailJob } from './job-queue';
+import { JOB_QUEUE } from './job-queue.provider';
+
+/**
+ * The notification workers: inside the API process by default, or alone with `npm run worker`.
+ * Any number of processes may run them on one database: pg-boss hands each job to one worker, and
+ * the delivery locks the learner's rows.
+ */
+@Injectable()
+export class NotificationWorker implements OnApplicationBootstrap {
+  constructor(
+    @Inject(JOB_QUEUE) private readonly boss: PgBoss,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(ROOT_LOGGER_TOKEN) private readonly logger: Logger,
+    private readonly delivery: EmailDeliveryService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.notifications.workersInProcess) return;
+    await this.start();
+  }
+
+  async start(): Promise<void> {
+    const pollingIntervalSeconds = this.config.notifications.pollSeconds;
+    await this.boss.work<EmailJob>(QUEUES.email, { batchSize: 1, pollingIntervalSeconds }, async ([job]) => {
+      const sent = await this.delivery.deliver(job.data.learnerIds);
+      this.logger.debug({ jobId: job.id, learners: job.data.learnerIds.length, sent }, 'notification emails sent');
+    });
+    await this.boss.work(QUEUES.digest, { batchSize: 1, pollingIntervalSeconds }, async () => {
+      await this.runDigests(new Date());
+    });
+    // 07:00 Amsterdam time: daily digests every day, weekly ones on Monday.
+    await this.boss.schedule(QUEUES.digest, '0 7 * * *', {}, { tz: 'Europe/Amsterdam' });
+    this.logger.info('notification workers started');
+  }
+
+  async runDigests(at: Date): Promise<void> {
+    await this.delivery.deliver(await this.delivery.digestLearners('DAILY'), 'DAILY');
+    const weekday = new Intl.DateTimeFormat('en-GB', { weekday: 'short', timeZone: 'Europe/Amsterdam' }).format(at);
+    if (weekday === 'Mon') await this.delivery.deliver(await this.delivery.digestLearners('WEEKLY'), 'WEEKLY');
+  }
+}

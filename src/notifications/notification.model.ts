@@ -1,0 +1,64 @@
+import { ArgsType, Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { IsBoolean } from 'class-validator';
+import { Connection, PageArgs } from '../common/pagination/connection';
+import { NOTIFICATION_FREQUENCIES, type NotificationFrequency } from '../learners/learner.entity';
+import { SharingBasisEnum } from '../sharing/sharing-agreement.model';
+import type { SharingBasis } from '../sharing/sharing-basis';
+import { NOTIFICATION_KINDS, type NotificationKind } from './notification.entity';
+
+export const NotificationKindEnum = Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, k])) as Record<NotificationKind, NotificationKind>;
+registerEnumType(NotificationKindEnum, { name: 'NotificationKind' });
+export const NotificationFrequencyEnum = Object.fromEntries(NOTIFICATION_FREQUENCIES.map((k) => [k, k])) as Record<NotificationFrequency, NotificationFrequency>;
+registerEnumType(NotificationFrequencyEnum, {
+  name: 'NotificationFrequency',
+  description: 'IMMEDIATE: an email shortly after (disclosures close together are combined). DAILY / WEEKLY: a digest at 07:00 (weekly: Mondays). The in-app inbox always shows each at once.',
+});
+
+@ObjectType('Notification', { description: 'An item of the learner\'s in-app inbox.' })
+export class NotificationModel {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => NotificationKindEnum)
+  kind: NotificationKind;
+
+  @Field()
+  createdAt: Date;
+
+  @Field(() => Date, { nullable: true })
+  readAt: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When it went out by email (null: not yet).' })
+  emailedAt: Date | null;
+
+  @Field(() => ID, { nullable: true, description: 'For DISCLOSURE: the ledger entry (see `disclosures`).' })
+  disclosureId: string | null;
+
+  @Field(() => ID, { nullable: true })
+  recipientId?: string | null;
+
+  @Field(() => SharingBasisEnum, { nullable: true })
+  basis?: SharingBasis | null;
+}
+
+@ObjectType()
+export class NotificationConnection extends Connection(NotificationModel) {}
+
+@ArgsType()
+export class NotificationsArgs extends PageArgs {
+  @Field({ defaultValue: false })
+  @IsBoolean()
+  unreadOnly: boolean;
+}
+
+@ObjectType('FailedNotificationDelivery', { description: 'An email delivery that failed after every retry (dead letter).' })
+export class FailedDeliveryModel {
+  @Field(() => ID)
+  jobId: string;
+
+  @Field(() => [ID])
+  learnerIds: string[];
+
+  @Field()
+  failedAt: Date;
+}

@@ -1,0 +1,24 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
+import { ROOT_LOGGER_TOKEN } from './common/logging/root-logger.token';
+import { APP_CONFIG, type AppConfig } from './config/app-config';
+import { databaseOptions } from './database/database-options';
+import { NotificationsModule } from './notifications/notifications.module';
+
+/** What `npm run worker` runs: the notification workers, no HTTP. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig & { databaseUrl: string }, logger: Logger): DynamicModule {
+    return {
+      module: WorkerModule,
+      global: true,
+      imports: [TypeOrmModule.forRoot(databaseOptions(config.databaseUrl, 4)), NotificationsModule],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: ROOT_LOGGER_TOKEN, useValue: logger },
+      ],
+      exports: [APP_CONFIG, ROOT_LOGGER_TOKEN],
+    };
+  }
+}

@@ -1,0 +1,222 @@
+import { staffClaims, world } from '../factories/world';
+import { SmtpSink } from '../utils/smtp-sink';
+import { createTestApp, type TestApp } from '../utils/test-app';
+
+const DAY = 86_400_000;
+const PAGE = `query HrSync { learners { nodes { id enrolments { id progressPercent completed status withheld { field } } } } }`;
+
+/**
+ * The disclosure ledger and the learner's notifications (DESIGN §5, §6), over HTTP, with a real
+ * SMTP server in the test and the notification workers running inside the app.
+ */
+describe('disclosure ledger and notifications', () => {
+  let t: TestApp;
+  let smtp: SmtpSink;
+  let w: ReturnType<typeof world>;
+  let providerId: string;
+  let staff: string;
+
+  beforeAll(async () => {
+    smtp = await new SmtpSink().start();
+    t = await createTestApp({ WORKERS_IN_PROCESS: 'true', SMTP_URL: smtp.url, NOTIFY_POLL_SECONDS: '1', NOTIFY_RETRY_LIMIT: '1', NOTIFY_RETRY_DELAY_SECONDS: '1' });
+    w = world(t.db);
+    providerId = (await w.organisation('PROVIDER', 'Leerhuis')).id;
+    staff = t.token(staffClaims(providerId));
+  });
+  afterAll(async () => {
+    await t.close();
+    await smtp.stop();
+  });
+
+  const count = async (sql: string, params: unknown[] = []) => (await t.db.query(sql, params))[0].n as number;
+
+  /** An employer whose HR portal may see PROGRESS and COMPLETION of one employee's sponsored course. */
+  async function scene(locale: 'nl' | 'en' = 'nl') {
+    const employer = await w.organisation('EMPLOYER', `Zorggroep ${Math.random().toString(36).slice(2, 7)}`);
+    const learner = await w.learner({ locale, name: locale === 'nl' ? 'Sanne Visser' : 'Sam Smith' });
+    await w.employment(learner.id, employer.id, { startedOn: '2020-01-01' });
+    const course = await w.course({ title: locale === 'nl' ? 'Medisch rekenen' : 'Medication maths' });
+    const enrolment = await w.enrolment(learner.id, course.id, providerId, { sponsorEmployerId: employer.id, progressPercent: 60, status: 'IN_PROGRESS' });
+    const agreement = await w.agreement({ recipientId: employer.id, basis: 'PROCESSOR', categories: ['PROGRESS', 'COMPLETION'], validFrom: new Date(Date.now() - DAY) });
+    const client = await w.apiClient(employer);
+    return { employer, learner, course, enrolment, agreement, hr: t.token(client.claims), client };
+  }
+
+  it('an HR-portal read writes one ledger entry per learner before the response, and the learner gets an email (nl)', async () => {
+    const s = await scene('nl');
+    const res = await t.http().post('/graphql').set('authorization', `Bearer ${s.hr}`).set('x-request-id', 'req-ledger-test-1').send({ query: PAGE });
+    expect(res.body.data.learners.nodes[0].enrolments[0].progressPercent).toBe(60);
+
+    const [entry] = await t.db.query(`SELECT * FROM disclosures WHERE learner_id = $1`, [s.learner.id]);
+    expect(entry).toMatchObject({ request_id: 'req-ledger-test-1', operation_name: 'HrSync', recipient_id: s.employer.id, actor_subject: s.client.claims.sub, api_client_id: s.client.client.clientId });
+    expect(entry.items).toEqual([
+      {
+        enrolmentId: s.enrolment.id,
+        courseId: s.course.id,
+        categories: ['PROGRESS', 'COMPLETION'].map((category) => ({ category, basis: 'PROCESSOR', agreementId: s.agreement.agreementId, agreementVersionId: s.agreement.id, agreementVersion: 1, onBehalfOf: null })),
+      },
+    ]);
+    expect(await count(`SELECT count(*)::int AS n FROM notifications WHERE disclosure_id = $1`, [entry.id])).toBe(1);
+
+    const [mail] = (await smtp.waitFor((m) => m.some((x) => x.disclosureIds.includes(entry.id)))).filter((m) => m.disclosureIds.includes(entry.id));
+    expect(mail.to).toContain(s.learner.email);
+    expect(mail.subject).toBe('Wij hebben uw studiegegevens gedeeld');
+    expect(mail.text).toContain(s.employer.name);
+    expect(mail.text).toContain('"Medisch rekenen"');
+    expect(mail.text).toContain('voortgang en afronding');
+    expect(mail.text).toContain('in opdracht van uw werkgever');
+    expect(mail.text).toMatch(/toestemming .* intrekken, bezwaar maken/);
+    expect(mail.html).toContain('<li>');
+    expect(mail.messageId).toMatch(/^<[0-9a-f]{40}@results-sharing-api>$/);
+    const [notification] = await t.db.query(`SELECT emailed_at, email_message_id FROM notifications WHERE disclosure_id = $1`, [entry.id]);
+    expect(notification.email_message_id).toBe(mail.messageId);
+  });
+
+  it('in English for a learner whose locale is en', async () => {
+    const s = await scene('en');
+    await t.gql(s.hr, PAGE);
+    const mails = await smtp.waitFor((m) => m.some((x) => x.to.includes(s.learner.email)));
+    const mail = mails.find((x) => x.to.includes(s.learner.email))!;
+    expect(mail.subject).toBe('We shared your study data');
+    expect(mail.text).toContain('received your progress and completion for the course "Medication maths"');
+    expect(mail.text).toContain('on behalf of your employer');
+    expect(mail.text).toContain('withdraw your consent at any time');
+  });
+
+  it('a read that disclosed nothing gated writes nothing', async () => {
+    const s = await scene();
+    const before = await count(`SELECT count(*)::int AS n FROM disclosures`);
+    await t.gql(s.hr, `{ learners { nodes { id name enrolments { id timeSpentMinutes } } } }`); // TIME_SPENT is not shared
+    expect(await count(`SELECT count(*)::int AS n FROM disclosures`)).toBe(before);
+  });
+
+  describe('fail closed', () => {
+    async function withTrigger<T>(table: string, fn: () => Promise<T>): Promise<T> {
+      await t.db.query(`CREATE OR REPLACE FUNCTION test_fail() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$ LANGUAGE plpgsql`);
+      await t.db.query(`CREATE TRIGGER test_fail BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION test_fail()`);
+      try {
+        return await fn();
+      } finally {
+        await t.db.query(`DROP TRIGGER test_fail ON ${table}`);
+      }
+    }
+
+    it('the ledger insert fails: the response carries no gated value, and nothing is queued', async () => {
+      const s = await scene();
+      const res = await withTrigger('disclosures', () => t.http().post('/graphql').set('authorization', `Bearer ${s.hr}`).send({ query: PAGE }));
+      expect(res.status).toBe(503);
+      expect(res.body.data).toBeUndefined();
+      expect(res.body.errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+      expect(JSON.stringify(res.body)).not.toContain('60');
+      expect(await count(`SELECT count(*)::int AS n FROM notifications WHERE learner_id = $1`, [s.learner.id])).toBe(0);
+    });
+
+    it('the enqueue fails: no ledger row, no notification and no data', async () => {
+      const s = await scene();
+      const res = await withTrigger('pgboss.job', () => t.http().post('/graphql').set('authorization', `Bearer ${s.hr}`).send({ query: PAGE }));
+      expect(res.status).toBe(503);
+      expect(res.body.data).toBeUndefined();
+      expect(await count(`SELECT count(*)::int AS n FROM disclosures WHERE learner_id = $1`, [s.learner.id])).toBe(0);
+      expect(await count(`SELECT count(*)::int AS n FROM notifications WHERE learner_id = $1`, [s.learner.id])).toBe(0);
+    });
+
+    it('a request that fails after the gate leaves neither', async () => {
+      const s = await scene();
+      // learners resolves (and is gated), then the non-null learner(id:) fails: no data at all leaves
+      const res = await t.gql(s.hr, `{ learners { nodes { enrolments { progressPercent } } } learner(id: "00000000-0000-4000-8000-00000000beef") { id } }`);
+      expect(res.data).toBeNull();
+      expect(await count(`SELECT count(*)::int AS n FROM disclosures WHERE learner_id = $1`, [s.learner.id])).toBe(0);
+      expect(await count(`SELECT count(*)::int AS n FROM notifications WHERE learner_id = $1`, [s.learner.id])).toBe(0);
+    });
+  });
+
+  it('reading the ledger: the recipient what it received, the learner everything about them, another employer nothing', async () => {
+    const s = await scene();
+    await t.gql(s.hr, PAGE);
+    await t.gql(s.hr, PAGE);
+    const Q = `{ disclosures { nodes { id learnerId recipientId items { enrolmentId categories { category basis agreementVersion } } } } }`;
+    const asRecipient = await t.gql(s.hr, Q);
+    expect(asRecipient.data.disclosures.nodes.filter((d: { learnerId: string }) => d.learnerId === s.learner.id)).toHaveLength(2);
+    const asLearner = await t.gql(t.token({ sub: s.learner.id, kind: 'LEARNER' }), Q);
+    expect(asLearner.data.disclosures.nodes).toHaveLength(2);
+    expect(asLearner.data.disclosures.nodes[0].items[0].categories).toEqual([
+      { category: 'PROGRESS', basis: 'PROCESSOR', agreementVersion: 1 },
+      { category: 'COMPLETION', basis: 'PROCESSOR', agreementVersion: 1 },
+    ]);
+    const other = await scene();
+    const asOther = await t.gql(other.hr, Q);
+    expect(asOther.data.disclosures.nodes.every((d: { recipientId: string }) => d.recipientId === other.employer.id)).toBe(true);
+    const all = await t.gql(staff, `query($l: ID) { disclosures(learnerId: $l) { nodes { id } } }`, { l: s.learner.id });
+    expect(all.data.disclosures.nodes).toHaveLength(2);
+  });
+
+  it('tamper evidence: the verifier accepts the ledger, then reports the first broken link of a tampered row', async () => {
+    const s = await scene();
+    await t.gql(s.hr, PAGE);
+    const Q = `{ verifyLedger { ok batchesChecked entriesChecked firstBroken { chain seq disclosureId problem } } }`;
+    const clean = await t.gql(staff, Q);
+    expect(clean.data.verifyLedger).toMatchObject({ ok: true, firstBroken: null });
+    expect(clean.data.verifyLedger.entriesChecked).toBeGreaterThan(0);
+
+    // the application cannot change the ledger …
+    const [entry] = await t.db.query(`SELECT id FROM disclosures WHERE learner_id = $1`, [s.learner.id]);
+    await expect(t.db.query(`UPDATE disclosures SET recipient_id = $1 WHERE id = $2`, [providerId, entry.id])).rejects.toThrow(/append-only/);
+    // … an attacker with the database's keys can, and is caught
+    await t.db.query(`ALTER TABLE disclosures DISABLE TRIGGER disclosures_append_only`);
+    await t.db.query(`UPDATE disclosures SET items = jsonb_set(items, '{0,categories,0,basis}', '"CONSENT"') WHERE id = $1`, [entry.id]);
+    await t.db.query(`ALTER TABLE disclosures ENABLE TRIGGER disclosures_append_only`);
+    const tampered = await t.gql(staff, Q);
+    expect(tampered.data.verifyLedger).toMatchObject({ ok: false, firstBroken: { disclosureId: entry.id, problem: 'column items differs from the hashed content' } });
+  });
+
+  it('other information duties: consent recorded and withdrawn reach the inbox and email', async () => {
+    const s = await scene();
+    const token = t.token({ sub: s.learner.id, kind: 'LEARNER' });
+    const consent = await t.gql(token, `mutation($i: GrantConsentInput!) { grantConsent(input: $i) { agreementId } }`, { i: { recipientId: s.employer.id, categories: ['TIME_SPENT'], consentTextVersion: 'v1' } });
+    await t.gql(token, `mutation($a: ID!) { withdrawConsent(agreementId: $a) { id } }`, { a: consent.data.grantConsent.agreementId });
+    const inbox = await t.gql(token, `{ notifications { nodes { id kind recipientId readAt } } unreadNotificationCount }`);
+    expect(inbox.data.notifications.nodes.map((n: { kind: string }) => n.kind)).toEqual(['CONSENT_RECORDED', 'CONSENT_WITHDRAWN']);
+    expect(inbox.data.unreadNotificationCount).toBe(2);
+    const marked = await t.gql(token, `mutation($ids: [ID!]) { markNotificationsRead(ids: $ids) }`, { ids: [inbox.data.notifications.nodes[0].id] });
+    expect(marked.data.markNotificationsRead).toBe(1);
+    expect((await t.gql(token, `{ unreadNotificationCount }`)).data.unreadNotificationCount).toBe(1);
+    const mails = await smtp.waitFor((m) => m.filter((x) => x.to.includes(s.learner.email)).flatMap((x) => x.notificationIds).length >= 2);
+    const text = mails.filter((x) => x.to.includes(s.learner.email)).map((x) => x.text).join('\n');
+    expect(text).toContain(`Uw toestemming om gegevens te delen met ${s.employer.name} is vastgelegd`);
+    expect(text).toContain(`U heeft uw toestemming voor ${s.employer.name} ingetrokken`);
+  });
+
+  it('a learner who chose a daily digest gets no immediate email; the digest lists everything at once', async () => {
+    const s = await scene();
+    const token = t.token({ sub: s.learner.id, kind: 'LEARNER' });
+    await t.gql(token, `mutation { setNotificationFrequency(frequency: DAILY) }`);
+    await t.gql(s.hr, PAGE);
+    await t.gql(s.hr, PAGE);
+    await new Promise((r) => setTimeout(r, 2500)); // the immediate job has run and skipped this learner
+    expect(smtp.received.filter((m) => m.to.includes(s.learner.email))).toHaveLength(0);
+    const { NotificationWorker } = await import('../../src/notifications/notification-worker.service');
+    await t.app.get(NotificationWorker).runDigests(new Date('2026-11-24T06:00:00Z'));
+    const mails = smtp.received.filter((m) => m.to.includes(s.learner.email));
+    expect(mails).toHaveLength(1);
+    expect(mails[0].disclosureIds).toHaveLength(2);
+    expect(mails[0].subject).toBe('Wij hebben uw studiegegevens gedeeld (2 keer)');
+  });
+
+  it('failed deliveries are retried, then dead-lettered, visible to staff and re-drivable', async () => {
+    const s = await scene();
+    smtp.failNext = 1000;
+    await t.gql(s.hr, PAGE);
+    const dead = async () => (await t.gql(staff, `{ failedNotificationDeliveries { jobId learnerIds } }`)).data.failedNotificationDeliveries as { jobId: string; learnerIds: string[] }[];
+    const deadline = Date.now() + 30_000;
+    while (!(await dead()).some((d) => d.learnerIds.includes(s.learner.id))) {
+      if (Date.now() > deadline) throw new Error('no dead letter appeared');
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(smtp.received.filter((m) => m.to.includes(s.learner.email))).toHaveLength(0);
+    smtp.failNext = 0;
+    const redriven = await t.gql(staff, `mutation { redriveFailedNotificationDeliveries }`);
+    expect(redriven.data.redriveFailedNotificationDeliveries).toBeGreaterThanOrEqual(1);
+    await smtp.waitFor((m) => m.some((x) => x.to.includes(s.learner.email)));
+    expect((await dead()).some((d) => d.learnerIds.includes(s.learner.id))).toBe(false);
+  }, 60_000);
+});
