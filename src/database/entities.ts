@@ -5,6 +5,7 @@ import { NotificationEntity } from '../notifications/notification.entity';
 import { SigningKeyEntity } from '../auth/signing-key.entity';
 import { AssessmentResultEntity } from '../enrolments/assessment-result.entity';
 import { CertificateEntity } from '../enrolments/certificate.entity';
+import { EnrolmentRequestEntity } from '../enrolments/bulk/enrolment-request.entity';
 import { CourseEntity } from '../enrolments/course.entity';
 import { EnrolmentEntity } from '../enrolments/enrolment.entity';
 import { EmploymentEntity } from '../learners/employment.entity';
@@ -33,4 +34,5 @@ export const ENTITIES = [
   LedgerBatchEntity,
   DisclosureEntity,
   NotificationEntity,
+  EnrolmentRequestEntity,
 ];

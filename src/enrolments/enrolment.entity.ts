@@ -54,6 +54,10 @@ export class EnrolmentEntity {
   @Column({ name: 'enrolled_at', type: 'timestamptz' })
   enrolledAt: Date;
 
+  /** Planned start date given when enrolling (calendar date, Europe/Amsterdam). */
+  @Column({ name: 'starts_on', type: 'date', nullable: true })
+  startsOn: string | null;
+
   @Column({ name: 'started_at', type: 'timestamptz', nullable: true })
   startedAt: Date | null;
 

@@ -81,6 +81,9 @@ export class EnrolmentModel {
   @GatedField('ENROLMENT_STATUS', () => Date)
   enrolledAt: Date;
 
+  @GatedField('ENROLMENT_STATUS', () => String, { description: 'Planned start date (YYYY-MM-DD) given when enrolling.' })
+  startsOn: string | null;
+
   @GatedField('ENROLMENT_STATUS', () => Date)
   startedAt: Date | null;
 

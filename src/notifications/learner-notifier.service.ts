@@ -26,7 +26,7 @@ export class LearnerNotifier {
     em: EntityManager,
     learnerIds: string[],
     kind: Exclude<NotificationKind, 'DISCLOSURE'>,
-    payload: { recipientId?: string; basis?: SharingBasis; agreementId?: string },
+    payload: { recipientId?: string; basis?: SharingBasis; agreementId?: string; employerId?: string; courseId?: string },
   ): Promise<void> {
     if (learnerIds.length === 0) return;
     const now = Date.now();

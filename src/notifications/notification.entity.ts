@@ -9,6 +9,7 @@ export const NOTIFICATION_KINDS = [
   'OBJECTION_LIFTED',
   'RESTRICTION_RECORDED',
   'RESTRICTION_LIFTED',
+  'ENROLLED',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

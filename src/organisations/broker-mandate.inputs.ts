@@ -34,3 +34,24 @@ export class CreateBrokerMandateInput {
   @IsIn(DISCLOSURE_CATEGORIES, { each: true })
   categories: DisclosureCategory[];
 }
+
+@InputType()
+export class ChangeBrokerMandateInput {
+  @Field(() => Date, { nullable: true, description: 'New end of validity; null: open-ended.' })
+  @IsOptional()
+  @IsDate()
+  validUntil?: Date | null;
+
+  @Field(() => [MandatePermissionEnum], { nullable: true })
+  @IsOptional()
+  @ArrayNotEmpty()
+  @ArrayUnique()
+  @IsIn(MANDATE_PERMISSIONS, { each: true })
+  permissions?: MandatePermission[];
+
+  @Field(() => [DisclosureCategoryEnum], { nullable: true })
+  @IsOptional()
+  @ArrayUnique()
+  @IsIn(DISCLOSURE_CATEGORIES, { each: true })
+  categories?: DisclosureCategory[];
+}

@@ -1,7 +1,7 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../auth/actor';
 import { Allow, CurrentActor } from '../auth/auth.decorators';
-import { CreateBrokerMandateInput } from './broker-mandate.inputs';
+import { ChangeBrokerMandateInput, CreateBrokerMandateInput } from './broker-mandate.inputs';
 import { BrokerMandateModel } from './broker-mandate.model';
 import { BrokerMandateService } from './broker-mandate.service';
 
@@ -19,6 +19,12 @@ export class BrokerMandateResolver {
   @Allow('PROVIDER_STAFF')
   createBrokerMandate(@Args('input') input: CreateBrokerMandateInput) {
     return this.mandates.create(input);
+  }
+
+  @Mutation(() => BrokerMandateModel, { description: 'Change validity, permissions or categories; takes effect for the next request.' })
+  @Allow('PROVIDER_STAFF')
+  changeBrokerMandate(@Args('id', { type: () => ID }) id: string, @Args('input') input: ChangeBrokerMandateInput) {
+    return this.mandates.change(id, input);
   }
 
   @Mutation(() => BrokerMandateModel)

@@ -5,7 +5,7 @@ import type { Actor } from '../auth/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { isUuid } from '../common/uuid';
 import { BrokerMandateEntity } from './broker-mandate.entity';
-import type { CreateBrokerMandateInput } from './broker-mandate.inputs';
+import type { ChangeBrokerMandateInput, CreateBrokerMandateInput } from './broker-mandate.inputs';
 import { OrganisationService } from './organisation.service';
 
 @Injectable()
@@ -31,6 +31,23 @@ export class BrokerMandateService {
     const mandate = this.repo.create({ ...input, validUntil: input.validUntil ?? null, revokedAt: null });
     await this.repo.insert(mandate);
     return mandate;
+  }
+
+  async change(id: string, input: ChangeBrokerMandateInput): Promise<BrokerMandateEntity> {
+    const mandate = isUuid(id) ? await this.repo.findOneBy({ id }) : null;
+    if (!mandate) throw DomainError.notFound('Broker mandate');
+    if (mandate.revokedAt) throw DomainError.badInput('id', 'a revoked mandate cannot change');
+    const next = {
+      validUntil: input.validUntil === undefined ? mandate.validUntil : input.validUntil,
+      permissions: input.permissions ?? mandate.permissions,
+      categories: input.categories ?? mandate.categories,
+    };
+    if (next.validUntil && next.validUntil <= mandate.validFrom) throw DomainError.badInput('input.validUntil', 'must be after validFrom');
+    if (next.categories.length > 0 && !next.permissions.includes('VIEW_RESULTS')) {
+      throw DomainError.badInput('input.categories', 'categories only apply with the VIEW_RESULTS permission');
+    }
+    await this.repo.update({ id }, next);
+    return this.repo.findOneByOrFail({ id });
   }
 
   async revoke(id: string): Promise<BrokerMandateEntity> {

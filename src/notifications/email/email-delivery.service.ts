@@ -14,7 +14,7 @@ import { renderLearnerMessage, type DisclosureLine, type EventLine } from './tem
 interface PendingRow {
   id: string;
   kind: NotificationKind;
-  payload: { recipientId?: string; basis?: SharingBasis };
+  payload: { recipientId?: string; basis?: SharingBasis; employerId?: string; courseId?: string };
   createdAt: Date;
   disclosureId: string | null;
   recipientId: string | null;
@@ -110,6 +110,8 @@ export class EmailDeliveryService {
     for (const r of rows) {
       if (r.recipientId) orgIds.add(r.recipientId);
       if (r.payload.recipientId) orgIds.add(r.payload.recipientId);
+      if (r.payload.employerId) orgIds.add(r.payload.employerId);
+      if (r.payload.courseId) courseIds.add(r.payload.courseId);
       for (const item of r.items ?? []) {
         courseIds.add(item.courseId);
         for (const c of item.categories) if (c.onBehalfOf) orgIds.add(c.onBehalfOf);
@@ -137,7 +139,15 @@ export class EmailDeliveryService {
           });
         }
       } else if (r.kind !== 'DISCLOSURE') {
-        events.push({ at: r.createdAt, kind: r.kind, recipient: r.payload.recipientId ? (orgName.get(r.payload.recipientId) ?? null) : null, basis: r.payload.basis ?? null });
+        const p = r.payload;
+        events.push({
+          at: r.createdAt,
+          kind: r.kind,
+          recipient: p.recipientId ? (orgName.get(p.recipientId) ?? null) : null,
+          basis: p.basis ?? null,
+          employer: p.employerId ? (orgName.get(p.employerId) ?? null) : null,
+          course: p.courseId ? (courseTitle.get(p.courseId) ?? null) : null,
+        });
       }
     }
     return renderLearnerMessage({ locale: learner.locale, name: learner.name, disclosures, events, privacyUrl: this.config.notifications.privacyUrl });

@@ -19,6 +19,8 @@ export interface EventLine {
   kind: Exclude<NotificationKind, 'DISCLOSURE'>;
   recipient: string | null;
   basis: SharingBasis | null;
+  employer: string | null;
+  course: string | null;
 }
 
 const CATEGORY: Record<Locale, Record<DisclosureCategory, string>> = {
@@ -66,6 +68,7 @@ const EVENT: Record<Locale, Record<EventLine['kind'], string>> = {
     OBJECTION_LIFTED: 'Uw bezwaar tegen {recipient} is ingetrokken.',
     RESTRICTION_RECORDED: 'Uw verzoek om beperking van de verwerking is vastgelegd: wij delen niets meer tot u dit opheft.',
     RESTRICTION_LIFTED: 'De beperking van de verwerking is opgeheven.',
+    ENROLLED: '{recipient} heeft u namens {employer} ingeschreven voor de cursus "{course}".',
   },
   en: {
     AGREEMENT_COVERS_YOU: 'A new arrangement now covers sharing your study data with {recipient} ({basis}).',
@@ -75,6 +78,7 @@ const EVENT: Record<Locale, Record<EventLine['kind'], string>> = {
     OBJECTION_LIFTED: 'Your objection to {recipient} has been lifted.',
     RESTRICTION_RECORDED: 'Your request to restrict processing has been recorded: nothing is shared until you lift it.',
     RESTRICTION_LIFTED: 'The restriction of processing has been lifted.',
+    ENROLLED: '{recipient} enrolled you on behalf of {employer} for the course "{course}".',
   },
 };
 
@@ -130,7 +134,12 @@ export function renderLearnerMessage(input: {
     t.line(d, when(d.at), list(locale, d.categories.map((c) => CATEGORY[locale][c])), list(locale, [...new Set(d.bases)].map((b) => BASIS[locale][b]))),
   );
   const eventLines = input.events.map(
-    (e) => `${when(e.at)}: ${EVENT[locale][e.kind].replace('{recipient}', e.recipient ?? '').replace('{basis}', e.basis ? BASIS[locale][e.basis] : '')}`,
+    (e) =>
+      `${when(e.at)}: ${EVENT[locale][e.kind]
+        .replace('{recipient}', e.recipient ?? '')
+        .replace('{basis}', e.basis ? BASIS[locale][e.basis] : '')
+        .replace('{employer}', e.employer ?? '')
+        .replace('{course}', e.course ?? '')}`,
   );
   const subject = input.disclosures.length ? t.subject(input.disclosures.length) : t.subjectEvents;
   const paragraphs: string[][] = [[t.hello(input.name)]];
