@@ -21,6 +21,7 @@ function newest(dir) {
 const sources = Math.max(
   newest(join(root, 'src')),
   newest(join(root, 'migrations')),
+  newest(join(root, 'bench')),
   statSync(join(root, 'tsconfig.json')).mtimeMs,
   statSync(join(root, 'package-lock.json')).mtimeMs,
 );

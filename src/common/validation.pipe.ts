@@ -4,8 +4,16 @@ import { getMetadataStorage, validate, type ValidationError } from 'class-valida
 import { DomainError, type FieldProblem } from './errors/domain-error';
 
 /** Only classes that declare class-validator rules are inputs; parents, context and info are not. */
+const RULES = new WeakMap<object, boolean>();
 function hasRules(metatype: unknown): metatype is new () => object {
-  return typeof metatype === 'function' && getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false).length > 0;
+  if (typeof metatype !== 'function') return false;
+  // Asked for every parameter of every field resolver: remember the answer per class.
+  let has = RULES.get(metatype);
+  if (has === undefined) {
+    has = getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false).length > 0;
+    RULES.set(metatype, has);
+  }
+  return has;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Info, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../auth/actor';
 import { Allow, CurrentActor } from '../auth/auth.decorators';
 import { DomainError } from '../common/errors/domain-error';
@@ -7,7 +7,9 @@ import { CreateEmploymentInput, CreateLearnerInput, LearnersArgs, UpdateEmployme
 import { EmploymentModel, LearnerConnection, LearnerModel } from './learner.model';
 import { LearnerService } from './learner.service';
 import { EnrolmentService } from '../enrolments/enrolment.service';
-import { SharedLearnerService, type SharedLearner } from '../sharing/shared-learner.service';
+import { SharedLearnerService, type Prefetch, type SharedLearner } from '../sharing/shared-learner.service';
+import type { GraphQLResolveInfo } from 'graphql';
+import { selectedFieldNames } from '../common/graphql/selection';
 import type { LearnerEntity } from './learner.entity';
 
 /**
@@ -26,18 +28,18 @@ export class LearnerResolver {
     description: 'Provider staff: every learner. Employers and brokers: the learners visible to them, every field gated by the sharing agreement in force.',
   })
   @Allow('PROVIDER_STAFF', 'EMPLOYER_CLIENT', 'BROKER_CLIENT')
-  learners(@Args() args: LearnersArgs, @Context() ctx: GraphqlContext) {
+  learners(@Args() args: LearnersArgs, @Context() ctx: GraphqlContext, @Info() info: GraphQLResolveInfo) {
     if (ctx.view.kind === 'GATED') {
       if (args.employerId !== undefined) throw DomainError.badInput('employerId', 'is for provider staff only');
-      return this.shared.page(ctx.view, args);
+      return this.shared.page(ctx.view, args, prefetchFor(ctx, info));
     }
     return this.service.list(args);
   }
 
   @Query(() => LearnerModel, { description: 'A learner; one not visible to the caller answers exactly like an unknown id.' })
   @Allow('PROVIDER_STAFF', 'EMPLOYER_CLIENT', 'BROKER_CLIENT')
-  learner(@Args('id', { type: () => ID }) id: string, @Context() ctx: GraphqlContext) {
-    return ctx.view.kind === 'GATED' ? this.shared.one(ctx.view, id) : this.service.get(id);
+  learner(@Args('id', { type: () => ID }) id: string, @Context() ctx: GraphqlContext, @Info() info: GraphQLResolveInfo) {
+    return ctx.view.kind === 'GATED' ? this.shared.one(ctx.view, id, prefetchFor(ctx, info)) : this.service.get(id);
   }
 
   @Query(() => LearnerModel, { description: "The calling learner's own profile." })
@@ -93,4 +95,17 @@ export class LearnerResolver {
   updateEmployment(@Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateEmploymentInput) {
     return this.service.updateEmployment(id, input);
   }
+}
+
+/** Load what the query selects below the learners together with the gate's facts (one round trip). */
+function prefetchFor(ctx: GraphqlContext, info: GraphQLResolveInfo): Prefetch {
+  const selected = selectedFieldNames(info);
+  return {
+    loaders: ctx.loaders,
+    include: {
+      results: selected.has('assessmentResults'),
+      certificates: selected.has('certificates') || selected.has('accreditationPointsEarned'),
+      courses: selected.has('course'),
+    },
+  };
 }

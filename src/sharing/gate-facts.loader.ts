@@ -1,10 +1,10 @@
-import { anyOf } from '../common/any-of';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AssessmentResultEntity } from '../enrolments/assessment-result.entity';
+import { CertificateEntity } from '../enrolments/certificate.entity';
+import { CourseEntity } from '../enrolments/course.entity';
 import { EnrolmentEntity } from '../enrolments/enrolment.entity';
-import type { DisclosureCategory } from '../common/disclosure-category';
-import type { MandatePermission } from '../organisations/mandate-permission';
 import { amsterdamDate, type FactAgreement, type FactMandate, type GateFacts } from './gate-facts';
 import type { Recipient } from './sharing-rules';
 
@@ -12,6 +12,8 @@ export interface LoadedPage {
   facts: GateFacts;
   /** Every enrolment of the page's learners (the view decides which are listed). */
   enrolments: EnrolmentEntity[];
+  /** Results, certificates and courses of those enrolments, when the query asked for them. */
+  extras: PageExtras;
   /** Visible learners of the page, in keyset order, with their identity fields. */
   learners: VisibleLearnerRow[];
   /** More visible learners follow the page. */
@@ -56,7 +58,7 @@ export class GateFactsLoader {
    * of a STUDY_CONTRACT or CONSENT agreement in force naming it. Each branch walks an index in id
    * order and stops at `limit`, so a page costs the same at the start and at the end.
    */
-  async page(recipient: Recipient, opts: { after?: string; limit: number; learnerIds?: string[] }): Promise<LoadedPage> {
+  async page(recipient: Recipient, opts: { after?: string; limit: number; learnerIds?: string[]; include?: PageIncludes }): Promise<LoadedPage> {
     const params: unknown[] = [recipient.id, opts.after ?? '00000000-0000-0000-0000-000000000000', opts.limit + 1];
     const only = opts.learnerIds ? `AND x.learner_id = ANY($4::uuid[])` : '';
     if (opts.learnerIds) params.push(opts.learnerIds);
@@ -84,8 +86,8 @@ export class GateFactsLoader {
     const learners = rows.slice(0, opts.limit);
     // Kept as text too: JS dates drop the microseconds PostgreSQL compares with.
     const now = rows[0] ? { text: rows[0].dbNow, date: rows[0].dbNowDate } : { text: new Date().toISOString(), date: new Date() };
-    const facts = await this.facts(recipient, now, learners);
-    return { learners, hasMore, facts, enrolments: facts.enrolments };
+    const facts = await this.facts(recipient, now, learners, opts.include);
+    return { learners, hasMore, facts, enrolments: facts.enrolments, extras: facts.extras };
   }
 
   /**
@@ -101,82 +103,168 @@ export class GateFactsLoader {
     );
     const now = rows[0] ? { text: rows[0].dbNow, date: rows[0].dbNowDate } : { text: new Date().toISOString(), date: new Date() };
     const facts = await this.facts(recipient, now, rows);
-    return { learners: rows, hasMore: false, facts, enrolments: facts.enrolments };
+    return { learners: rows, hasMore: false, facts, enrolments: facts.enrolments, extras: facts.extras };
   }
 
-  private async facts(recipient: Recipient, at: { text: string; date: Date }, learners: VisibleLearnerRow[]): Promise<GateFacts & { enrolments: EnrolmentEntity[] }> {
+  /**
+   * Every fact about the page in ONE round trip: mandates (brokers), employments, enrolments,
+   * agreements, objections and restrictions as JSON columns — and, when the query selects them,
+   * the results, certificates and courses of the page's enrolments, which prime the request's
+   * DataLoaders so the field resolvers need no query of their own.
+   */
+  private async facts(
+    recipient: Recipient,
+    at: { text: string; date: Date },
+    learners: VisibleLearnerRow[],
+    include: PageIncludes = {},
+  ): Promise<GateFacts & { enrolments: EnrolmentEntity[]; extras: PageExtras }> {
     const now = at.date;
     const ids = learners.map((l) => l.id);
-    const mandates = recipient.kind === 'BROKER' ? await this.mandates(recipient.id) : [];
-    // A broker reads through the views of the employers that mandated it.
-    const recipients = [recipient.id, ...new Set(mandates.map((m) => m.employerId))];
-    const [employments, enrolments, agreements, privacy] = ids.length
-      ? await Promise.all([
-          this.dataSource.query<GateFacts['employments']>(
-            `SELECT learner_id AS "learnerId", employer_id AS "employerId", employee_number AS "employeeNumber",
-                    to_char(started_on, 'YYYY-MM-DD') AS "startedOn",
-                    to_char(ended_on, 'YYYY-MM-DD') AS "endedOn"
-               FROM employments WHERE learner_id = ANY($1::uuid[]) AND employer_id = ANY($2::uuid[])`,
-            [ids, recipients],
-          ),
-          this.dataSource.getRepository(EnrolmentEntity).find({ where: { learnerId: anyOf(ids) }, order: { learnerId: 'ASC', id: 'ASC' } }),
-          this.agreements(recipients, ids),
-          this.dataSource.query<{ kind: 'O' | 'R'; learnerId: string; recipientId: string | null }[]>(
-            `SELECT 'O' AS kind, learner_id AS "learnerId", recipient_id AS "recipientId" FROM objections
-              WHERE learner_id = ANY($1::uuid[]) AND objected_at <= $2 AND (lifted_at IS NULL OR lifted_at > $2)
-             UNION ALL
-             SELECT 'R', learner_id, NULL FROM restrictions
-              WHERE learner_id = ANY($1::uuid[]) AND requested_at <= $2 AND (lifted_at IS NULL OR lifted_at > $2)`,
-            [ids, at.text],
-          ),
-        ])
-      : [[], [], [], []];
+    const empty: FactsRow = { mandates: [], employments: [], enrolments: [], agreements: [], objections: [], restricted: [], results: null, certificates: null, courses: null };
+    const optional = (flag: boolean | undefined, sql: string) => (flag ? sql : 'NULL::json');
+    const [row] = ids.length
+      ? await this.dataSource.query<FactsRow[]>(
+          `WITH m AS (SELECT * FROM broker_mandates WHERE broker_id = $3 AND $4),
+                -- a broker reads through the views of the employers that mandated it
+                r AS (SELECT $3::uuid AS id UNION SELECT employer_id FROM m),
+                e AS (SELECT * FROM enrolments WHERE learner_id = ANY($1::uuid[]))
+           SELECT
+             (SELECT coalesce(json_agg(json_build_object('id', id, 'brokerId', broker_id, 'employerId', employer_id, 'validFrom', valid_from,
+                       'validUntil', valid_until, 'revokedAt', revoked_at, 'permissions', permissions, 'categories', categories)), '[]') FROM m) AS mandates,
+             (SELECT coalesce(json_agg(json_build_object('learnerId', learner_id, 'employerId', employer_id, 'employeeNumber', employee_number,
+                       'startedOn', to_char(started_on, 'YYYY-MM-DD'), 'endedOn', to_char(ended_on, 'YYYY-MM-DD'))), '[]')
+                FROM employments WHERE learner_id = ANY($1::uuid[]) AND employer_id IN (SELECT id FROM r)) AS employments,
+             (SELECT coalesce(json_agg(e ORDER BY e.learner_id, e.id), '[]') FROM e) AS enrolments,
+             (SELECT coalesce(json_agg(json_build_object('id', id, 'agreementId', agreement_id, 'version', version, 'recipientId', recipient_id,
+                       'basis', basis, 'categories', categories, 'learnerId', learner_id, 'courseIds', course_ids, 'validFrom', valid_from,
+                       'validUntil', valid_until, 'createdAt', created_at, 'revokedAt', revoked_at)), '[]')
+                FROM sharing_agreements WHERE superseded_at IS NULL AND recipient_id IN (SELECT id FROM r)
+                 AND (learner_id IS NULL OR learner_id = ANY($1::uuid[]))) AS agreements,
+             (SELECT coalesce(json_agg(json_build_object('learnerId', learner_id, 'recipientId', recipient_id)), '[]') FROM objections
+               WHERE learner_id = ANY($1::uuid[]) AND objected_at <= $2 AND (lifted_at IS NULL OR lifted_at > $2)) AS objections,
+             (SELECT coalesce(json_agg(learner_id), '[]') FROM restrictions
+               WHERE learner_id = ANY($1::uuid[]) AND requested_at <= $2 AND (lifted_at IS NULL OR lifted_at > $2)) AS restricted,
+             ${optional(include.results, `(SELECT coalesce(json_agg(x ORDER BY x.attempted_at, x.id), '[]') FROM assessment_results x WHERE x.enrolment_id IN (SELECT id FROM e))`)} AS results,
+             ${optional(include.certificates, `(SELECT coalesce(json_agg(x ORDER BY x.issued_at, x.id), '[]') FROM certificates x WHERE x.enrolment_id IN (SELECT id FROM e))`)} AS certificates,
+             ${optional(include.courses, `(SELECT coalesce(json_agg(x), '[]') FROM courses x WHERE x.id IN (SELECT course_id FROM e))`)} AS courses`,
+          [ids, at.text, recipient.id, recipient.kind === 'BROKER'],
+        )
+      : [empty];
+    const date = (v: string | null) => (v === null ? null : new Date(v));
     const objections = new Map<string, Set<string>>();
-    const restricted = new Set<string>();
-    for (const p of privacy) {
-      if (p.kind === 'R') restricted.add(p.learnerId);
-      else objections.set(p.learnerId, (objections.get(p.learnerId) ?? new Set()).add(p.recipientId!));
-    }
+    for (const o of row.objections) objections.set(o.learnerId, (objections.get(o.learnerId) ?? new Set()).add(o.recipientId));
+    const enrolments = row.enrolments.map(toEnrolment);
     return {
       now,
       today: amsterdamDate(now),
       learners: new Map(learners.map((l) => [l.id, { id: l.id, erasedAt: l.erasedAt }])),
-      employments,
+      employments: row.employments,
       enrolments,
-      agreements,
-      mandates,
+      agreements: row.agreements.map((a) => ({ ...a, validFrom: new Date(a.validFrom), validUntil: date(a.validUntil), createdAt: new Date(a.createdAt), revokedAt: date(a.revokedAt) })),
+      mandates: row.mandates.map((m) => ({ ...m, validFrom: new Date(m.validFrom), validUntil: date(m.validUntil), revokedAt: date(m.revokedAt) })),
       objections,
-      restricted,
+      restricted: new Set(row.restricted),
+      extras: {
+        results: row.results ? groupBy(enrolments, row.results.map(toResult)) : undefined,
+        certificates: row.certificates ? groupBy(enrolments, row.certificates.map(toCertificate)) : undefined,
+        courses: row.courses ? new Map(row.courses.map((c) => [c.id, toCourse(c)])) : undefined,
+      },
     };
-  }
-
-  private async mandates(brokerId: string): Promise<FactMandate[]> {
-    const rows: (Omit<FactMandate, 'permissions' | 'categories'> & { permissions: string; categories: string })[] = await this.dataSource.query(
-      `SELECT id, broker_id AS "brokerId", employer_id AS "employerId", valid_from AS "validFrom", valid_until AS "validUntil",
-              revoked_at AS "revokedAt", permissions::text[] AS permissions, categories::text[] AS categories
-         FROM broker_mandates WHERE broker_id = $1`,
-      [brokerId],
-    );
-    return rows.map((r) => ({ ...r, permissions: pgArray(r.permissions) as MandatePermission[], categories: pgArray(r.categories) as DisclosureCategory[] }));
-  }
-
-  private async agreements(recipients: string[], learnerIds: string[]): Promise<FactAgreement[]> {
-    const rows: (Omit<FactAgreement, 'categories'> & { categories: string })[] = await this.dataSource.query(
-      `SELECT id, agreement_id AS "agreementId", version, recipient_id AS "recipientId", basis, categories::text[] AS categories,
-              learner_id AS "learnerId", course_ids AS "courseIds", valid_from AS "validFrom", valid_until AS "validUntil",
-              created_at AS "createdAt", revoked_at AS "revokedAt"
-         FROM sharing_agreements
-        WHERE superseded_at IS NULL AND recipient_id = ANY($1::uuid[])
-          AND (learner_id IS NULL OR learner_id = ANY($2::uuid[]))`,
-      [recipients, learnerIds],
-    );
-    return rows.map((r) => ({ ...r, basis: r.basis, categories: pgArray(r.categories) as DisclosureCategory[] }));
   }
 }
 
-/** node-postgres returns arrays of enum types as their text form `{A,B}`; arrays of text it parses. */
-function pgArray(v: string | string[]): string[] {
-  if (Array.isArray(v)) return v;
-  const inner = v.replace(/^\{|\}$/g, '');
-  return inner ? inner.split(',') : [];
+type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
+type Snake = Record<string, any>;
+
+interface FactsRow {
+  mandates: Json<FactMandate>[];
+  employments: GateFacts['employments'];
+  enrolments: Snake[];
+  agreements: Json<FactAgreement>[];
+  objections: { learnerId: string; recipientId: string }[];
+  restricted: string[];
+  results: Snake[] | null;
+  certificates: Snake[] | null;
+  courses: Snake[] | null;
+}
+
+/** What the query selects beyond the gate's own facts (loaded in the same round trip). */
+export interface PageIncludes {
+  results?: boolean;
+  certificates?: boolean;
+  courses?: boolean;
+}
+
+export interface PageExtras {
+  results?: Map<string, AssessmentResultEntity[]>;
+  certificates?: Map<string, CertificateEntity[]>;
+  courses?: Map<string, CourseEntity>;
+}
+
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+const when = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+
+/** Rows of json_agg(table) come with snake_case keys and ISO timestamps: map them as TypeORM would. */
+function toEnrolment(r: Snake): EnrolmentEntity {
+  return Object.assign(new EnrolmentEntity(), {
+    id: r.id,
+    learnerId: r.learner_id,
+    courseId: r.course_id,
+    sponsorEmployerId: r.sponsor_employer_id,
+    enrolledById: r.enrolled_by_id,
+    status: r.status,
+    enrolledAt: new Date(r.enrolled_at),
+    startsOn: r.starts_on,
+    startedAt: when(r.started_at),
+    completedAt: when(r.completed_at),
+    progressPercent: r.progress_percent,
+    timeSpentMinutes: r.time_spent_minutes,
+    lastActivityAt: when(r.last_activity_at),
+    createdAt: new Date(r.created_at),
+    updatedAt: new Date(r.updated_at),
+  });
+}
+
+function toResult(r: Snake): AssessmentResultEntity {
+  return Object.assign(new AssessmentResultEntity(), {
+    id: r.id,
+    enrolmentId: r.enrolment_id,
+    assessmentName: r.assessment_name,
+    attemptedAt: new Date(r.attempted_at),
+    score: Number(r.score),
+    maxScore: Number(r.max_score),
+    passed: r.passed,
+    createdAt: new Date(r.created_at),
+  });
+}
+
+function toCertificate(r: Snake): CertificateEntity {
+  return Object.assign(new CertificateEntity(), {
+    id: r.id,
+    enrolmentId: r.enrolment_id,
+    number: r.number,
+    issuedAt: new Date(r.issued_at),
+    expiresAt: when(r.expires_at),
+    accreditationPoints: num(r.accreditation_points),
+    createdAt: new Date(r.created_at),
+  });
+}
+
+function toCourse(r: Snake): CourseEntity {
+  return Object.assign(new CourseEntity(), {
+    id: r.id,
+    code: r.code,
+    title: r.title,
+    accreditationBody: r.accreditation_body,
+    accreditationPoints: num(r.accreditation_points),
+    createdAt: new Date(r.created_at),
+    updatedAt: new Date(r.updated_at),
+  });
+}
+
+/** Per enrolment of the page (every one, also those with none), in the rows' order. */
+function groupBy<T extends { enrolmentId: string }>(enrolments: EnrolmentEntity[], rows: T[]): Map<string, T[]> {
+  const map = new Map<string, T[]>(enrolments.map((e) => [e.id, []]));
+  for (const r of rows) map.get(r.enrolmentId)?.push(r);
+  return map;
 }

@@ -6,7 +6,8 @@ import { decodeCursor, encodeCursor } from '../common/pagination/cursor';
 import { isUuid } from '../common/uuid';
 import type { EnrolmentEntity } from '../enrolments/enrolment.entity';
 import type { EnrolmentStatus } from '../enrolments/enrolment-status';
-import { GateFactsLoader, type LoadedPage, type VisibleLearnerRow } from './gate-facts.loader';
+import type { RequestLoaders } from '../common/graphql/request-loaders';
+import { GateFactsLoader, type LoadedPage, type PageIncludes, type VisibleLearnerRow } from './gate-facts.loader';
 import type { GatedView } from './request-view';
 
 export interface EnrolmentFilter {
@@ -32,10 +33,11 @@ export class SharedLearnerService {
    * may then hold fewer than `first` learners. `endCursor` is the end of the window (a visible
    * learner, whatever the filter), so a cursor never reveals what a filter matched.
    */
-  async page(view: GatedView, args: EnrolmentFilter & { first?: number; after?: string }): Promise<ConnectionShape<SharedLearner>> {
+  async page(view: GatedView, args: EnrolmentFilter & { first?: number; after?: string }, prefetch: Prefetch): Promise<ConnectionShape<SharedLearner>> {
     const first = args.first ?? DEFAULT_PAGE_SIZE;
-    const page = await this.loader.page(view.recipient!, { after: args.after ? decodeCursor(args.after) : undefined, limit: first });
+    const page = await this.loader.page(view.recipient!, { after: args.after ? decodeCursor(args.after) : undefined, limit: first, include: prefetch.include });
     view.add(page);
+    primeLoaders(prefetch.loaders, page);
     const filtered = hasFilter(args);
     const nodes = this.shape(view, page, args).filter((l) => !filtered || l.sharedEnrolments.length > 0);
     const windowEnd = page.learners.at(-1);
@@ -47,10 +49,11 @@ export class SharedLearnerService {
   }
 
   /** One learner, if visible; otherwise exactly the answer for an unknown id. */
-  async one(view: GatedView, id: string): Promise<SharedLearner> {
+  async one(view: GatedView, id: string, prefetch: Prefetch): Promise<SharedLearner> {
     if (!isUuid(id)) throw DomainError.notFound('Learner');
-    const page = await this.loader.page(view.recipient!, { limit: 1, learnerIds: [id] });
+    const page = await this.loader.page(view.recipient!, { limit: 1, learnerIds: [id], include: prefetch.include });
     view.add(page);
+    primeLoaders(prefetch.loaders, page);
     const [learner] = this.shape(view, page, {});
     if (!learner) throw DomainError.notFound('Learner');
     return learner;
@@ -68,6 +71,19 @@ export class SharedLearnerService {
       sharedEnrolments: view.listed(byLearner.get(learner.id) ?? []).filter((e) => matches(view, e, filter)),
     }));
   }
+}
+
+export interface Prefetch {
+  include: PageIncludes;
+  loaders: RequestLoaders;
+}
+
+/** The field resolvers' DataLoaders then find the page's results, certificates and courses ready. */
+function primeLoaders(loaders: RequestLoaders, page: LoadedPage): void {
+  const { results, certificates, courses } = page.extras;
+  for (const [id, rows] of results ?? []) loaders.prime('resultsByEnrolment', id, rows);
+  for (const [id, rows] of certificates ?? []) loaders.prime('certificatesByEnrolment', id, rows);
+  for (const [id, course] of courses ?? []) loaders.prime('courseById', id, course);
 }
 
 function hasFilter(f: EnrolmentFilter): boolean {

@@ -28,6 +28,8 @@ export class SmtpSink {
     this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
+      // No DNS on loopback tests: a reverse lookup per connection would only wait for a timeout.
+      disableReverseLookup: true,
       logger: false,
       onData: (stream, _session, callback) => {
         const chunks: Buffer[] = [];

@@ -1,7 +1,8 @@
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../../config/app-config';
 import { DomainError } from '../errors/domain-error';
@@ -9,7 +10,7 @@ import { formatGraphqlError } from '../errors/graphql-error.mapper';
 import type { Actor } from '../../auth/actor';
 import type { DisclosureLedgerService } from '../../disclosures/disclosure-ledger.service';
 import { ledgerPlugin } from '../../disclosures/ledger.plugin';
-import { fieldPolicyMiddleware } from '../../sharing/field-policy';
+import { enforceFieldPolicies } from '../../sharing/field-policy';
 import { viewFor } from '../../sharing/request-view';
 import { RequestLoaders, type GraphqlContext } from './request-loaders';
 
@@ -36,7 +37,7 @@ export function graphqlConfig(config: AppConfig, logger: Logger, ledger: Disclos
   return {
     autoSchemaFile: true,
     sortSchema: true,
-    buildSchemaOptions: { fieldMiddleware: [fieldPolicyMiddleware] },
+    transformSchema: (schema: GraphQLSchema) => enforceFieldPolicies(schema),
     playground: false,
     introspection: true,
     includeStacktraceInErrorResponses: false,
@@ -50,6 +51,8 @@ export function graphqlConfig(config: AppConfig, logger: Logger, ledger: Disclos
     // @apollo/server ships ESM and CJS type declarations; Nest's types name the other copy, so
     // the identical plugin types do not unify without this cast.
     plugins: [
+      // Per-field cache hints are of no use to this API and cost a hook on every field.
+      ApolloServerPluginCacheControlDisabled(),
       errorLoggingPlugin(logger),
       ledgerPlugin(ledger, logger),
       ...(config.graphql.landingPage ? [ApolloServerPluginLandingPageLocalDefault({ embed: true })] : []),

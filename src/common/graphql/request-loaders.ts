@@ -7,6 +7,21 @@ import DataLoader from 'dataloader';
  */
 export class RequestLoaders {
   private readonly loaders = new Map<string, DataLoader<string, unknown>>();
+  private readonly primed = new Map<string, Map<string, unknown>>();
+
+  /**
+   * A value already loaded elsewhere (the gate loads a page's results with its facts): the
+   * loader of that name answers it without a query, whenever the loader is created.
+   */
+  prime(name: string, key: string, value: unknown): void {
+    const loader = this.loaders.get(name);
+    if (loader) loader.prime(key, value);
+    else {
+      const values = this.primed.get(name) ?? new Map<string, unknown>();
+      values.set(key, value);
+      this.primed.set(name, values);
+    }
+  }
 
   for<V>(name: string, batch: (keys: readonly string[]) => Promise<Map<string, V>>, fallback?: () => V): DataLoader<string, V> {
     let loader = this.loaders.get(name) as DataLoader<string, V> | undefined;
@@ -19,7 +34,9 @@ export class RequestLoaders {
         // A page of 500 learners has ~1,500 enrolments: one batch, one query.
         { maxBatchSize: 10_000 },
       );
-      this.loaders.set(name, loader);
+      this.loaders.set(name, loader as DataLoader<string, unknown>);
+      for (const [key, value] of this.primed.get(name) ?? []) loader.prime(key, value as V);
+      this.primed.delete(name);
     }
     return loader;
   }

@@ -23,6 +23,8 @@ interface PendingRow {
 }
 
 const MAX_PER_MESSAGE = 500;
+/** Each lane holds one database connection while it talks SMTP: keep it well under the pool. */
+const DELIVERY_CONCURRENCY = 4;
 
 /**
  * Sends each learner one message listing every notification not yet emailed. Rows are locked
@@ -40,8 +42,16 @@ export class EmailDeliveryService {
 
   /** `digest` sends for learners who chose that frequency; otherwise only IMMEDIATE learners. */
   async deliver(learnerIds: string[], mode: 'IMMEDIATE' | 'DAILY' | 'WEEKLY' = 'IMMEDIATE'): Promise<number> {
+    // Learners are independent (each has its own rows and message): a few at a time.
     let sent = 0;
-    for (const learnerId of learnerIds) sent += await this.deliverOne(learnerId, mode);
+    let next = 0;
+    const lane = async () => {
+      while (next < learnerIds.length) sent += await this.deliverOne(learnerIds[next++], mode);
+    };
+    const lanes = await Promise.allSettled(Array.from({ length: Math.min(DELIVERY_CONCURRENCY, learnerIds.length) }, lane));
+    // Any failure fails the job, which is retried; what was sent is marked and will not go twice.
+    const failed = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+    if (failed) throw failed.reason;
     return sent;
   }
 

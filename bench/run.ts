@@ -1,0 +1,310 @@
+import 'reflect-metadata';
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { Client } from 'pg';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { DataSource } from 'typeorm';
+import { createApp } from '../src/app.factory';
+import { loadConfig } from '../src/config/app-config';
+import { DisclosureLedgerService } from '../src/disclosures/disclosure-ledger.service';
+import { BENCH_DB, benchServer } from './bench-db';
+import { BENCH } from './seed';
+
+/**
+ * `npm run bench`: one run of the DESIGN §9 figures on this machine, against the data of
+ * `npm run bench:seed`. Prints a table and writes bench/results/<time>.json.
+ */
+const PAGE_QUERY = `query Page($after: String) { learners(first: 500, after: $after) { nodes { id name employeeNumber enrolments { id courseId status enrolledAt startedAt startsOn progressPercent lastActivityAt timeSpentMinutes completedAt completed assessmentResults { assessmentName attemptedAt score maxScore passed } certificates { number issuedAt expiresAt accreditationPoints } accreditationPointsEarned withheld { field reason } } } pageInfo { endCursor hasNextPage } } }`;
+const PORT = Number(process.env.BENCH_API_PORT ?? 3900);
+const results: Record<string, unknown> = {};
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+const ms = (n: number) => Math.round(n * 10) / 10;
+
+async function token(clientId: string, secret: string): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${PORT}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret }),
+  });
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+async function gql(tok: string, query: string, variables: object = {}): Promise<{ ms: number; body: any }> {
+  const t0 = performance.now();
+  const res = await fetch(`http://127.0.0.1:${PORT}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${tok}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await res.json();
+  const elapsed = performance.now() - t0;
+  if ((body as { errors?: unknown }).errors) throw new Error(JSON.stringify((body as { errors: unknown }).errors));
+  return { ms: elapsed, body };
+}
+
+/** Sequential requests, one in flight: latency distribution. */
+async function sequential(tok: string, n: number, warmup = 3): Promise<{ p50: number; p95: number }> {
+  for (let i = 0; i < warmup; i++) await gql(tok, PAGE_QUERY);
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) times.push((await gql(tok, PAGE_QUERY)).ms);
+  return { p50: ms(pct(times, 50)), p95: ms(pct(times, 95)) };
+}
+
+/** autocannon from this process (the API runs in another): `connections` requests in flight. */
+async function load(tok: string, connections: number, seconds: number) {
+  const r = await autocannon({
+    url: `http://127.0.0.1:${PORT}/graphql`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${tok}` },
+    body: JSON.stringify({ query: PAGE_QUERY }),
+    connections,
+    duration: seconds,
+  });
+  return { p50: r.latency.p50, p95: r.latency.p97_5, rps: ms(r.requests.average), errors: r.errors + r.non2xx };
+}
+
+function rssPeakMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+  const quick = values.quick;
+  const server = await benchServer();
+  const dbUrl = server.url(BENCH_DB);
+  const api: ChildProcess = spawn(process.execPath, [join(__dirname, '..', 'src', 'main.js')], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: dbUrl,
+      PORT: String(PORT),
+      JWT_ISSUER: `http://127.0.0.1:${PORT}`,
+      LOG_LEVEL: 'error',
+      WORKERS_IN_PROCESS: 'false', // the worker is measured on its own below
+      SEED_DEMO: 'false',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`http://127.0.0.1:${PORT}/health/ready`)).ok) break;
+      } catch {
+        /* not up yet */
+      }
+      if (i > 200) throw new Error('API did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const hr = await token(BENCH.employerClient.clientId, BENCH.employerClient.secret);
+    const staff = await token(BENCH.staffClient.clientId, BENCH.staffClient.secret);
+    const pg = new Client({ connectionString: dbUrl });
+    await pg.connect();
+    const learners = Number((await pg.query(`SELECT count(*) AS n FROM learners`)).rows[0].n);
+    results.machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memGb: Math.round(totalmem() / 2 ** 30), node: process.version };
+    results.dataSet = { learners };
+
+    // 1. one request in flight: gated + ledgered vs provider staff
+    const n = quick ? 10 : 40;
+    const gated1 = await sequential(hr, n);
+    const staff1 = await sequential(staff, n);
+    results.onePageOneInFlight = { gated: gated1, staff: staff1, ratioP50: ms(gated1.p50 / staff1.p50) };
+
+    // 2. the floor: the same rows with plain SQL, serialised with JSON.stringify
+    const floorTimes: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now();
+      const page = await pg.query(
+        `SELECT l.id, l.name, em.employee_number,
+                (SELECT json_agg(json_build_object('id', e.id, 'status', e.status, 'enrolledAt', e.enrolled_at, 'startedAt', e.started_at, 'progressPercent', e.progress_percent,
+                   'lastActivityAt', e.last_activity_at, 'timeSpentMinutes', e.time_spent_minutes, 'completedAt', e.completed_at,
+                   'results', (SELECT json_agg(r.*) FROM assessment_results r WHERE r.enrolment_id = e.id),
+                   'certificates', (SELECT json_agg(c.*) FROM certificates c WHERE c.enrolment_id = e.id))) FROM enrolments e WHERE e.learner_id = l.id) AS enrolments
+           FROM employments em JOIN learners l ON l.id = em.learner_id WHERE em.employer_id = $1 ORDER BY l.id LIMIT 500`,
+        [BENCH.employerId],
+      );
+      JSON.stringify(page.rows);
+      floorTimes.push(performance.now() - t0);
+    }
+    const floor = { p50: ms(pct(floorTimes, 50)), p95: ms(pct(floorTimes, 95)) };
+    results.floor = { ...floor, gatedOverFloorP50: ms(gated1.p50 / floor.p50) };
+
+    // 3. ten in flight
+    const seconds = quick ? 5 : 15;
+    results.tenInFlight = { gated: await load(hr, 10, seconds), staff: await load(staff, 10, seconds) };
+    results.oneInFlightThroughput = { gated: await load(hr, 1, seconds) };
+
+    // 4. paging through every learner: time per page near start, middle, end
+    const pageTimes: number[] = [];
+    let after: string | null = null;
+    const t0 = performance.now();
+    do {
+      const r: { ms: number; body: any } = await gql(hr, PAGE_QUERY, { after });
+      pageTimes.push(r.ms);
+      after = r.body.data.learners.pageInfo.hasNextPage ? r.body.data.learners.pageInfo.endCursor : null;
+    } while (after);
+    const third = Math.max(1, Math.floor(pageTimes.length / 3));
+    results.pagingAll = {
+      pages: pageTimes.length,
+      totalS: ms((performance.now() - t0) / 1000),
+      startMs: ms(pct(pageTimes.slice(0, third), 50)),
+      middleMs: ms(pct(pageTimes.slice(third, 2 * third), 50)),
+      endMs: ms(pct(pageTimes.slice(2 * third), 50)),
+      apiPeakRssMb: rssPeakMb(api.pid!),
+    };
+    await pg.end();
+  } finally {
+    api.kill('SIGTERM');
+    await new Promise((r) => api.once('exit', r));
+  }
+
+  // 5. in-process: round trips, ledger + outbox time, event-loop blocking, worker drain
+  await inProcess(dbUrl, quick);
+  await server.stop();
+
+  mkdirSync(join(process.cwd(), 'bench', 'results'), { recursive: true });
+  const file = join(process.cwd(), 'bench', 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify(results, null, 2));
+  printTable();
+  console.log(`\nwritten: ${file}`);
+}
+
+async function inProcess(dbUrl: string, quick: boolean): Promise<void> {
+  const smtp = await smtpSink();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: dbUrl,
+    JWT_ISSUER: 'http://bench.local',
+    SEED_DEMO: 'false',
+    WORKERS_IN_PROCESS: 'false',
+    NOTIFY_COALESCE_SECONDS: '0',
+    SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+  });
+  const app = await createApp({ ...config, databaseUrl: dbUrl }, pino({ level: 'error' }));
+  await app.listen(0, '127.0.0.1');
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  const db = app.get(DataSource);
+  const { TokenService } = await import('../src/auth/token.service');
+  const hr = app.get(TokenService).issue({ sub: 'bench', kind: 'EMPLOYER_CLIENT', org: BENCH.employerId, client_id: BENCH.employerClient.clientId }).accessToken;
+  const call = async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${hr}` }, body: JSON.stringify({ query: PAGE_QUERY }) });
+    await res.json();
+  };
+  await call();
+  // round trips of one page
+  const logger = db.logger;
+  const original = logger.logQuery.bind(logger);
+  let queries = 0;
+  logger.logQuery = (q, p, r) => {
+    queries++;
+    original(q, p, r);
+  };
+  await call();
+  logger.logQuery = original;
+  // ledger + outbox write time per page, and the longest event-loop block during pages
+  const ledger = app.get(DisclosureLedgerService);
+  const write = ledger.write.bind(ledger);
+  const writes: number[] = [];
+  ledger.write = async (entries) => {
+    const t0 = performance.now();
+    await write(entries);
+    writes.push(performance.now() - t0);
+  };
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  for (let i = 0; i < (quick ? 8 : 25); i++) await call();
+  loop.disable();
+  ledger.write = write;
+  results.perPage = {
+    databaseRoundTrips: queries,
+    ledgerAndOutboxWrite: { p50: ms(pct(writes, 50)), p95: ms(pct(writes, 95)) },
+    longestEventLoopBlockMs: ms(loop.max / 1e6),
+  };
+
+  // worker: drain what the pages above queued (500 disclosures a page), commit → SMTP latency
+  const pending = Number((await db.query(`SELECT count(*) AS n FROM notifications WHERE emailed_at IS NULL`))[0].n);
+  const { NotificationWorker } = await import('../src/notifications/notification-worker.service');
+  const t0 = performance.now();
+  smtp.latencies.length = 0;
+  await app.get(NotificationWorker).start();
+  for (;;) {
+    const left = Number((await db.query(`SELECT count(*) AS n FROM notifications WHERE emailed_at IS NULL`))[0].n);
+    if (left === 0 || performance.now() - t0 > 300_000) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const drainS = (performance.now() - t0) / 1000;
+  // commit → SMTP accepted, measured on fresh disclosures with the worker running
+  const fresh = Date.now();
+  await call();
+  const deadline = Date.now() + 60_000;
+  while (smtp.received.filter((t) => t >= fresh).length < 400 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const lat = smtp.received.filter((t) => t >= fresh).map((t) => t - fresh);
+  results.worker = {
+    drained: pending,
+    drainSeconds: ms(drainS),
+    disclosuresPerSecond: Math.round(pending / drainS),
+    commitToSmtpP95Ms: lat.length ? Math.round(pct(lat, 95)) : null,
+    note: 'each disclosure is one learner; one email per learner (coalesced per learner)',
+  };
+  await app.close();
+  await smtp.stop();
+}
+
+async function smtpSink() {
+  const received: number[] = [];
+  const latencies: number[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+      // No DNS on loopback tests: a reverse lookup per connection would only wait for a timeout.
+      disableReverseLookup: true,
+    logger: false,
+    onData(stream, _s, cb) {
+      stream.on('data', () => undefined);
+      stream.on('end', () => {
+        received.push(Date.now());
+        cb();
+      });
+    },
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { port: (server.server.address() as AddressInfo).port, received, latencies, stop: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+function printTable(): void {
+  const r = results as any;
+  const rows: [string, string, string][] = [
+    ['500-learner page, gated + ledger + outbox, 1 in flight', `p50 ${r.onePageOneInFlight.gated.p50} ms, p95 ${r.onePageOneInFlight.gated.p95} ms`, 'p50 ≤ 150 ms'],
+    ['same page as provider staff (no gate, no ledger)', `p50 ${r.onePageOneInFlight.staff.p50} ms, p95 ${r.onePageOneInFlight.staff.p95} ms`, ''],
+    ['gated / staff (p50)', `${r.onePageOneInFlight.ratioP50}×`, '≤ 1.3×'],
+    ['floor: plain SQL + JSON.stringify', `p50 ${r.floor.p50} ms (gated is ${r.floor.gatedOverFloorP50}× the floor)`, ''],
+    ['10 in flight, gated', `p50 ${r.tenInFlight.gated.p50} ms, p97.5 ${r.tenInFlight.gated.p95} ms, ${r.tenInFlight.gated.rps} req/s, errors ${r.tenInFlight.gated.errors}`, ''],
+    ['10 in flight, staff', `p50 ${r.tenInFlight.staff.p50} ms, ${r.tenInFlight.staff.rps} req/s`, ''],
+    ['database round trips per page', `${r.perPage.databaseRoundTrips}`, '≤ 8'],
+    ['ledger + outbox write per page', `p50 ${r.perPage.ledgerAndOutboxWrite.p50} ms, p95 ${r.perPage.ledgerAndOutboxWrite.p95} ms`, 'p95 ≤ 10 ms'],
+    ['longest event-loop block during pages', `${r.perPage.longestEventLoopBlockMs} ms`, '≤ 50 ms'],
+    [`paging all ${r.dataSet.learners} learners`, `${r.pagingAll.pages} pages in ${r.pagingAll.totalS} s; start ${r.pagingAll.startMs} / middle ${r.pagingAll.middleMs} / end ${r.pagingAll.endMs} ms; API peak RSS ${r.pagingAll.apiPeakRssMb} MB`, 'flat; RSS ≤ 512 MB'],
+    ['notification worker', `${r.worker.disclosuresPerSecond} disclosures/s (${r.worker.drained} in ${r.worker.drainSeconds} s); commit → SMTP p95 ${r.worker.commitToSmtpP95Ms} ms`, '≥ 500/s; p95 ≤ 5 s'],
+  ];
+  const w0 = Math.max(...rows.map((x) => x[0].length));
+  const w1 = Math.max(...rows.map((x) => x[1].length));
+  console.log(`\n${'what'.padEnd(w0)} | ${'measured'.padEnd(w1)} | target`);
+  console.log(`${'-'.repeat(w0)}-|-${'-'.repeat(w1)}-|-------`);
+  for (const [a, b, c] of rows) console.log(`${a.padEnd(w0)} | ${b.padEnd(w1)} | ${c}`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
