@@ -21,7 +21,8 @@ export class FullView {
 export class GatedView {
   readonly kind = 'GATED';
   private readonly entries = new Map<string, { rules: SharingRules; enrolment: EnrolmentEntity }>();
-  private readonly cache = new Map<string, Decision>();
+  /** enrolmentId → decisions by category index (a page asks ~15 times per enrolment). */
+  private readonly cache = new Map<string, (Decision | undefined)[]>();
   /** enrolmentId → categories of which at least one field was resolved (or selected a row). */
   readonly disclosed = new Map<string, Set<DisclosureCategory>>();
 
@@ -34,12 +35,14 @@ export class GatedView {
   }
 
   decision(enrolmentId: string, category: DisclosureCategory): Decision {
-    const key = `${enrolmentId}|${category}`;
-    let decision = this.cache.get(key);
+    let decisions = this.cache.get(enrolmentId);
+    if (!decisions) this.cache.set(enrolmentId, (decisions = []));
+    const i = CATEGORY_INDEX[category];
+    let decision = decisions[i];
     if (!decision) {
       const entry = this.entries.get(enrolmentId);
       decision = entry && this.recipient ? entry.rules.decide(this.recipient, entry.enrolment, category) : { allowed: false, reasons: ['NO_AGREEMENT'] };
-      this.cache.set(key, decision);
+      decisions[i] = decision;
     }
     return decision;
   }
@@ -75,6 +78,8 @@ export class GatedView {
     );
   }
 }
+
+const CATEGORY_INDEX = Object.fromEntries(DISCLOSURE_CATEGORIES.map((c, i) => [c, i])) as Record<DisclosureCategory, number>;
 
 export function viewFor(actor: Actor | undefined): RequestView {
   switch (actor?.kind) {

@@ -46,7 +46,10 @@ export class EmailDeliveryService {
     let sent = 0;
     let next = 0;
     const lane = async () => {
-      while (next < learnerIds.length) sent += await this.deliverOne(learnerIds[next++], mode);
+      while (next < learnerIds.length) {
+        const n = await this.deliverOne(learnerIds[next++], mode);
+        sent += n; // after the await: lanes interleave
+      }
     };
     const lanes = await Promise.allSettled(Array.from({ length: Math.min(DELIVERY_CONCURRENCY, learnerIds.length) }, lane));
     // Any failure fails the job, which is retried; what was sent is marked and will not go twice.
@@ -88,7 +91,14 @@ export class EmailDeliveryService {
         [learnerId],
       )) as PendingRow[];
       if (rows.length === 0) {
+        // Unsent rows we could not lock belong to a delivery still under way elsewhere. If that one
+        // fails (or its worker dies) after this job completed, nothing would send them: fail this
+        // job instead, so it is retried later and finds them sent or free.
+        const [{ locked }] = (await qr.query(`SELECT EXISTS (SELECT 1 FROM notifications WHERE learner_id = $1 AND emailed_at IS NULL) AS locked`, [learnerId])) as {
+          locked: boolean;
+        }[];
         await qr.commitTransaction();
+        if (locked) throw new Error(`notifications of learner ${learnerId} are being delivered by another worker; retry later`);
         return 0;
       }
       const message = await this.compose(qr, learner, rows);

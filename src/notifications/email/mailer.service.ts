@@ -35,7 +35,12 @@ export class MailerService implements OnModuleInit {
     if (smtpUrl) {
       // A pool reuses SMTP connections across messages (a new TCP + SMTP handshake per message
       // caps a worker at a few hundred messages per second).
-      this.transport = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: 8, maxMessages: 1000 } as never, { from: this.config.notifications.mailFrom });
+      // Timeouts well below the job expiry: a stalled SMTP server fails the attempt (and the job is
+      // retried) before pg-boss hands the job to another worker.
+      this.transport = nodemailer.createTransport(
+        { url: smtpUrl, pool: true, maxConnections: 8, maxMessages: 1000, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as never,
+        { from: this.config.notifications.mailFrom },
+      );
       return;
     }
     this.sinkDir = join(this.config.dataDir, 'outbox');
