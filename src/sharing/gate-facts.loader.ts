@@ -174,6 +174,7 @@ export class GateFactsLoader {
 }
 
 type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows of json_agg(table), mapped field by field below
 type Snake = Record<string, any>;
 
 interface FactsRow {

@@ -34,7 +34,7 @@ export class RequestLoaders {
         // A page of 500 learners has ~1,500 enrolments: one batch, one query.
         { maxBatchSize: 10_000 },
       );
-      this.loaders.set(name, loader as DataLoader<string, unknown>);
+      this.loaders.set(name, loader);
       for (const [key, value] of this.primed.get(name) ?? []) loader.prime(key, value as V);
       this.primed.delete(name);
     }
