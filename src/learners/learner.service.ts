@@ -26,11 +26,28 @@ export class LearnerService {
     return this.dataSource.getRepository(EmploymentEntity);
   }
 
+  /**
+   * Provider staff: every learner (the controller's own read). The enrolment filters select the
+   * learners with at least one matching enrolment; their `enrolments` list stays complete.
+   */
   list(args: LearnersArgs): Promise<ConnectionShape<LearnerEntity>> {
     const qb = this.learners.createQueryBuilder('l');
     if (args.employerId) {
-      qb.where('EXISTS (SELECT 1 FROM employments e WHERE e.learner_id = l.id AND e.employer_id = :employerId)', {
+      qb.andWhere('EXISTS (SELECT 1 FROM employments e WHERE e.learner_id = l.id AND e.employer_id = :employerId)', {
         employerId: args.employerId,
+      });
+    }
+    const conditions: string[] = [];
+    if (args.courseId) conditions.push('n.course_id = :courseId');
+    if (args.status) conditions.push('n.status = :status');
+    if (args.completedSince) conditions.push('n.completed_at >= :completedSince');
+    if (args.updatedSince) conditions.push('n.updated_at >= :updatedSince');
+    if (conditions.length) {
+      qb.andWhere(`EXISTS (SELECT 1 FROM enrolments n WHERE n.learner_id = l.id AND ${conditions.join(' AND ')})`, {
+        courseId: args.courseId,
+        status: args.status,
+        completedSince: args.completedSince,
+        updatedSince: args.updatedSince,
       });
     }
     return paginate(qb, args);

@@ -5,6 +5,7 @@ import { AssessmentResultEntity } from '../enrolments/assessment-result.entity';
 import { CertificateEntity } from '../enrolments/certificate.entity';
 import { CourseEntity } from '../enrolments/course.entity';
 import { EnrolmentEntity } from '../enrolments/enrolment.entity';
+import { mandateInForceSql } from '../organisations/mandate-in-force.sql';
 import { amsterdamDate, type FactAgreement, type FactMandate, type GateFacts } from './gate-facts';
 import type { Recipient } from './sharing-rules';
 
@@ -37,7 +38,7 @@ export interface VisibleLearnerRow {
  * that starts after one commits always sees it, whatever the API hosts' clocks say.
  */
 const NOW = 'statement_timestamp()';
-const MANDATE_IN_FORCE = `(m.revoked_at IS NULL OR m.revoked_at > ${NOW}) AND m.valid_from <= ${NOW} AND (m.valid_until IS NULL OR m.valid_until > ${NOW})`;
+const MANDATE_IN_FORCE = mandateInForceSql('m', NOW);
 // "In force" includes the common conditions of DESIGN §4: no active restriction, not erased.
 const AGREEMENT_IN_FORCE = `x.superseded_at IS NULL AND (x.revoked_at IS NULL OR x.revoked_at > ${NOW}) AND x.valid_from <= ${NOW} AND (x.valid_until IS NULL OR x.valid_until > ${NOW})
   AND NOT EXISTS (SELECT 1 FROM restrictions r WHERE r.learner_id = x.learner_id AND r.requested_at <= ${NOW} AND (r.lifted_at IS NULL OR r.lifted_at > ${NOW}))

@@ -157,6 +157,16 @@ describe('domain model through GraphQL (provider staff)', () => {
     expect(new Set(seen)).toEqual(created);
   });
 
+  it('provider staff filter learners by their enrolments (course, status)', async () => {
+    const learner = await w.learner();
+    const other = await w.learner();
+    const course = await w.course();
+    await w.enrolment(learner.id, course.id, providerId, { status: 'COMPLETED', completedAt: new Date() });
+    await w.enrolment(other.id, course.id, providerId, { status: 'IN_PROGRESS' });
+    const res = await t.gql(staff, `query($c: ID) { learners(courseId: $c, status: COMPLETED) { nodes { id } } }`, { c: course.id });
+    expect(res.data.learners.nodes).toEqual([{ id: learner.id }]);
+  });
+
   describe('tenancy: an id of another organisation answers exactly like an unknown id', () => {
     it('organisation(id)', async () => {
       const mine = await w.organisation('EMPLOYER');

@@ -40,7 +40,7 @@ import { createTestApp, type GqlResult, type TestApp } from '../utils/test-app';
  * brokers read through `learners` over HTTP equals what an independent oracle written from
  * DESIGN.md §3–§4 (test/utils/sharing-oracle.ts) says: zero leaks, zero wrongful withholdings.
  *
- * FC_SEED=<n> replays a run; FC_NUM_RUNS=<n> changes the number of cases (default 600).
+ * FC_SEED=<n> replays a run; FC_NUM_RUNS=<n> changes the number of cases (default 1000).
  */
 
 const DAY = 86_400_000;
@@ -645,7 +645,7 @@ describe('sharing gate: API over HTTP vs an oracle written from DESIGN §3–§4
   }
 
   it('answers every (recipient, learner, enrolment, category) exactly as the oracle does', async () => {
-    const numRuns = Number(process.env.FC_NUM_RUNS ?? 600);
+    const numRuns = Number(process.env.FC_NUM_RUNS ?? 1000);
     const seed = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
     const started = Date.now();
     const property = fc.asyncProperty(caseArb, async (spec) => {

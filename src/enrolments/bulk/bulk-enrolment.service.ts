@@ -10,6 +10,7 @@ import { sha256Hex } from '../../disclosures/ledger-hash';
 import { isUuid } from '../../common/uuid';
 import { LOCALES, type Locale } from '../../learners/locale';
 import { LearnerNotifier } from '../../notifications/learner-notifier.service';
+import { mandateInForceSql } from '../../organisations/mandate-in-force.sql';
 import { amsterdamDate } from '../../sharing/gate-facts';
 import { EnrolmentRequestEntity } from './enrolment-request.entity';
 import type { EnrolLearnersInput, EnrolLearnersResultModel, EnrolmentOutcomeModel, EnrolmentRowInput, RowErrorModel } from './enrol-learners.model';
@@ -82,8 +83,7 @@ export class BulkEnrolmentService {
               ($3 = 'EMPLOYER_CLIENT' AND e.sponsor_employer_id = $2)
               OR ($3 = 'BROKER_CLIENT' AND e.enrolled_by_id = $2 AND EXISTS (
                     SELECT 1 FROM broker_mandates m WHERE m.broker_id = $2 AND m.employer_id = e.sponsor_employer_id
-                       AND 'ENROL' = ANY(m.permissions) AND m.valid_from <= now()
-                       AND (m.valid_until IS NULL OR m.valid_until > now()) AND m.revoked_at IS NULL)))`,
+                       AND 'ENROL' = ANY(m.permissions) AND ${mandateInForceSql('m')})))`,
           [enrolmentId, actor.organisationId, actor.kind],
         )
       : [];
@@ -97,8 +97,8 @@ export class BulkEnrolmentService {
     const [employer] = await em.query<{ kind: string }[]>(`SELECT kind FROM organisations WHERE id = $1`, [employerId]);
     if (actor.kind === 'EMPLOYER_CLIENT') return;
     const [mandate] = await em.query<{ id: string }[]>(
-      `SELECT id FROM broker_mandates WHERE broker_id = $1 AND employer_id = $2 AND 'ENROL' = ANY(permissions)
-          AND valid_from <= now() AND (valid_until IS NULL OR valid_until > now()) AND revoked_at IS NULL LIMIT 1`,
+      `SELECT id FROM broker_mandates m WHERE m.broker_id = $1 AND m.employer_id = $2 AND 'ENROL' = ANY(m.permissions)
+          AND ${mandateInForceSql('m')} LIMIT 1`,
       [actor.organisationId, employerId],
     );
     // Unknown employer and employer without mandate read the same: no probing for employers.
