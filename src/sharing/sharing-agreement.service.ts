@@ -169,6 +169,9 @@ export class SharingAgreementService {
       case 'EMPLOYER_CLIENT':
       case 'BROKER_CLIENT':
         qb.andWhere('a.recipient_id = :own', { own: actor.organisationId });
+        // A consent is listed to its recipient only while in force: a withdrawn one simply ends,
+        // like an expired one, so the list never tells an employer that a learner withdrew.
+        qb.andWhere(`(a.basis <> 'CONSENT' OR (a.revoked_at IS NULL AND a.valid_from <= now() AND (a.valid_until IS NULL OR a.valid_until > now())))`);
         break;
       case 'LEARNER':
         // Their own consents and study contracts, and the employee-wide agreements of employers

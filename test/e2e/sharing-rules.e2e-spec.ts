@@ -213,6 +213,9 @@ describe('sharing rules (DESIGN §4)', () => {
       expect(reasonOf(e, 'progressPercent')).toBe('NOT_SHARED');
       expect((await explain(s.learnerToken, s.learner.id, s.enrolment.id, 'PROGRESS', s.employer.id)).reasons).toEqual(['CONSENT_WITHDRAWN']);
       expect((await explain(staff, s.learner.id, s.enrolment.id, 'PROGRESS', s.employer.id)).reasons).toEqual(['CONSENT_WITHDRAWN']);
+      // nor does the employer's list of agreements give the withdrawal away
+      const listed = await t.gql(s.hr, `{ sharingAgreements(includeHistory: true) { agreementId revokedAt } }`);
+      expect(listed.data.sharingAgreements.map((a: { agreementId: string }) => a.agreementId)).not.toContain(consent.data.grantConsent.agreementId);
     });
 
     it('provider staff and employers cannot create consent; a learner cannot withdraw another learner\'s consent', async () => {
