@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { DataSource, IsNull } from 'typeorm';
@@ -7,6 +7,7 @@ import { SigningKeyEntity } from './signing-key.entity';
 /** Our own tokens are ES256 (ECDSA P-256): asymmetric, so verifiers never hold a signing secret. */
 export const OWN_TOKEN_ALGORITHM = 'ES256';
 const RELOAD_MIN_INTERVAL_MS = 5_000;
+const REFRESH_MS = 60_000;
 const KEYGEN_LOCK = 0x5254_4b45; // pg advisory lock id: one process generates the first key
 
 interface LoadedKey {
@@ -18,15 +19,24 @@ interface LoadedKey {
 }
 
 @Injectable()
-export class SigningKeyService implements OnModuleInit {
+export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
   private keys = new Map<string, LoadedKey>();
   private lastLoad = 0;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  private timer?: NodeJS.Timeout;
+
   async onModuleInit(): Promise<void> {
     await this.ensureKey();
     await this.reload();
+    // Rotation and retirement done by another process reach this one within a minute.
+    this.timer = setInterval(() => void this.reload().catch(() => undefined), REFRESH_MS);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
   }
 
   /** The newest active key signs. */

@@ -3,7 +3,9 @@ import { DomainError } from '../common/errors/domain-error';
 import type { ConnectionShape } from '../common/pagination/connection';
 import { DEFAULT_PAGE_SIZE } from '../common/pagination/connection';
 import { decodeCursor, encodeCursor } from '../common/pagination/cursor';
+import { DISCLOSURE_CATEGORIES } from '../common/disclosure-category';
 import { isUuid } from '../common/uuid';
+import { inWindow } from './gate-facts';
 import type { EnrolmentEntity } from '../enrolments/enrolment.entity';
 import type { EnrolmentStatus } from '../enrolments/enrolment-status';
 import type { RequestLoaders } from '../common/graphql/request-loaders';
@@ -63,7 +65,11 @@ export class SharedLearnerService {
     const byLearner = new Map<string, EnrolmentEntity[]>();
     for (const e of page.enrolments) byLearner.set(e.learnerId, [...(byLearner.get(e.learnerId) ?? []), e]);
     const recipient = view.recipient!;
-    const employers = recipient.kind === 'EMPLOYER' ? new Set([recipient.id]) : new Set(page.facts.mandates.map((m) => m.employerId));
+    // A broker: only employers whose mandate is in force (an ended one must not tell where else a person works).
+    const employers =
+      recipient.kind === 'EMPLOYER'
+        ? new Set([recipient.id])
+        : new Set(page.facts.mandates.filter((m) => inWindow(page.facts.now, m.validFrom, m.validUntil, m.revokedAt)).map((m) => m.employerId));
     return page.learners.map((learner) => ({
       ...learner,
       // Identity the recipient supplied itself: its own employee number for this person.
@@ -96,7 +102,8 @@ function hasFilter(f: EnrolmentFilter): boolean {
  */
 function matches(view: GatedView, e: EnrolmentEntity, f: EnrolmentFilter): boolean {
   if (f.courseId !== undefined && e.courseId !== f.courseId) return false;
-  if (f.updatedSince !== undefined && e.updatedAt < f.updatedSince) return false;
+  // The change time says something happened: it may only select enrolments of which something is shared.
+  if (f.updatedSince !== undefined && (e.updatedAt < f.updatedSince || !DISCLOSURE_CATEGORIES.some((c) => view.allows(e.id, c)))) return false;
   if (f.status !== undefined) {
     if (!view.allows(e.id, 'ENROLMENT_STATUS') || e.status !== f.status) return false;
   }

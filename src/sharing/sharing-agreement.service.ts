@@ -102,7 +102,8 @@ export class SharingAgreementService {
         recipientId: input.recipientId,
         basis: 'CONSENT',
         learnerId: actor.learnerId!,
-        createdBy: actor.subject,
+        // The learner id, not the token subject: an identity-provider subject is internal.
+        createdBy: `learner:${actor.learnerId!}`,
         ...terms,
       });
       await this.notifier.inform(em, [actor.learnerId!], 'CONSENT_RECORDED', { recipientId: consent.recipientId, basis: 'CONSENT', agreementId: consent.agreementId });
@@ -127,6 +128,8 @@ export class SharingAgreementService {
     return this.dataSource.transaction(async (em) => {
       const current = await this.current(em, agreementId);
       if (!current || !this.mayManage(actor, current)) throw DomainError.notFound('Sharing agreement');
+      // Consent is the learner's own act, kept as proof: nobody else may rewrite it.
+      if (current.basis === 'CONSENT') throw DomainError.badInput('agreementId', 'a consent is changed only by the learner (withdraw and grant anew)');
       if (current.revokedAt) throw DomainError.badInput('agreementId', 'a revoked agreement cannot change');
       const terms = await this.checkTerms(current.basis, {
         categories: input.categories ?? current.categories,

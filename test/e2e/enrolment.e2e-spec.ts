@@ -45,31 +45,46 @@ describe('enrolLearners', () => {
     ...over,
   });
 
-  it('a broker with an ENROL mandate enrols new and known people; sponsor is the employer, enrolledBy the broker; the learner is told', async () => {
+  it('a broker with an ENROL mandate enrols new people and known employees; sponsor is the employer, enrolledBy the broker; the learner is told', async () => {
     const s = await scene({ permissions: ['ENROL'], categories: [] });
-    const known = await w.learner({ email: `known.${process.pid}@example.test` }); // a learner with no employment here yet
     const employee = await w.learner();
     await w.employment(employee.id, s.employer.id, { employeeNumber: `EMP-existing-${process.pid}` });
     const rows = [
       row('new1', s.course.code, { locale: 'en', email: ` New1.${process.pid}@Example.TEST ` }),
-      row('known', s.course.code, { email: known.email }),
       row('existing', s.course.code, { employeeNumber: `EMP-existing-${process.pid}`, email: 'other.address@example.test' }),
     ];
     const res = await t.gql(s.brokerToken, ENROL, { i: { employerId: s.employer.id, idempotencyKey: key(), rows } });
     expect(res.errors).toBeUndefined();
     const outcomes = res.data.enrolLearners.outcomes;
-    expect(outcomes.map((o: { outcome: string }) => o.outcome)).toEqual(['CREATED', 'CREATED', 'CREATED']);
-    expect(outcomes[1].learnerId).toBe(known.id);
-    expect(outcomes[2].learnerId).toBe(employee.id);
+    expect(outcomes.map((o: { outcome: string }) => o.outcome)).toEqual(['CREATED', 'CREATED']);
+    expect(outcomes[1].learnerId).toBe(employee.id);
 
     const [created] = await t.db.query(`SELECT email, locale FROM learners WHERE id = $1`, [outcomes[0].learnerId]);
     expect(created).toEqual({ email: `new1.${process.pid}@example.test`, locale: 'en' });
     const enrolments = await t.db.query(`SELECT sponsor_employer_id, enrolled_by_id, status, to_char(starts_on, 'YYYY-MM-DD') AS starts_on FROM enrolments WHERE id = ANY($1::uuid[])`, [outcomes.map((o: { enrolmentId: string }) => o.enrolmentId)]);
-    expect(enrolments).toEqual(Array(3).fill({ sponsor_employer_id: s.employer.id, enrolled_by_id: s.broker.id, status: 'ENROLLED', starts_on: '2026-12-01' }));
-    expect(await count(`SELECT count(*)::int AS n FROM employments WHERE employer_id = $1`, [s.employer.id])).toBe(3);
+    expect(enrolments).toEqual(Array(2).fill({ sponsor_employer_id: s.employer.id, enrolled_by_id: s.broker.id, status: 'ENROLLED', starts_on: '2026-12-01' }));
+    expect(await count(`SELECT count(*)::int AS n FROM employments WHERE employer_id = $1`, [s.employer.id])).toBe(2);
     const told = await t.db.query(`SELECT learner_id, payload FROM notifications WHERE kind = 'ENROLLED' AND learner_id = ANY($1::uuid[])`, [outcomes.map((o: { learnerId: string }) => o.learnerId)]);
-    expect(told).toHaveLength(3);
+    expect(told).toHaveLength(2);
     expect(told[0].payload).toMatchObject({ recipientId: s.broker.id, employerId: s.employer.id, courseId: s.course.id });
+  });
+
+  it('a batch never links a learner who is not the employer\'s employee, nor names an enrolment it did not commission', async () => {
+    const s = await scene();
+    const stranger = await w.learner(); // studies privately, no employment here
+    await w.enrolment(stranger.id, s.course.id, (await w.organisation('PROVIDER')).id, { status: 'IN_PROGRESS' });
+    const employee = await w.learner();
+    await w.employment(employee.id, s.employer.id, { employeeNumber: `EMP-priv-${process.pid}` });
+    await w.enrolment(employee.id, s.course.id, (await w.organisation('PROVIDER')).id, { status: 'IN_PROGRESS' }); // private
+    const before = await snapshot();
+    const res = await t.gql(s.brokerToken, ENROL, {
+      i: { employerId: s.employer.id, idempotencyKey: key(), rows: [row('x', s.course.code, { email: stranger.email }), row('y', s.course.code, { email: employee.email, employeeNumber: `EMP-priv-${process.pid}` })] },
+    });
+    const [a, b] = res.data.enrolLearners.outcomes;
+    expect(a).toMatchObject({ outcome: 'REJECTED', learnerId: null, enrolmentId: null, errors: [{ field: 'email' }] });
+    expect(b).toMatchObject({ outcome: 'REJECTED', enrolmentId: null, errors: [{ field: 'courseCode' }] });
+    expect(await snapshot()).toEqual(before);
+    expect(await count(`SELECT count(*)::int AS n FROM employments WHERE learner_id = $1`, [stranger.id])).toBe(0);
   });
 
   it('the same key again returns the same outcomes and writes nothing; with another body it is refused', async () => {

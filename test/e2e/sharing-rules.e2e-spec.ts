@@ -225,6 +225,10 @@ describe('sharing rules (DESIGN §4)', () => {
       const consent = await t.gql(s.learnerToken, `mutation($i: GrantConsentInput!) { grantConsent(input: $i) { agreementId } }`, {
         i: { recipientId: s.employer.id, categories: ['PROGRESS'], consentTextVersion: 'v1' },
       });
+      const rewrite = await t.gql(staff, `mutation($a: ID!) { changeSharingAgreement(agreementId: $a, input: { categories: [PROGRESS, ASSESSMENT_RESULTS] }) { id } }`, {
+        a: consent.data.grantConsent.agreementId,
+      });
+      expect(rewrite.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'agreementId' });
       const other = t.token({ sub: (await w.learner()).id, kind: 'LEARNER' });
       const steal = await t.gql(other, `mutation($a: ID!) { withdrawConsent(agreementId: $a) { id } }`, { a: consent.data.grantConsent.agreementId });
       expect(steal.errors?.[0].extensions.code).toBe('NOT_FOUND');
@@ -366,6 +370,15 @@ describe('sharing rules (DESIGN §4)', () => {
       // the cursor marks the window, not what matched: the same with and without the filter
       const unfiltered = await t.gql(shared.hr, `{ learners { pageInfo { endCursor } } }`);
       expect(byStatus.data.learners.pageInfo.endCursor).toBe(unfiltered.data.learners.pageInfo.endCursor);
+    });
+
+    it('updatedSince selects only enrolments of which something is shared (no activity timing otherwise)', async () => {
+      const s = await scene(); // sponsored, but no agreement at all: listed, nothing shared
+      const res = await t.gql(s.hr, `query($t: DateTime) { learners(updatedSince: $t) { nodes { id } } }`, { t: new Date(Date.now() - 30 * DAY).toISOString() });
+      expect(res.data.learners.nodes.map((n: { id: string }) => n.id)).not.toContain(s.learner.id);
+      await createAgreement(staff, { recipientId: s.employer.id, basis: 'PROCESSOR', categories: ['PROGRESS'] });
+      const after = await t.gql(s.hr, `query($t: DateTime) { learners(updatedSince: $t) { nodes { id } } }`, { t: new Date(Date.now() - 30 * DAY).toISOString() });
+      expect(after.data.learners.nodes.map((n: { id: string }) => n.id)).toContain(s.learner.id);
     });
 
     it('errors and cursors carry no gated value', async () => {

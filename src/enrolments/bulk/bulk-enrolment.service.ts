@@ -79,7 +79,7 @@ export class BulkEnrolmentService {
     const [row] = isUuid(enrolmentId)
       ? await this.dataSource.query<{ id: string }[]>(
           `SELECT e.id FROM enrolments e
-            WHERE e.id = $1 AND (
+            WHERE e.id = $1 AND e.status IN ('ENROLLED', 'IN_PROGRESS', 'WITHDRAWN') AND (
               ($3 = 'EMPLOYER_CLIENT' AND e.sponsor_employer_id = $2)
               OR ($3 = 'BROKER_CLIENT' AND e.enrolled_by_id = $2 AND EXISTS (
                     SELECT 1 FROM broker_mandates m WHERE m.broker_id = $2 AND m.employer_id = e.sponsor_employer_id
@@ -172,24 +172,37 @@ export class BulkEnrolmentService {
         reject(r.index, 'employeeNumber', 'differs from the employee number on record for this email');
         continue;
       }
+      // A learner who exists but is not (yet) this employer's employee is never linked by a batch:
+      // otherwise naming anyone's email would make them visible to, and readable by, the caller.
+      if (!numbered && emailed && !emailed.number) {
+        reject(r.index, 'email', 'belongs to a learner the provider must first link to this employer');
+        continue;
+      }
       let learnerId = numbered ?? emailed?.id ?? newLearners.get(r.email)?.id;
       if (!learnerId) {
         learnerId = randomUUID();
         newLearners.set(r.email, { ...r, id: learnerId });
       }
-      if (!numbered && !emailed?.number) needEmployment.set(learnerId, r);
+      if (!numbered && !emailed) needEmployment.set(learnerId, r);
       resolved.push({ ...r, learnerId });
     }
 
     // 3. already enrolled? (a live enrolment on the course, or the same pair earlier in the batch)
-    const live = await em.query<{ id: string; learnerId: string; courseId: string }[]>(
-      `SELECT id, learner_id AS "learnerId", course_id AS "courseId" FROM enrolments WHERE learner_id = ANY($1::uuid[]) AND status <> 'WITHDRAWN'`,
+    const live = await em.query<{ id: string; learnerId: string; courseId: string; sponsor: string | null }[]>(
+      `SELECT id, learner_id AS "learnerId", course_id AS "courseId", sponsor_employer_id AS sponsor FROM enrolments WHERE learner_id = ANY($1::uuid[]) AND status <> 'WITHDRAWN'`,
       [[...new Set(resolved.map((r) => r.learnerId))]],
     );
-    const liveByPair = new Map(live.map((e) => [`${e.learnerId}|${e.courseId}`, e.id]));
+    const liveByPair = new Map(live.filter((e) => e.sponsor === employerId).map((e) => [`${e.learnerId}|${e.courseId}`, e.id]));
+    // A live enrolment the employer did not commission (private, or another employer's) is not
+    // named: its id and existence are not the caller's to learn.
+    const othersLive = new Set(live.filter((e) => e.sponsor !== employerId).map((e) => `${e.learnerId}|${e.courseId}`));
     const newEnrolments: (CleanRow & { learnerId: string; id: string })[] = [];
     for (const r of resolved) {
       const key = `${r.learnerId}|${r.courseId}`;
+      if (othersLive.has(key)) {
+        reject(r.index, 'courseCode', 'this person cannot be enrolled on this course now');
+        continue;
+      }
       const existing = liveByPair.get(key);
       Object.assign(outcomes[r.index], { learnerId: r.learnerId, enrolmentId: existing ?? null, outcome: existing ? 'ALREADY_ENROLLED' : 'CREATED' });
       if (existing) continue;
