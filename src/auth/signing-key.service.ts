@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, IsNull, type Repository } from 'typeorm';
 import { SigningKeyEntity } from './signing-key.entity';
 
 /** Our own tokens are ES256 (ECDSA P-256): asymmetric, so verifiers never hold a signing secret. */
@@ -65,7 +65,7 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
 
   /** Adds a new key, which signs from now on; older keys keep verifying until retired. */
   async rotate(): Promise<string> {
-    const kid = await this.insertNewKey(this.dataSource);
+    const kid = await this.insertNewKey(this.dataSource.getRepository(SigningKeyEntity));
     await this.reload();
     return kid;
   }
@@ -79,11 +79,11 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
     await this.dataSource.transaction(async (em) => {
       await em.query('SELECT pg_advisory_xact_lock($1)', [KEYGEN_LOCK]);
       const active = await em.getRepository(SigningKeyEntity).countBy({ retiredAt: IsNull() });
-      if (active === 0) await this.insertNewKey(em.connection, em.getRepository(SigningKeyEntity));
+      if (active === 0) await this.insertNewKey(em.getRepository(SigningKeyEntity));
     });
   }
 
-  private async insertNewKey(ds: DataSource, repo = ds.getRepository(SigningKeyEntity)): Promise<string> {
+  private async insertNewKey(repo: Repository<SigningKeyEntity>): Promise<string> {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const kid = randomBytes(12).toString('base64url');
     await repo.insert({

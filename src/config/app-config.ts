@@ -24,7 +24,7 @@ export interface AppConfig {
   };
   /** The learning platform's identity provider, which issues learner tokens. Optional. */
   learnerIdp?: { issuer: string; jwksUri: string; audience: string };
-  graphql: { maxDepth: number; maxComplexity: number; landingPage: boolean };
+  graphql: { landingPage: boolean };
   ledger: { chains: number };
   notifications: {
     /** Run the notification workers inside the API process (else: `npm run worker`). */
@@ -146,8 +146,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
         ? { issuer: idpIssuer, jwksUri: idpJwks, audience: str('LEARNER_IDP_AUDIENCE', audience)! }
         : undefined,
     graphql: {
-      maxDepth: int('GRAPHQL_MAX_DEPTH', 10, 2, 50),
-      maxComplexity: int('GRAPHQL_MAX_COMPLEXITY', 100000, 100, 10000000),
       landingPage: bool('GRAPHQL_LANDING_PAGE', nodeEnv !== 'production'),
     },
     ledger: { chains: int('LEDGER_CHAINS', 16, 1, 1024) },

@@ -7,7 +7,7 @@ import type { Actor } from '../auth/actor';
 import { DISCLOSURE_CATEGORIES } from '../common/disclosure-category';
 import { uuid7 } from '../common/uuid7';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { inTransaction, QUEUES, type EmailJob } from '../notifications/job-queue';
+import { emailJob, inTransaction } from '../notifications/job-queue';
 import { JOB_QUEUE } from '../notifications/job-queue.provider';
 import type { GatedView } from '../sharing/request-view';
 import type { DisclosureItem } from './disclosure-item';
@@ -101,17 +101,7 @@ export class DisclosureLedgerService {
     if (entries.length === 0) return;
     const chain = randomInt(this.config.ledger.chains);
     const root = merkleRoot(entries.map((e) => e.entryHash));
-    const { notifications } = this.config;
-    const job: PgBoss.JobInsert<EmailJob> = {
-      name: QUEUES.email,
-      data: { learnerIds: [...new Set(entries.map((e) => e.learnerId))] },
-      // The coalescing window: everything disclosed to a learner until then goes in one message.
-      startAfter: new Date(Date.now() + notifications.coalesceSeconds * 1000),
-      retryLimit: notifications.retryLimit,
-      retryBackoff: true,
-      retryDelay: notifications.retryDelaySeconds,
-      expireInSeconds: notifications.jobExpireSeconds,
-    };
+    const job = emailJob([...new Set(entries.map((e) => e.learnerId))], this.config.notifications);
     const qr = this.dataSource.createQueryRunner();
     await qr.connect();
     try {

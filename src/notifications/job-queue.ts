@@ -20,6 +20,27 @@ export interface QueueSettings {
   jobExpireSeconds: number;
 }
 
+/**
+ * The one shape of an email job, for every producer (ledger writes, information duties): starts
+ * after the coalescing window, retried with backoff, expires (and is retried) if its worker dies.
+ */
+export function emailJob(
+  learnerIds: string[],
+  settings: { coalesceSeconds: number; retryLimit: number; retryDelaySeconds: number; jobExpireSeconds: number },
+  now = Date.now(),
+): PgBoss.JobInsert<EmailJob> {
+  return {
+    name: QUEUES.email,
+    data: { learnerIds },
+    // Everything disclosed to a learner until then goes in one message.
+    startAfter: new Date(now + settings.coalesceSeconds * 1000),
+    retryLimit: settings.retryLimit,
+    retryBackoff: true,
+    retryDelay: settings.retryDelaySeconds,
+    expireInSeconds: settings.jobExpireSeconds,
+  };
+}
+
 export function createBoss(databaseUrl: string, opts: { supervise: boolean; schedule: boolean; maintenanceSeconds?: number }): PgBoss {
   return new PgBoss({
     connectionString: databaseUrl,

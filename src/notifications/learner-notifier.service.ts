@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { uuid7 } from '../common/uuid7';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { SharingBasis } from '../sharing/sharing-basis';
-import { inTransaction, QUEUES, type EmailJob } from './job-queue';
+import { emailJob, inTransaction, type EmailJob } from './job-queue';
 import { JOB_QUEUE } from './job-queue.provider';
 import type { NotificationKind } from './notification.entity';
 
@@ -34,19 +34,8 @@ export class LearnerNotifier {
       `INSERT INTO notifications (id, learner_id, kind, payload) SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::notification_kind[], $4::jsonb[])`,
       [learnerIds.map(() => uuid7(now)), learnerIds, learnerIds.map(() => kind), learnerIds.map(() => JSON.stringify(payload))],
     );
-    const { notifications } = this.config;
     const jobs: PgBoss.JobInsert<EmailJob>[] = [];
-    for (let i = 0; i < learnerIds.length; i += JOB_CHUNK) {
-      jobs.push({
-        name: QUEUES.email,
-        data: { learnerIds: learnerIds.slice(i, i + JOB_CHUNK) },
-        startAfter: new Date(now + notifications.coalesceSeconds * 1000),
-        retryLimit: notifications.retryLimit,
-        retryBackoff: true,
-        retryDelay: notifications.retryDelaySeconds,
-        expireInSeconds: notifications.jobExpireSeconds,
-      });
-    }
+    for (let i = 0; i < learnerIds.length; i += JOB_CHUNK) jobs.push(emailJob(learnerIds.slice(i, i + JOB_CHUNK), this.config.notifications, now));
     await this.boss.insert(jobs, inTransaction(em.queryRunner!));
   }
 }
