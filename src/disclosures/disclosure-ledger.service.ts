@@ -4,13 +4,12 @@ import { randomInt } from 'node:crypto';
 import type PgBoss from 'pg-boss';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor';
-import { DISCLOSURE_CATEGORIES } from '../common/disclosure-category';
 import { uuid7 } from '../common/uuid7';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { emailJob, inTransaction } from '../notifications/job-queue';
 import { JOB_QUEUE } from '../notifications/job-queue.provider';
 import type { GatedView } from '../sharing/request-view';
-import type { DisclosureItem } from './disclosure-item';
+import { itemOf, type DisclosureItem } from './disclosure-item';
 import { merkleRoot, sha256Hex } from './ledger-hash';
 
 export interface DisclosureContext {
@@ -19,18 +18,22 @@ export interface DisclosureContext {
   actor: Actor;
 }
 
-export interface LedgerEntryInput {
-  id: string;
-  notificationId: string;
-  position: number;
+/** What one request writes: the request's facts once, then one entry per learner. */
+export interface LedgerBatchInput {
   disclosedAt: string;
   requestId: string;
   operationName: string | null;
   recipientId: string;
   actorSubject: string;
   apiClientId: string | null;
+  entries: LedgerEntryInput[];
+}
+
+export interface LedgerEntryInput {
+  id: string;
+  notificationId: string;
   learnerId: string;
-  items: DisclosureItem[];
+  /** The exact JSON that was hashed: the request's facts and this learner's items. */
   content: string;
   entryHash: string;
 }
@@ -49,55 +52,46 @@ export class DisclosureLedgerService {
   ) {}
 
   /** Entries for what this request's view marked as disclosed, grouped per learner. */
-  entriesFor(view: GatedView, ctx: DisclosureContext): LedgerEntryInput[] {
+  entriesFor(view: GatedView, ctx: DisclosureContext): LedgerBatchInput {
     const byLearner = new Map<string, DisclosureItem[]>();
     for (const [enrolmentId, categories] of view.disclosed) {
       const enrolment = view.enrolment(enrolmentId);
       if (!enrolment) continue;
-      const item: DisclosureItem = { enrolmentId, courseId: enrolment.courseId, categories: [] };
-      for (const category of DISCLOSURE_CATEGORIES.filter((c) => categories.has(c))) {
+      const disclosed = [...categories].map((category) => {
         const d = view.decision(enrolmentId, category);
         // Only values the gate allowed can have been marked; anything else would be a bug.
         if (!d.allowed) throw new Error(`disclosed ${category} of ${enrolmentId} without an allowing decision`);
-        item.categories.push({
-          category,
-          basis: d.basis,
-          agreementId: d.agreement.agreementId,
-          agreementVersionId: d.agreement.id,
-          agreementVersion: d.agreement.version,
-          onBehalfOf: d.onBehalfOf,
-        });
-      }
-      const list = byLearner.get(enrolment.learnerId) ?? [];
-      list.push(item);
-      byLearner.set(enrolment.learnerId, list);
+        const { agreementId, id: agreementVersionId, version: agreementVersion } = d.agreement;
+        return { category, grant: { basis: d.basis, agreementId, agreementVersionId, agreementVersion, onBehalfOf: d.onBehalfOf } };
+      });
+      const list = byLearner.get(enrolment.learnerId);
+      const item = itemOf(enrolmentId, enrolment.courseId, disclosed);
+      if (list) list.push(item);
+      else byLearner.set(enrolment.learnerId, [item]);
     }
     const now = Date.now();
-    const disclosedAt = new Date(now).toISOString();
-    let position = 0;
-    return [...byLearner].map(([learnerId, items]) => {
+    const request = {
+      disclosedAt: new Date(now).toISOString(),
+      requestId: ctx.requestId,
+      operationName: ctx.operationName,
+      recipientId: view.recipient!.id,
+      actorSubject: ctx.actor.subject,
+      apiClientId: ctx.actor.apiClientId ?? null,
+    };
+    const entries = [...byLearner].map(([learnerId, items]) => {
       const id = uuid7(now);
-      const body = {
-        id,
-        disclosedAt,
-        requestId: ctx.requestId,
-        operationName: ctx.operationName,
-        recipientId: view.recipient!.id,
-        actorSubject: ctx.actor.subject,
-        apiClientId: ctx.actor.apiClientId ?? null,
-        learnerId,
-        items,
-      };
-      const content = JSON.stringify(body);
-      return { ...body, notificationId: uuid7(now), position: position++, content, entryHash: sha256Hex(content) };
+      const content = JSON.stringify({ id, ...request, learnerId, items });
+      return { id, notificationId: uuid7(now), learnerId, content, entryHash: sha256Hex(content) };
     });
+    return { ...request, entries };
   }
 
   /**
    * Writes the entries as one link of one of several hash chains, their notifications and one
    * email job, in one transaction: BEGIN, ledger_append(), the job insert, COMMIT.
    */
-  async write(entries: LedgerEntryInput[]): Promise<void> {
+  async write(batch: LedgerBatchInput): Promise<void> {
+    const { entries } = batch;
     if (entries.length === 0) return;
     const chain = randomInt(this.config.ledger.chains);
     const root = merkleRoot(entries.map((e) => e.entryHash));
@@ -106,7 +100,25 @@ export class DisclosureLedgerService {
     await qr.connect();
     try {
       await qr.startTransaction();
-      await qr.query(`SELECT ledger_append($1::smallint, $2, $3::jsonb)`, [chain, root, JSON.stringify(entries)]);
+      // Columns as arrays, not one JSON document: nothing for PostgreSQL to parse but the rows.
+      await qr.query(
+        `SELECT ledger_append($1::smallint, $2, $3::timestamptz, $4, $5, $6::uuid, $7, $8, $9::uuid[], $10::uuid[], $11::uuid[], $12::text[], $13::text[])`,
+        [
+          chain,
+          root,
+          batch.disclosedAt,
+          batch.requestId,
+          batch.operationName,
+          batch.recipientId,
+          batch.actorSubject,
+          batch.apiClientId,
+          entries.map((e) => e.id),
+          entries.map((e) => e.notificationId),
+          entries.map((e) => e.learnerId),
+          entries.map((e) => e.content),
+          entries.map((e) => e.entryHash),
+        ],
+      );
       await this.boss.insert([job], inTransaction(qr));
       await qr.commitTransaction();
     } catch (e) {

@@ -1,10 +1,9 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { DisclosureItem } from './disclosure-item';
 
 /**
  * One ledger entry: what one request disclosed about one learner (DESIGN §5). Append-only for the
- * application. `content` is the exact JSON that was hashed; the other columns are its queryable
- * copy, and the verifier checks that they agree.
+ * application. `content` is the exact JSON that was hashed (the disclosed items are read from it);
+ * the other columns are its queryable copy, and the verifier checks that they agree.
  */
 @Entity('disclosures')
 @Index('disclosures_learner_idx', ['learnerId', 'id'])
@@ -41,9 +40,6 @@ export class DisclosureEntity {
 
   @Column({ name: 'learner_id', type: 'uuid' })
   learnerId: string;
-
-  @Column({ type: 'jsonb' })
-  items: DisclosureItem[];
 
   @Column({ type: 'text' })
   content: string;

@@ -33,7 +33,6 @@ interface EntryRow {
   actor_subject: string;
   api_client_id: string | null;
   learner_id: string;
-  items: unknown;
   content: string;
   entry_hash: string;
 }
@@ -116,7 +115,6 @@ export class LedgerVerifierService {
       actorSubject: e.actor_subject,
       apiClientId: e.api_client_id,
       learnerId: e.learner_id,
-      items: e.items,
     };
     for (const [k, v] of Object.entries(columns)) if (!isDeepStrictEqual(c[k], v)) return `column ${k} differs from the hashed content`;
     return null;

@@ -1,4 +1,4 @@
-import { Args, Context, ID, Info, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Info, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../auth/actor';
 import { Allow, CurrentActor } from '../auth/auth.decorators';
 import { DomainError } from '../common/errors/domain-error';
@@ -49,19 +49,22 @@ export class LearnerResolver {
     return this.service.get(actor.learnerId);
   }
 
+  // Field resolvers with GraphQL's own arguments and no parameter decorators: Nest calls them
+  // directly, without a promise per call (see enrolment.resolver.ts).
+
   @ResolveField('employments')
-  employments(@Parent() learner: LearnerEntity, @Context() ctx: GraphqlContext) {
-    return ctx.loaders.for('employmentsByLearner', (ids) => this.service.employmentsOf(ids), () => []).load(learner.id);
+  employments(learner: LearnerEntity, _args: unknown, ctx: GraphqlContext) {
+    return ctx.loaders.load('employmentsByLearner', learner.id, (ids) => this.service.employmentsOf(ids), () => []);
   }
 
   @ResolveField('enrolments')
-  enrolments(@Parent() learner: LearnerEntity | SharedLearner, @Context() ctx: GraphqlContext) {
+  enrolments(learner: LearnerEntity | SharedLearner, _args: unknown, ctx: GraphqlContext) {
     if (ctx.view.kind === 'GATED') return 'sharedEnrolments' in learner ? learner.sharedEnrolments : [];
-    return ctx.loaders.for('enrolmentsByLearner', (ids) => this.enrolmentsService.enrolmentsByLearner(ids), () => []).load(learner.id);
+    return ctx.loaders.load('enrolmentsByLearner', learner.id, (ids) => this.enrolmentsService.enrolmentsByLearner(ids), () => []);
   }
 
   @ResolveField('employeeNumber')
-  employeeNumber(@Parent() learner: LearnerEntity | SharedLearner) {
+  employeeNumber(learner: LearnerEntity | SharedLearner) {
     return 'employeeNumber' in learner ? learner.employeeNumber : null;
   }
 

@@ -23,6 +23,13 @@ export class SharingRules {
   private readonly employmentsByKey = new Map<string, GateFacts['employments']>();
   /** recipient|learner (or recipient|* for employee-scope agreements) → agreements, ranked. */
   private readonly agreementsByKey = new Map<string, FactAgreement[]>();
+  /**
+   * A page asks for every category of every enrolment (7 × ~1,500): what does not depend on the
+   * category — the recipient's agreements for the enrolment's course, ranked, and the reasons
+   * against each — is worked out once per enrolment.
+   */
+  private readonly rankedByEnrolment = new Map<string, FactAgreement[]>();
+  private readonly reasonsByAgreement = new Map<string, WithheldReason[]>();
 
   constructor(private readonly facts: GateFacts) {
     for (const e of facts.employments) push(this.employmentsByKey, `${e.learnerId}|${e.employerId}`, e);
@@ -66,13 +73,15 @@ export class SharingRules {
 
   /** Agreements of a recipient that name this learner, course and category (in force or not). */
   private covering(recipientId: string, enrolment: FactEnrolment, category: DisclosureCategory): FactAgreement[] {
-    const scoped = [
-      ...(this.agreementsByKey.get(`${recipientId}|*`) ?? []),
-      ...(this.agreementsByKey.get(`${recipientId}|${enrolment.learnerId}`) ?? []),
-    ];
-    return scoped
-      .filter((a) => (a.courseIds === null || a.courseIds.includes(enrolment.courseId)) && a.categories.includes(category))
-      .sort(compareAgreements);
+    const key = `${recipientId}|${enrolment.id}`;
+    let ranked = this.rankedByEnrolment.get(key);
+    if (!ranked) {
+      ranked = [...(this.agreementsByKey.get(`${recipientId}|*`) ?? []), ...(this.agreementsByKey.get(`${recipientId}|${enrolment.learnerId}`) ?? [])]
+        .filter((a) => a.courseIds === null || a.courseIds.includes(enrolment.courseId))
+        .sort(compareAgreements);
+      this.rankedByEnrolment.set(key, ranked);
+    }
+    return ranked.filter((a) => a.categories.includes(category));
   }
 
   /** The first agreement (basis order, then oldest) with no reason against it, or every reason. */
@@ -80,7 +89,9 @@ export class SharingRules {
     if (candidates.length === 0) return undefined;
     const reasons: WithheldReason[] = [];
     for (const a of candidates) {
-      const against = this.reasonsAgainst(a, enrolment, recipientId);
+      const key = `${a.id}|${enrolment.id}|${recipientId}`;
+      let against = this.reasonsByAgreement.get(key);
+      if (!against) this.reasonsByAgreement.set(key, (against = this.reasonsAgainst(a, enrolment, recipientId)));
       if (against.length === 0) return { allowed: true, basis: a.basis, agreement: a, onBehalfOf: null };
       reasons.push(...against);
     }

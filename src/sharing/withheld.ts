@@ -13,11 +13,25 @@ export function withheldOf(view: RequestView, type: GraphQLObjectType, source: {
   if (view.kind === 'FULL') return [];
   const enrolmentId = source.enrolmentId ?? source.id;
   const withheld: WithheldModel[] = [];
-  for (const [field, def] of Object.entries(type.getFields())) {
-    const ext = def.extensions as { policy?: string; category?: DisclosureCategory };
-    if (ext.policy !== 'GATED' || !ext.category) continue;
-    const decision = view.decision(enrolmentId, ext.category);
+  for (const [field, category] of gatedFieldsOf(type)) {
+    const decision = view.decision(enrolmentId, category);
     if (!decision.allowed) withheld.push({ field, reason: maskForRecipient(decision.reasons[0] ?? 'NO_AGREEMENT') });
   }
   return withheld;
+}
+
+const gatedFields = new WeakMap<GraphQLObjectType, [string, DisclosureCategory][]>();
+
+/** The GATED fields of a type with their categories, read from the schema once per type. */
+function gatedFieldsOf(type: GraphQLObjectType): [string, DisclosureCategory][] {
+  let fields = gatedFields.get(type);
+  if (!fields) {
+    fields = [];
+    for (const [field, def] of Object.entries(type.getFields())) {
+      const ext = def.extensions as { policy?: string; category?: DisclosureCategory };
+      if (ext.policy === 'GATED' && ext.category) fields.push([field, ext.category]);
+    }
+    gatedFields.set(type, fields);
+  }
+  return fields;
 }

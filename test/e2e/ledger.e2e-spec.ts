@@ -49,11 +49,12 @@ describe('disclosure ledger and notifications', () => {
 
     const [entry] = await t.db.query(`SELECT * FROM disclosures WHERE learner_id = $1`, [s.learner.id]);
     expect(entry).toMatchObject({ request_id: 'req-ledger-test-1', operation_name: 'HrSync', recipient_id: s.employer.id, actor_subject: s.client.claims.sub, api_client_id: s.client.client.clientId });
-    expect(entry.items).toEqual([
+    // The hashed content names each agreement version once, with the categories it allowed.
+    expect(JSON.parse(entry.content).items).toEqual([
       {
         enrolmentId: s.enrolment.id,
         courseId: s.course.id,
-        categories: ['PROGRESS', 'COMPLETION'].map((category) => ({ category, basis: 'PROCESSOR', agreementId: s.agreement.agreementId, agreementVersionId: s.agreement.id, agreementVersion: 1, onBehalfOf: null })),
+        grants: [{ categories: ['PROGRESS', 'COMPLETION'], basis: 'PROCESSOR', agreementId: s.agreement.agreementId, agreementVersionId: s.agreement.id, agreementVersion: 1, onBehalfOf: null }],
       },
     ]);
     expect(await count(`SELECT count(*)::int AS n FROM notifications WHERE disclosure_id = $1`, [entry.id])).toBe(1);
@@ -163,10 +164,14 @@ describe('disclosure ledger and notifications', () => {
     await expect(t.db.query(`UPDATE disclosures SET recipient_id = $1 WHERE id = $2`, [providerId, entry.id])).rejects.toThrow(/append-only/);
     // … an attacker with the database's keys can, and is caught
     await t.db.query(`ALTER TABLE disclosures DISABLE TRIGGER disclosures_append_only`);
-    await t.db.query(`UPDATE disclosures SET items = jsonb_set(items, '{0,categories,0,basis}', '"CONSENT"') WHERE id = $1`, [entry.id]);
-    await t.db.query(`ALTER TABLE disclosures ENABLE TRIGGER disclosures_append_only`);
+    await t.db.query(`UPDATE disclosures SET recipient_id = $1 WHERE id = $2`, [providerId, entry.id]);
     const tampered = await t.gql(staff, Q);
-    expect(tampered.data.verifyLedger).toMatchObject({ ok: false, firstBroken: { disclosureId: entry.id, problem: 'column items differs from the hashed content' } });
+    expect(tampered.data.verifyLedger).toMatchObject({ ok: false, firstBroken: { disclosureId: entry.id, problem: 'column recipientId differs from the hashed content' } });
+    // … and so is a change to what the entry says was disclosed, and on which basis
+    await t.db.query(`UPDATE disclosures SET recipient_id = $1, content = replace(content, '"basis":"PROCESSOR"', '"basis":"CONSENT"') WHERE id = $2`, [s.employer.id, entry.id]);
+    await t.db.query(`ALTER TABLE disclosures ENABLE TRIGGER disclosures_append_only`);
+    const rewritten = await t.gql(staff, Q);
+    expect(rewritten.data.verifyLedger).toMatchObject({ ok: false, firstBroken: { disclosureId: entry.id, problem: 'entry content does not match its hash' } });
   });
 
   it('other information duties: consent recorded and withdrawn reach the inbox and email', async () => {

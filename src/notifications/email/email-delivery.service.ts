@@ -4,7 +4,7 @@ import { DataSource, type QueryRunner } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import type { Locale } from '../../learners/locale';
 import type { NotificationFrequency } from '../../learners/learner.entity';
-import type { DisclosureItem } from '../../disclosures/disclosure-item';
+import { itemsOfContent, perCategory, type DisclosedEnrolment } from '../../disclosures/disclosure-item';
 import type { SharingBasis } from '../../sharing/sharing-basis';
 import { sha256Hex } from '../../disclosures/ledger-hash';
 import type { NotificationKind } from '../notification.entity';
@@ -19,7 +19,8 @@ interface PendingRow {
   disclosureId: string | null;
   recipientId: string | null;
   disclosedAt: Date | null;
-  items: DisclosureItem[] | null;
+  /** The ledger entry's hashed content, for a DISCLOSURE. */
+  content: string | null;
 }
 
 const MAX_PER_MESSAGE = 500;
@@ -84,7 +85,7 @@ export class EmailDeliveryService {
       }
       const rows = (await qr.query(
         `SELECT n.id, n.kind, n.payload, n.created_at AS "createdAt", n.disclosure_id AS "disclosureId",
-                d.recipient_id AS "recipientId", d.disclosed_at AS "disclosedAt", d.items
+                d.recipient_id AS "recipientId", d.disclosed_at AS "disclosedAt", d.content
            FROM notifications n LEFT JOIN disclosures d ON d.id = n.disclosure_id
           WHERE n.learner_id = $1 AND n.emailed_at IS NULL
           ORDER BY n.id LIMIT ${MAX_PER_MESSAGE} FOR UPDATE OF n SKIP LOCKED`,
@@ -127,12 +128,13 @@ export class EmailDeliveryService {
   private async compose(qr: QueryRunner, learner: { name: string; locale: Locale }, rows: PendingRow[]) {
     const orgIds = new Set<string>();
     const courseIds = new Set<string>();
+    const itemsOf = new Map<PendingRow, DisclosedEnrolment[]>(rows.map((r) => [r, r.content ? perCategory(itemsOfContent(r.content)) : []]));
     for (const r of rows) {
       if (r.recipientId) orgIds.add(r.recipientId);
       if (r.payload.recipientId) orgIds.add(r.payload.recipientId);
       if (r.payload.employerId) orgIds.add(r.payload.employerId);
       if (r.payload.courseId) courseIds.add(r.payload.courseId);
-      for (const item of r.items ?? []) {
+      for (const item of itemsOf.get(r)!) {
         courseIds.add(item.courseId);
         for (const c of item.categories) if (c.onBehalfOf) orgIds.add(c.onBehalfOf);
       }
@@ -146,8 +148,8 @@ export class EmailDeliveryService {
     const disclosures: DisclosureLine[] = [];
     const events: EventLine[] = [];
     for (const r of rows) {
-      if (r.kind === 'DISCLOSURE' && r.items) {
-        for (const item of r.items) {
+      if (r.kind === 'DISCLOSURE') {
+        for (const item of itemsOf.get(r)!) {
           const onBehalfOf = item.categories.find((c) => c.onBehalfOf)?.onBehalfOf ?? null;
           disclosures.push({
             at: r.disclosedAt!,
@@ -158,7 +160,7 @@ export class EmailDeliveryService {
             bases: item.categories.map((c) => c.basis),
           });
         }
-      } else if (r.kind !== 'DISCLOSURE') {
+      } else {
         const p = r.payload;
         events.push({
           at: r.createdAt,
