@@ -15,6 +15,7 @@ import { createApp } from '../src/app.factory';
 import { loadConfig } from '../src/config/app-config';
 import { DisclosureLedgerService } from '../src/disclosures/disclosure-ledger.service';
 import { BENCH_DB, benchServer } from './bench-db';
+import { installPeerPolicies, PEER_PAGE_QUERY, startPeer } from './peer/peer-setup';
 import { BENCH } from './seed';
 
 /**
@@ -23,6 +24,9 @@ import { BENCH } from './seed';
  */
 const PAGE_QUERY = `query Page($after: String) { learners(first: 500, after: $after) { nodes { id name employeeNumber enrolments { id courseId status enrolledAt startedAt startsOn progressPercent lastActivityAt timeSpentMinutes completedAt completed assessmentResults { assessmentName attemptedAt score maxScore passed } certificates { number issuedAt expiresAt accreditationPoints } accreditationPointsEarned withheld { field reason } } } pageInfo { endCursor hasNextPage } } }`;
 const PORT = Number(process.env.BENCH_API_PORT ?? 3900);
+const PEER_PORT = Number(process.env.BENCH_PEER_PORT ?? 3901);
+const API_URL = `http://127.0.0.1:${PORT}/graphql`;
+const PEER_URL = `http://127.0.0.1:${PEER_PORT}/graphql`;
 const results: Record<string, unknown> = {};
 
 const pct = (xs: number[], p: number) => {
@@ -40,11 +44,11 @@ async function token(clientId: string, secret: string): Promise<string> {
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
-async function gql(tok: string, query: string, variables: object = {}): Promise<{ ms: number; body: any }> {
+async function gql(tok: string | null, query: string, variables: object = {}, url = API_URL): Promise<{ ms: number; body: any }> {
   const t0 = performance.now();
-  const res = await fetch(`http://127.0.0.1:${PORT}/graphql`, {
+  const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${tok}` },
+    headers: { 'content-type': 'application/json', ...(tok ? { authorization: `Bearer ${tok}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
   const body = await res.json();
@@ -54,20 +58,20 @@ async function gql(tok: string, query: string, variables: object = {}): Promise<
 }
 
 /** Sequential requests, one in flight: latency distribution. */
-async function sequential(tok: string, n: number, warmup = 3): Promise<{ p50: number; p95: number }> {
-  for (let i = 0; i < warmup; i++) await gql(tok, PAGE_QUERY);
+async function sequential(tok: string | null, n: number, warmup = 3, query = PAGE_QUERY, url = API_URL): Promise<{ p50: number; p95: number }> {
+  for (let i = 0; i < warmup; i++) await gql(tok, query, {}, url);
   const times: number[] = [];
-  for (let i = 0; i < n; i++) times.push((await gql(tok, PAGE_QUERY)).ms);
+  for (let i = 0; i < n; i++) times.push((await gql(tok, query, {}, url)).ms);
   return { p50: ms(pct(times, 50)), p95: ms(pct(times, 95)) };
 }
 
 /** autocannon from this process (the API runs in another): `connections` requests in flight. */
-async function load(tok: string, connections: number, seconds: number) {
+async function load(tok: string | null, connections: number, seconds: number, query = PAGE_QUERY, url = API_URL) {
   const r = await autocannon({
-    url: `http://127.0.0.1:${PORT}/graphql`,
+    url,
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${tok}` },
-    body: JSON.stringify({ query: PAGE_QUERY }),
+    headers: { 'content-type': 'application/json', ...(tok ? { authorization: `Bearer ${tok}` } : {}) },
+    body: JSON.stringify({ query }),
     connections,
     duration: seconds,
   });
@@ -144,6 +148,26 @@ async function main(): Promise<void> {
     const seconds = quick ? 5 : 15;
     results.tenInFlight = { gated: await load(hr, 10, seconds), staff: await load(staff, 10, seconds) };
     results.oneInFlightThroughput = { gated: await load(hr, 1, seconds) };
+
+    // 3b. the peer: PostGraphile with row-level security on the same database, same page
+    await installPeerPolicies(dbUrl);
+    const peer = await startPeer(dbUrl, PEER_PORT, BENCH.employerId);
+    try {
+      const ours = (await gql(hr, PAGE_QUERY)).body.data.learners.nodes.map((l: { id: string }) => l.id);
+      const theirs = (await gql(null, PEER_PAGE_QUERY, {}, PEER_URL)).body.data.allLearners.nodes.map((l: { id: string }) => l.id);
+      const peer1 = await sequential(null, n, 3, PEER_PAGE_QUERY, PEER_URL);
+      const peer10 = await load(null, 10, seconds, PEER_PAGE_QUERY, PEER_URL);
+      results.peer = {
+        oneInFlight: peer1,
+        tenInFlight: peer10,
+        // the same learners, in the same order, on the first page: the two read the same rows
+        samePage: ours.length === theirs.length && ours.every((id: string, i: number) => id === theirs[i]),
+        oursOverPeerThroughput: ms((results.tenInFlight as { gated: { rps: number } }).gated.rps / peer10.rps),
+      };
+    } finally {
+      peer.kill('SIGTERM');
+      await new Promise((r) => peer.once('exit', r));
+    }
 
     // 4. paging through every learner: time per page near start, middle, end
     const pageTimes: number[] = [];
@@ -291,6 +315,11 @@ function printTable(): void {
     ['floor: plain SQL + JSON.stringify', `p50 ${r.floor.p50} ms (gated is ${r.floor.gatedOverFloorP50}× the floor)`, ''],
     ['10 in flight, gated', `p50 ${r.tenInFlight.gated.p50} ms, p97.5 ${r.tenInFlight.gated.p95} ms, ${r.tenInFlight.gated.rps} req/s, errors ${r.tenInFlight.gated.errors}`, ''],
     ['10 in flight, staff', `p50 ${r.tenInFlight.staff.p50} ms, ${r.tenInFlight.staff.rps} req/s`, ''],
+    [
+      'peer: PostGraphile 5 + row-level security, same page',
+      `1 in flight p50 ${r.peer.oneInFlight.p50} ms; 10 in flight ${r.peer.tenInFlight.rps} req/s (errors ${r.peer.tenInFlight.errors}); ours/peer throughput ${r.peer.oursOverPeerThroughput}×; same first page: ${r.peer.samePage}`,
+      '≥ 1×',
+    ],
     ['database round trips per page', `${r.perPage.databaseRoundTrips}`, '≤ 8'],
     ['ledger + outbox write per page', `p50 ${r.perPage.ledgerAndOutboxWrite.p50} ms, p95 ${r.perPage.ledgerAndOutboxWrite.p95} ms`, 'p95 ≤ 10 ms'],
     ['longest event-loop block during pages', `${r.perPage.longestEventLoopBlockMs} ms`, '≤ 50 ms'],

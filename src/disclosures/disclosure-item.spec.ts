@@ -41,4 +41,9 @@ describe('ledger items', () => {
       },
     ]);
   });
+
+  it('reads entries written before the grouped form as they were hashed', () => {
+    const flat = { enrolmentId: 'e1', courseId: 'c1', categories: [{ category: 'PROGRESS' as const, ...processor }] };
+    expect(perCategory([flat])).toEqual([flat]);
+  });
 });

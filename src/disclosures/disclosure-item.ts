@@ -43,20 +43,30 @@ export function itemOf(enrolmentId: string, courseId: string, disclosed: { categ
   return { enrolmentId, courseId, grants: [...grants.values()] };
 }
 
+/**
+ * An item as stored: grouped by grant, or — in entries written before migration
+ * CompactLedgerEntries, which stay as they were hashed — already one line per category.
+ */
+export type StoredDisclosureItem = DisclosureItem | DisclosedEnrolment;
+
 /** One line per category, in the canonical category order. */
-export function perCategory(items: DisclosureItem[]): DisclosedEnrolment[] {
-  return items.map(({ enrolmentId, courseId, grants }) => ({
-    enrolmentId,
-    courseId,
-    categories: grants
-      .flatMap(({ categories, ...grant }) => categories.map((category) => ({ category, ...grant })))
-      .sort((a, b) => CATEGORY_ORDER[a.category] - CATEGORY_ORDER[b.category]),
-  }));
+export function perCategory(items: StoredDisclosureItem[]): DisclosedEnrolment[] {
+  return items.map((item) =>
+    'grants' in item
+      ? {
+          enrolmentId: item.enrolmentId,
+          courseId: item.courseId,
+          categories: item.grants
+            .flatMap(({ categories, ...grant }) => categories.map((category) => ({ category, ...grant })))
+            .sort((a, b) => CATEGORY_ORDER[a.category] - CATEGORY_ORDER[b.category]),
+        }
+      : item,
+  );
 }
 
 /** The items of a ledger entry's hashed content. */
-export function itemsOfContent(content: string): DisclosureItem[] {
-  return (JSON.parse(content) as { items: DisclosureItem[] }).items;
+export function itemsOfContent(content: string): StoredDisclosureItem[] {
+  return (JSON.parse(content) as { items: StoredDisclosureItem[] }).items;
 }
 
 const CATEGORY_ORDER = Object.fromEntries(DISCLOSURE_CATEGORIES.map((c, i) => [c, i])) as Record<DisclosureCategory, number>;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error';
-import type { ConnectionShape } from '../common/pagination/connection';
+import type { DeferredConnectionShape } from '../common/pagination/connection';
+import { inTurns } from '../common/graphql/in-turns';
 import { DEFAULT_PAGE_SIZE } from '../common/pagination/connection';
 import { decodeCursor, encodeCursor } from '../common/pagination/cursor';
 import { DISCLOSURE_CATEGORIES } from '../common/disclosure-category';
@@ -35,7 +36,7 @@ export class SharedLearnerService {
    * may then hold fewer than `first` learners. `endCursor` is the end of the window (a visible
    * learner, whatever the filter), so a cursor never reveals what a filter matched.
    */
-  async page(view: GatedView, args: EnrolmentFilter & { first?: number; after?: string }, prefetch: Prefetch): Promise<ConnectionShape<SharedLearner>> {
+  async page(view: GatedView, args: EnrolmentFilter & { first?: number; after?: string }, prefetch: Prefetch): Promise<DeferredConnectionShape<SharedLearner>> {
     const first = args.first ?? DEFAULT_PAGE_SIZE;
     const page = await this.loader.page(view.recipient!, { after: args.after ? decodeCursor(args.after) : undefined, limit: first, include: prefetch.include });
     view.add(page);
@@ -43,9 +44,10 @@ export class SharedLearnerService {
     const filtered = hasFilter(args);
     const nodes = this.shape(view, page, args).filter((l) => !filtered || l.sharedEnrolments.length > 0);
     const windowEnd = page.learners.at(-1);
+    const inOrder = inTurns(nodes);
     return {
-      nodes,
-      edges: nodes.map((node) => ({ cursor: encodeCursor(node.id), node })),
+      nodes: inOrder,
+      edges: nodes.map((node, i) => ({ cursor: encodeCursor(node.id), node: inOrder[i] })),
       pageInfo: { endCursor: windowEnd ? encodeCursor(windowEnd.id) : null, hasNextPage: page.hasMore },
     };
   }
@@ -63,17 +65,23 @@ export class SharedLearnerService {
 
   private shape(view: GatedView, page: LoadedPage, filter: EnrolmentFilter): SharedLearner[] {
     const byLearner = new Map<string, EnrolmentEntity[]>();
-    for (const e of page.enrolments) byLearner.set(e.learnerId, [...(byLearner.get(e.learnerId) ?? []), e]);
+    for (const e of page.enrolments) {
+      const list = byLearner.get(e.learnerId);
+      if (list) list.push(e);
+      else byLearner.set(e.learnerId, [e]);
+    }
     const recipient = view.recipient!;
     // A broker: only employers whose mandate is in force (an ended one must not tell where else a person works).
     const employers =
       recipient.kind === 'EMPLOYER'
         ? new Set([recipient.id])
         : new Set(page.facts.mandates.filter((m) => inWindow(page.facts.now, m.validFrom, m.validUntil, m.revokedAt)).map((m) => m.employerId));
+    // Identity the recipient supplied itself: its own employee number for this person.
+    const employeeNumbers = new Map<string, string | null>();
+    for (const e of page.facts.employments) if (employers.has(e.employerId) && !employeeNumbers.has(e.learnerId)) employeeNumbers.set(e.learnerId, e.employeeNumber ?? null);
     return page.learners.map((learner) => ({
       ...learner,
-      // Identity the recipient supplied itself: its own employee number for this person.
-      employeeNumber: page.facts.employments.find((e) => e.learnerId === learner.id && employers.has(e.employerId))?.employeeNumber ?? null,
+      employeeNumber: employeeNumbers.get(learner.id) ?? null,
       sharedEnrolments: view.listed(byLearner.get(learner.id) ?? []).filter((e) => matches(view, e, filter)),
     }));
   }

@@ -40,6 +40,13 @@ export interface ConnectionShape<T> {
   pageInfo: PageInfo;
 }
 
+/** A connection as handed to GraphQL whose nodes may arrive in later event-loop turns (in-turns.ts). */
+export interface DeferredConnectionShape<T> {
+  edges: { cursor: string; node: T | Promise<T> }[];
+  nodes: (T | Promise<T>)[];
+  pageInfo: PageInfo;
+}
+
 /** Relay-style connection type for a model: `nodes`, `edges { cursor node }`, `pageInfo`. */
 export function Connection<T>(model: Type<T>): Type<ConnectionShape<T>> {
   @ObjectType(`${model.name}Edge`)
