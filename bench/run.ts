@@ -65,6 +65,24 @@ async function sequential(tok: string | null, n: number, warmup = 3, query = PAG
   return { p50: ms(pct(times, 50)), p95: ms(pct(times, 95)) };
 }
 
+/** Sequential requests of two callers, alternating: latency distributions of each. */
+async function alternating(a: string, b: string, n: number, warmup = 3): Promise<[{ p50: number; p95: number }, { p50: number; p95: number }]> {
+  for (let i = 0; i < warmup; i++) {
+    await gql(a, PAGE_QUERY);
+    await gql(b, PAGE_QUERY);
+  }
+  const ta: number[] = [];
+  const tb: number[] = [];
+  for (let i = 0; i < n; i++) {
+    ta.push((await gql(a, PAGE_QUERY)).ms);
+    tb.push((await gql(b, PAGE_QUERY)).ms);
+  }
+  return [
+    { p50: ms(pct(ta, 50)), p95: ms(pct(ta, 95)) },
+    { p50: ms(pct(tb, 50)), p95: ms(pct(tb, 95)) },
+  ];
+}
+
 /** autocannon from this process (the API runs in another): `connections` requests in flight. */
 async function load(tok: string | null, connections: number, seconds: number, query = PAGE_QUERY, url = API_URL) {
   const r = await autocannon({
@@ -88,29 +106,8 @@ async function main(): Promise<void> {
   const quick = values.quick;
   const server = await benchServer();
   const dbUrl = server.url(BENCH_DB);
-  const api: ChildProcess = spawn(process.execPath, [join(__dirname, '..', 'src', 'main.js')], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      DATABASE_URL: dbUrl,
-      PORT: String(PORT),
-      JWT_ISSUER: `http://127.0.0.1:${PORT}`,
-      LOG_LEVEL: 'error',
-      WORKERS_IN_PROCESS: 'false', // the worker is measured on its own below
-      SEED_DEMO: 'false',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  let api = await startApi(dbUrl);
   try {
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`http://127.0.0.1:${PORT}/health/ready`)).ok) break;
-      } catch {
-        /* not up yet */
-      }
-      if (i > 200) throw new Error('API did not start');
-      await new Promise((r) => setTimeout(r, 100));
-    }
     const hr = await token(BENCH.employerClient.clientId, BENCH.employerClient.secret);
     const staff = await token(BENCH.staffClient.clientId, BENCH.staffClient.secret);
     const pg = new Client({ connectionString: dbUrl });
@@ -121,8 +118,8 @@ async function main(): Promise<void> {
 
     // 1. one request in flight: gated + ledgered vs provider staff
     const n = quick ? 10 : 40;
-    const gated1 = await sequential(hr, n);
-    const staff1 = await sequential(staff, n);
+    // Alternating, so both see the same machine (the ledger grows, caches warm, neighbours load it).
+    const [gated1, staff1] = await alternating(hr, staff, n);
     results.onePageOneInFlight = { gated: gated1, staff: staff1, ratioP50: ms(gated1.p50 / staff1.p50) };
 
     // 2. the floor: the same rows with plain SQL, serialised with JSON.stringify
@@ -154,7 +151,7 @@ async function main(): Promise<void> {
     const peer = await startPeer(dbUrl, PEER_PORT, BENCH.employerId);
     try {
       const ours = (await gql(hr, PAGE_QUERY)).body.data.learners.nodes.map((l: { id: string }) => l.id);
-      const theirs = (await gql(null, PEER_PAGE_QUERY, {}, PEER_URL)).body.data.allLearners.nodes.map((l: { id: string }) => l.id);
+      const theirs = (await gql(null, PEER_PAGE_QUERY, {}, PEER_URL)).body.data.allLearners.nodes.map((l: { rowId: string }) => l.rowId);
       const peer1 = await sequential(null, n, 3, PEER_PAGE_QUERY, PEER_URL);
       const peer10 = await load(null, 10, seconds, PEER_PAGE_QUERY, PEER_URL);
       results.peer = {
@@ -168,6 +165,12 @@ async function main(): Promise<void> {
       peer.kill('SIGTERM');
       await new Promise((r) => peer.once('exit', r));
     }
+
+    // The peak RSS so far is that of the load phases; paging starts on a fresh API process so
+    // its peak is its own (VmHWM never goes down).
+    results.loadPhasesApiPeakRssMb = rssPeakMb(api.pid!);
+    await stopApi(api);
+    api = await startApi(dbUrl);
 
     // 4. paging through every learner: time per page near start, middle, end
     const pageTimes: number[] = [];
@@ -189,8 +192,7 @@ async function main(): Promise<void> {
     };
     await pg.end();
   } finally {
-    api.kill('SIGTERM');
-    await new Promise((r) => api.once('exit', r));
+    await stopApi(api);
   }
 
   // 5. in-process: round trips, ledger + outbox time, event-loop blocking, worker drain
@@ -204,6 +206,38 @@ async function main(): Promise<void> {
   console.log(`\nwritten: ${file}`);
 }
 
+/** The API as its own process, as in production (workers off: the worker is measured below). */
+async function startApi(dbUrl: string): Promise<ChildProcess> {
+  const api = spawn(process.execPath, [join(__dirname, '..', 'src', 'main.js')], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: dbUrl,
+      PORT: String(PORT),
+      JWT_ISSUER: `http://127.0.0.1:${PORT}`,
+      LOG_LEVEL: 'error',
+      WORKERS_IN_PROCESS: 'false',
+      SEED_DEMO: 'false',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${PORT}/health/ready`)).ok) return api;
+    } catch {
+      /* not up yet */
+    }
+    if (i > 200 || api.exitCode !== null) throw new Error('API did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function stopApi(api: ChildProcess): Promise<void> {
+  if (api.exitCode !== null) return;
+  api.kill('SIGTERM');
+  await new Promise((r) => api.once('exit', r));
+}
+
 async function inProcess(dbUrl: string, quick: boolean): Promise<void> {
   const smtp = await smtpSink();
   const config = loadConfig({
@@ -213,6 +247,9 @@ async function inProcess(dbUrl: string, quick: boolean): Promise<void> {
     SEED_DEMO: 'false',
     WORKERS_IN_PROCESS: 'false',
     NOTIFY_COALESCE_SECONDS: '0',
+    // As a dedicated worker runs (docs/operations.md): 8 delivery lanes, a pool to match.
+    NOTIFY_DELIVERY_LANES: '8',
+    DATABASE_POOL_SIZE: '12',
     SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
   });
   const app = await createApp({ ...config, databaseUrl: dbUrl }, pino({ level: 'error' }));
@@ -315,6 +352,7 @@ function printTable(): void {
     ['floor: plain SQL + JSON.stringify', `p50 ${r.floor.p50} ms (gated is ${r.floor.gatedOverFloorP50}× the floor)`, ''],
     ['10 in flight, gated', `p50 ${r.tenInFlight.gated.p50} ms, p97.5 ${r.tenInFlight.gated.p95} ms, ${r.tenInFlight.gated.rps} req/s, errors ${r.tenInFlight.gated.errors}`, ''],
     ['10 in flight, staff', `p50 ${r.tenInFlight.staff.p50} ms, ${r.tenInFlight.staff.rps} req/s`, ''],
+    ['API peak RSS during the load phases', `${r.loadPhasesApiPeakRssMb} MB`, ''],
     [
       'peer: PostGraphile 5 + row-level security, same page',
       `1 in flight p50 ${r.peer.oneInFlight.p50} ms; 10 in flight ${r.peer.tenInFlight.rps} req/s (errors ${r.peer.tenInFlight.errors}); ours/peer throughput ${r.peer.oursOverPeerThroughput}×; same first page: ${r.peer.samePage}`,
@@ -323,7 +361,7 @@ function printTable(): void {
     ['database round trips per page', `${r.perPage.databaseRoundTrips}`, '≤ 8'],
     ['ledger + outbox write per page', `p50 ${r.perPage.ledgerAndOutboxWrite.p50} ms, p95 ${r.perPage.ledgerAndOutboxWrite.p95} ms`, 'p95 ≤ 10 ms'],
     ['longest event-loop block during pages', `${r.perPage.longestEventLoopBlockMs} ms`, '≤ 50 ms'],
-    [`paging all ${r.dataSet.learners} learners`, `${r.pagingAll.pages} pages in ${r.pagingAll.totalS} s; start ${r.pagingAll.startMs} / middle ${r.pagingAll.middleMs} / end ${r.pagingAll.endMs} ms; API peak RSS ${r.pagingAll.apiPeakRssMb} MB`, 'flat; RSS ≤ 512 MB'],
+    [`paging all ${r.dataSet.learners} learners`, `${r.pagingAll.pages} pages in ${r.pagingAll.totalS} s; start ${r.pagingAll.startMs} / middle ${r.pagingAll.middleMs} / end ${r.pagingAll.endMs} ms; API peak RSS (fresh process) ${r.pagingAll.apiPeakRssMb} MB`, 'flat; RSS ≤ 512 MB'],
     ['notification worker', `${r.worker.disclosuresPerSecond} disclosures/s (${r.worker.drained} in ${r.worker.drainSeconds} s); commit → SMTP p95 ${r.worker.commitToSmtpP95Ms} ms`, '≥ 500/s; p95 ≤ 5 s'],
   ];
   const w0 = Math.max(...rows.map((x) => x[0].length));

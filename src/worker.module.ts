@@ -13,7 +13,8 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       global: true,
-      imports: [TypeOrmModule.forRoot(databaseOptions(config.databaseUrl, 4)), NotificationsModule],
+      // A connection per delivery lane, and two for the job bookkeeping around them.
+      imports: [TypeOrmModule.forRoot(databaseOptions(config.databaseUrl, config.notifications.deliveryLanes + 2)), NotificationsModule],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: ROOT_LOGGER_TOKEN, useValue: logger },

@@ -7,7 +7,7 @@ import { Client } from 'pg';
  * The page of bench/run.ts as PostGraphile names it: learners in id order, each with its employee
  * number, enrolments with every field, results and certificates.
  */
-export const PEER_PAGE_QUERY = `query Page($after: Cursor) { allLearners(first: 500, after: $after, orderBy: PRIMARY_KEY_ASC) { nodes { id name employmentsByLearnerId { nodes { employeeNumber } } enrolmentsByLearnerId { nodes { id courseId status enrolledAt startedAt startsOn progressPercent lastActivityAt timeSpentMinutes completedAt assessmentResultsByEnrolmentId { nodes { assessmentName attemptedAt score maxScore passed } } certificatesByEnrolmentId { nodes { number issuedAt expiresAt accreditationPoints } } } } } pageInfo { endCursor hasNextPage } } }`;
+export const PEER_PAGE_QUERY = `query Page($after: Cursor) { allLearners(first: 500, after: $after, orderBy: PRIMARY_KEY_ASC) { nodes { rowId name employmentsByLearnerId { nodes { employeeNumber } } enrolmentsByLearnerId { nodes { rowId courseId status enrolledAt startedAt startsOn progressPercent lastActivityAt timeSpentMinutes completedAt assessmentResultsByEnrolmentId { nodes { assessmentName attemptedAt score maxScore passed } } certificatesByEnrolmentId { nodes { number issuedAt expiresAt accreditationPoints } } } } } pageInfo { endCursor hasNextPage } } }`;
 
 /** Installs the peer's row-level-security policies (bench/peer/rls.sql, idempotent). */
 export async function installPeerPolicies(databaseUrl: string): Promise<void> {

@@ -23,6 +23,13 @@ describe('loadConfig', () => {
     expect(problems).toMatch(/LOG_LEVEL must be one of/);
   });
 
+  it('delivery lanes in the API process leave pool connections for requests', () => {
+    expect(loadConfig({}).notifications.deliveryLanes).toBe(4);
+    expect(() => loadConfig({ NOTIFY_DELIVERY_LANES: '9' })).toThrow(/NOTIFY_DELIVERY_LANES must be at most DATABASE_POOL_SIZE - 2 \(8\)/);
+    expect(loadConfig({ NOTIFY_DELIVERY_LANES: '9', WORKERS_IN_PROCESS: 'false' }).notifications.deliveryLanes).toBe(9);
+    expect(loadConfig({ NOTIFY_DELIVERY_LANES: '9', DATABASE_POOL_SIZE: '12' }).notifications.deliveryLanes).toBe(9);
+  });
+
   it('production must name its issuer and does not seed demo data', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_ISSUER must be set in production/);
     expect(loadConfig({ NODE_ENV: 'production', JWT_ISSUER: 'https://api.example.nl' }).seedDemo).toBe(false);

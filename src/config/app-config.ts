@@ -39,6 +39,12 @@ export interface AppConfig {
     /** pg-boss maintenance interval (expiry of stuck jobs). */
     maintenanceSeconds: number;
     pollSeconds: number;
+    /**
+     * Learners a delivery job sends to at the same time; each lane holds a database connection
+     * while it talks SMTP. 4 suits workers inside the API (pool 10); a dedicated worker
+     * (`npm run worker`) drains faster with 8 (docs/operations.md).
+     */
+    deliveryLanes: number;
     /** smtp(s)://user:pass@host:port; unset: write .eml files to `${dataDir}/outbox`. */
     smtpUrl?: string;
     mailFrom: string;
@@ -157,11 +163,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
       jobExpireSeconds: int('NOTIFY_JOB_EXPIRE_SECONDS', 120, 1, 86400),
       maintenanceSeconds: int('NOTIFY_MAINTENANCE_SECONDS', 30, 1, 3600),
       pollSeconds: int('NOTIFY_POLL_SECONDS', 1, 1, 60),
+      deliveryLanes: int('NOTIFY_DELIVERY_LANES', 4, 1, 64),
       smtpUrl: url('SMTP_URL', str('SMTP_URL'), ['smtp:', 'smtps:']),
       mailFrom: str('MAIL_FROM', 'Leerhuis Online <privacy@leerhuis.example>')!,
       privacyUrl: str('PRIVACY_URL', 'https://leerhuis.example/privacy')!,
     },
   };
+  const n = config.notifications;
+  // In process, delivery lanes share the API's pool: leave connections for requests.
+  if (n.workersInProcess && n.deliveryLanes > config.databasePoolSize - 2) {
+    problems.push(`NOTIFY_DELIVERY_LANES must be at most DATABASE_POOL_SIZE - 2 (${config.databasePoolSize - 2}) while WORKERS_IN_PROCESS is true`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

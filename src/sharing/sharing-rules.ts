@@ -23,13 +23,8 @@ export class SharingRules {
   private readonly employmentsByKey = new Map<string, GateFacts['employments']>();
   /** recipient|learner (or recipient|* for employee-scope agreements) → agreements, ranked. */
   private readonly agreementsByKey = new Map<string, FactAgreement[]>();
-  /**
-   * A page asks for every category of every enrolment (7 × ~1,500): what does not depend on the
-   * category — the recipient's agreements for the enrolment's course, ranked, and the reasons
-   * against each — is worked out once per enrolment.
-   */
-  private readonly rankedByEnrolment = new Map<string, FactAgreement[]>();
-  private readonly reasonsByAgreement = new Map<string, WithheldReason[]>();
+  /** recipient|enrolment → its agreements ranked, with the reasons against each (see rankedFor). */
+  private readonly rankedByEnrolment = new Map<string, Ranked>();
 
   constructor(private readonly facts: GateFacts) {
     for (const e of facts.employments) push(this.employmentsByKey, `${e.learnerId}|${e.employerId}`, e);
@@ -42,7 +37,7 @@ export class SharingRules {
 
   /** What an employer may see of one (learner, enrolment, category). */
   employerView(employerId: string, enrolment: FactEnrolment, category: DisclosureCategory): Decision {
-    return this.bestOf(this.covering(employerId, enrolment, category), enrolment, employerId) ?? { allowed: false, reasons: ['NO_AGREEMENT'] };
+    return this.bestOf(employerId, enrolment, category) ?? { allowed: false, reasons: ['NO_AGREEMENT'] };
   }
 
   /**
@@ -64,38 +59,45 @@ export class SharingRules {
       else reasons.push(...view.reasons);
     }
     // Route (b) is consent only: the other bases are agreements with employers (DESIGN §4).
-    const consent = this.bestOf(this.covering(brokerId, enrolment, category).filter((a) => a.basis === 'CONSENT'), enrolment, brokerId);
+    const consent = this.bestOf(brokerId, enrolment, category, 'CONSENT');
     if (consent?.allowed) allowed.push(consent);
     else if (consent) reasons.push(...consent.reasons);
     if (allowed.length > 0) return allowed.sort((a, b) => compareAgreements(a.agreement, b.agreement))[0];
     return { allowed: false, reasons: unique(reasons) };
   }
 
-  /** Agreements of a recipient that name this learner, course and category (in force or not). */
-  private covering(recipientId: string, enrolment: FactEnrolment, category: DisclosureCategory): FactAgreement[] {
+  /**
+   * The recipient's agreements that name this learner and course (in force or not), ranked, with
+   * the reasons against each. None of it depends on the category, and a page asks for all seven
+   * categories of every enrolment: worked out once per (recipient, enrolment).
+   */
+  private rankedFor(recipientId: string, enrolment: FactEnrolment): Ranked {
     const key = `${recipientId}|${enrolment.id}`;
     let ranked = this.rankedByEnrolment.get(key);
     if (!ranked) {
-      ranked = [...(this.agreementsByKey.get(`${recipientId}|*`) ?? []), ...(this.agreementsByKey.get(`${recipientId}|${enrolment.learnerId}`) ?? [])]
+      const agreements = [...(this.agreementsByKey.get(`${recipientId}|*`) ?? []), ...(this.agreementsByKey.get(`${recipientId}|${enrolment.learnerId}`) ?? [])]
         .filter((a) => a.courseIds === null || a.courseIds.includes(enrolment.courseId))
         .sort(compareAgreements);
+      ranked = { agreements, reasons: agreements.map((a) => this.reasonsAgainst(a, enrolment, recipientId)) };
       this.rankedByEnrolment.set(key, ranked);
     }
-    return ranked.filter((a) => a.categories.includes(category));
+    return ranked;
   }
 
-  /** The first agreement (basis order, then oldest) with no reason against it, or every reason. */
-  private bestOf(candidates: FactAgreement[], enrolment: FactEnrolment, recipientId: string): Decision | undefined {
-    if (candidates.length === 0) return undefined;
-    const reasons: WithheldReason[] = [];
-    for (const a of candidates) {
-      const key = `${a.id}|${enrolment.id}|${recipientId}`;
-      let against = this.reasonsByAgreement.get(key);
-      if (!against) this.reasonsByAgreement.set(key, (against = this.reasonsAgainst(a, enrolment, recipientId)));
-      if (against.length === 0) return { allowed: true, basis: a.basis, agreement: a, onBehalfOf: null };
-      reasons.push(...against);
+  /**
+   * Of the agreements naming this learner, course and category (of one basis, if given): the first
+   * (basis order, then oldest) with no reason against it, or every reason; undefined if none.
+   */
+  private bestOf(recipientId: string, enrolment: FactEnrolment, category: DisclosureCategory, basis?: SharingBasis): Decision | undefined {
+    const { agreements, reasons } = this.rankedFor(recipientId, enrolment);
+    let against: WithheldReason[] | undefined;
+    for (let i = 0; i < agreements.length; i++) {
+      const a = agreements[i];
+      if ((basis !== undefined && a.basis !== basis) || !a.categories.includes(category)) continue;
+      if (reasons[i].length === 0) return { allowed: true, basis: a.basis, agreement: a, onBehalfOf: null };
+      (against ??= []).push(...reasons[i]);
     }
-    return { allowed: false, reasons: unique(reasons) };
+    return against ? { allowed: false, reasons: unique(against) } : undefined;
   }
 
   /** Why this agreement does not allow disclosure now; empty means it does. */
@@ -134,6 +136,11 @@ export class SharingRules {
     if (records.some((e) => e.startedOn <= today && (e.endedOn === null || today <= e.endedOn))) return [];
     return records.some((e) => e.endedOn !== null && e.endedOn < today) ? ['EMPLOYMENT_ENDED'] : ['NO_EMPLOYMENT'];
   }
+}
+
+interface Ranked {
+  agreements: FactAgreement[];
+  reasons: WithheldReason[][];
 }
 
 export function compareAgreements(a: FactAgreement, b: FactAgreement): number {

@@ -6,7 +6,7 @@ describe('inTurns', () => {
     const out = inTurns(items, 100);
     expect(out.slice(0, 100)).toEqual(items.slice(0, 100));
     expect(out.slice(100).every((x) => x instanceof Promise)).toBe(true);
-    expect(await Promise.all(out)).toEqual(items);
+    expect(await Promise.all(out.map((x) => Promise.resolve(x)))).toEqual(items);
   });
 
   it('resolves each later slice in a later turn of the event loop than the one before', async () => {
@@ -21,7 +21,7 @@ describe('inTurns', () => {
     const seen: number[] = [];
     const out = inTurns([0, 1, 2, 3], 1);
     for (const item of out.slice(1)) void (item as Promise<number>).then(() => seen.push(tick));
-    await Promise.all(out);
+    await Promise.all(out.map((x) => Promise.resolve(x)));
     running = false;
     expect(seen).toHaveLength(3);
     expect(seen[0]).toBeGreaterThan(0);

@@ -24,8 +24,6 @@ interface PendingRow {
 }
 
 const MAX_PER_MESSAGE = 500;
-/** Each lane holds one database connection while it talks SMTP: keep it well under the pool. */
-const DELIVERY_CONCURRENCY = 4;
 
 /**
  * Sends each learner one message listing every notification not yet emailed. Rows are locked
@@ -52,7 +50,7 @@ export class EmailDeliveryService {
         sent += n; // after the await: lanes interleave
       }
     };
-    const lanes = await Promise.allSettled(Array.from({ length: Math.min(DELIVERY_CONCURRENCY, learnerIds.length) }, lane));
+    const lanes = await Promise.allSettled(Array.from({ length: Math.min(this.config.notifications.deliveryLanes, learnerIds.length) }, lane));
     // Any failure fails the job, which is retried; what was sent is marked and will not go twice.
     const failed = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
     if (failed) throw failed.reason;
