@@ -299,8 +299,9 @@ async function inProcess(dbUrl: string, quick: boolean): Promise<void> {
   const t0 = performance.now();
   smtp.latencies.length = 0;
   await app.get(NotificationWorker).start();
+  let left = pending;
   for (;;) {
-    const left = Number((await db.query(`SELECT count(*) AS n FROM notifications WHERE emailed_at IS NULL`))[0].n);
+    left = Number((await db.query(`SELECT count(*) AS n FROM notifications WHERE emailed_at IS NULL`))[0].n);
     if (left === 0 || performance.now() - t0 > 300_000) break;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -312,9 +313,11 @@ async function inProcess(dbUrl: string, quick: boolean): Promise<void> {
   while (smtp.received.filter((t) => t >= fresh).length < 400 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   const lat = smtp.received.filter((t) => t >= fresh).map((t) => t - fresh);
   results.worker = {
-    drained: pending,
+    pending,
+    // the drain stops after 300 s: count what was sent, not what was pending
+    drained: pending - left,
     drainSeconds: ms(drainS),
-    disclosuresPerSecond: Math.round(pending / drainS),
+    disclosuresPerSecond: Math.round((pending - left) / drainS),
     commitToSmtpP95Ms: lat.length ? Math.round(pct(lat, 95)) : null,
     note: 'each disclosure is one learner; one email per learner (coalesced per learner)',
   };
@@ -362,7 +365,7 @@ function printTable(): void {
     ['ledger + outbox write per page', `p50 ${r.perPage.ledgerAndOutboxWrite.p50} ms, p95 ${r.perPage.ledgerAndOutboxWrite.p95} ms`, 'p95 ≤ 10 ms'],
     ['longest event-loop block during pages', `${r.perPage.longestEventLoopBlockMs} ms`, '≤ 50 ms'],
     [`paging all ${r.dataSet.learners} learners`, `${r.pagingAll.pages} pages in ${r.pagingAll.totalS} s; start ${r.pagingAll.startMs} / middle ${r.pagingAll.middleMs} / end ${r.pagingAll.endMs} ms; API peak RSS (fresh process) ${r.pagingAll.apiPeakRssMb} MB`, 'flat; RSS ≤ 512 MB'],
-    ['notification worker', `${r.worker.disclosuresPerSecond} disclosures/s (${r.worker.drained} in ${r.worker.drainSeconds} s); commit → SMTP p95 ${r.worker.commitToSmtpP95Ms} ms`, '≥ 500/s; p95 ≤ 5 s'],
+    ['notification worker', `${r.worker.disclosuresPerSecond} disclosures/s (${r.worker.drained} of ${r.worker.pending} in ${r.worker.drainSeconds} s); commit → SMTP p95 ${r.worker.commitToSmtpP95Ms} ms`, '≥ 500/s; p95 ≤ 5 s'],
   ];
   const w0 = Math.max(...rows.map((x) => x[0].length));
   const w1 = Math.max(...rows.map((x) => x[1].length));
