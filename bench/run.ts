@@ -17,6 +17,7 @@ import { DisclosureLedgerService } from '../src/disclosures/disclosure-ledger.se
 import { BENCH_DB, benchServer } from './bench-db';
 import { installPeerPolicies, PEER_PAGE_QUERY, startPeer } from './peer/peer-setup';
 import { BENCH } from './seed';
+import { waitUntilUp } from './wait-until-up';
 
 /**
  * `npm run bench`: one run of the DESIGN §9 figures on this machine, against the data of
@@ -34,6 +35,7 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 const ms = (n: number) => Math.round(n * 10) / 10;
+const summary = (xs: number[]) => ({ p50: ms(pct(xs, 50)), p95: ms(pct(xs, 95)) });
 
 async function token(clientId: string, secret: string): Promise<string> {
   const res = await fetch(`http://127.0.0.1:${PORT}/oauth/token`, {
@@ -62,7 +64,7 @@ async function sequential(tok: string | null, n: number, warmup = 3, query = PAG
   for (let i = 0; i < warmup; i++) await gql(tok, query, {}, url);
   const times: number[] = [];
   for (let i = 0; i < n; i++) times.push((await gql(tok, query, {}, url)).ms);
-  return { p50: ms(pct(times, 50)), p95: ms(pct(times, 95)) };
+  return summary(times);
 }
 
 /** Sequential requests of two callers, alternating: latency distributions of each. */
@@ -77,10 +79,7 @@ async function alternating(a: string, b: string, n: number, warmup = 3): Promise
     ta.push((await gql(a, PAGE_QUERY)).ms);
     tb.push((await gql(b, PAGE_QUERY)).ms);
   }
-  return [
-    { p50: ms(pct(ta, 50)), p95: ms(pct(ta, 95)) },
-    { p50: ms(pct(tb, 50)), p95: ms(pct(tb, 95)) },
-  ];
+  return [summary(ta), summary(tb)];
 }
 
 /** autocannon from this process (the API runs in another): `connections` requests in flight. */
@@ -138,7 +137,7 @@ async function main(): Promise<void> {
       JSON.stringify(page.rows);
       floorTimes.push(performance.now() - t0);
     }
-    const floor = { p50: ms(pct(floorTimes, 50)), p95: ms(pct(floorTimes, 95)) };
+    const floor = summary(floorTimes);
     results.floor = { ...floor, gatedOverFloorP50: ms(gated1.p50 / floor.p50) };
 
     // 3. ten in flight
@@ -221,15 +220,7 @@ async function startApi(dbUrl: string): Promise<ChildProcess> {
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${PORT}/health/ready`)).ok) return api;
-    } catch {
-      /* not up yet */
-    }
-    if (i > 200 || api.exitCode !== null) throw new Error('API did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  return waitUntilUp(api, 'API', () => fetch(`http://127.0.0.1:${PORT}/health/ready`));
 }
 
 async function stopApi(api: ChildProcess): Promise<void> {
@@ -289,7 +280,7 @@ async function inProcess(dbUrl: string, quick: boolean): Promise<void> {
   ledger.write = write;
   results.perPage = {
     databaseRoundTrips: queries,
-    ledgerAndOutboxWrite: { p50: ms(pct(writes, 50)), p95: ms(pct(writes, 95)) },
+    ledgerAndOutboxWrite: summary(writes),
     longestEventLoopBlockMs: ms(loop.max / 1e6),
   };
 

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { waitUntilUp } from '../wait-until-up';
 
 /**
  * The page of bench/run.ts as PostGraphile names it: learners in id order, each with its employee
@@ -27,18 +28,7 @@ export async function startPeer(databaseUrl: string, port: number, recipientId: 
     env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: databaseUrl, PORT: String(port), RECIPIENT_ID: recipientId },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  for (let i = 0; ; i++) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: '{ __typename }' }),
-      });
-      if (res.ok) return peer;
-    } catch {
-      /* not up yet */
-    }
-    if (i > 300 || peer.exitCode !== null) throw new Error('PostGraphile peer did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  return waitUntilUp(peer, 'PostGraphile peer', () =>
+    fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) }),
+  );
 }
