@@ -1,5 +1,26 @@
 import js from '@eslint/js';
+import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
+
+/**
+ * The layers of src/, top to bottom (docs/architecture.md, "Layers"). A layer imports only layers
+ * below it; the one exception is an entity file (`*.entity.ts`), which any layer may import:
+ * entities are the database schema, shared by every query, and TypeORM relations point both ways.
+ */
+const LAYERS = [
+  ['app', ['src/api', 'src/cli', 'src/seed', 'src/database', 'src/health']],
+  ['privacy', ['src/privacy']],
+  ['notifications', ['src/notifications']],
+  ['disclosures', ['src/disclosures']],
+  ['learners', ['src/learners']],
+  ['enrolments', ['src/enrolments']],
+  ['sharing', ['src/sharing']],
+  ['organisations', ['src/organisations']],
+  ['auth', ['src/auth']],
+  ['outbox', ['src/outbox']],
+  ['common', ['src/common']],
+  ['config', ['src/config']],
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', '*.cjs', 'bench/peer/*.cjs', 'scripts/**'] },
@@ -24,6 +45,33 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/no-extraneous-class': 'off',
       '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { boundaries },
+    settings: {
+      // The first descriptor that matches a file wins: `src` itself, last, is the app's own files
+      // (main.ts, app.module.ts, …) at the top.
+      'boundaries/elements': [...LAYERS.flatMap(([type, patterns]) => patterns.map((pattern) => ({ type, pattern }))), { type: 'app', pattern: 'src' }],
+      'boundaries/files': [{ category: 'entity', pattern: '**/*.entity.ts' }],
+      'import/resolver': { typescript: { project: './tsconfig.json' } },
+    },
+    rules: {
+      'boundaries/dependencies': [
+        'error',
+        {
+          default: 'disallow',
+          policies: [
+            ...LAYERS.map(([type], i) => ({
+              from: { element: { type } },
+              allow: { to: { element: { types: { anyOf: LAYERS.slice(i).map(([t]) => t) } } } },
+            })),
+            { allow: { to: { file: { categories: 'entity' } } } },
+          ],
+          message: 'A layer imports only layers below it (docs/architecture.md, "Layers").',
+        },
+      ],
     },
   },
   {

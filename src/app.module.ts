@@ -9,7 +9,7 @@ import { DisclosureLedgerService } from './disclosures/disclosure-ledger.service
 import { DisclosuresModule } from './disclosures/disclosures.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { JwtAuthMiddleware } from './auth/jwt-auth.middleware';
-import { graphqlConfig } from './common/graphql/graphql.config';
+import { graphqlConfig } from './api/graphql.config';
 import { InputValidationPipe } from './common/validation.pipe';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { databaseOptions } from './database/database-options';

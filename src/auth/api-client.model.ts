@@ -1,6 +1,6 @@
 import { Field, ID, InputType, ObjectType } from '@nestjs/graphql';
 import { IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
-import { ActorKindEnum } from '../common/graphql/enums';
+import { ActorKindEnum } from './actor';
 import type { ActorKind } from './actor';
 
 @ObjectType('ApiClient')

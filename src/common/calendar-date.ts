@@ -17,3 +17,13 @@ export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
       validator: { validate: (v: unknown) => isCalendarDate(v) },
     });
 }
+
+/**
+ * The calendar date (YYYY-MM-DD) in the provider's time zone at an instant. Employment dates are
+ * calendar dates in Europe/Amsterdam (docs/sharing-rules.md rule 6).
+ */
+export function amsterdamDate(at: Date): string {
+  return AMSTERDAM.format(at);
+}
+
+const AMSTERDAM = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit' });

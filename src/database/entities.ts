@@ -1,7 +1,7 @@
 import { ApiClientEntity } from '../auth/api-client.entity';
 import { DisclosureEntity } from '../disclosures/disclosure.entity';
 import { LedgerBatchEntity } from '../disclosures/ledger-batch.entity';
-import { NotificationEntity } from '../notifications/notification.entity';
+import { NotificationEntity } from '../outbox/notification.entity';
 import { SigningKeyEntity } from '../auth/signing-key.entity';
 import { AssessmentResultEntity } from '../enrolments/assessment-result.entity';
 import { CertificateEntity } from '../enrolments/certificate.entity';
@@ -14,7 +14,7 @@ import { BrokerMandateEntity } from '../organisations/broker-mandate.entity';
 import { OrganisationEntity } from '../organisations/organisation.entity';
 import { ObjectionEntity } from '../privacy/objection.entity';
 import { RestrictionEntity } from '../privacy/restriction.entity';
-import { SharingAgreementEntity } from '../sharing/sharing-agreement.entity';
+import { SharingAgreementEntity } from '../sharing/agreements/sharing-agreement.entity';
 
 /** Every entity, listed once, for the app's and the CLI's data source. */
 export const ENTITIES = [

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { installQueues, type QueueSettings } from '../notifications/job-queue';
+import { installQueues, type QueueSettings } from '../outbox/job-queue';
 import { databaseOptions } from './database-options';
 
 const MIGRATION_LOCK = 0x5253_4d49; // pg advisory lock id: one process migrates at a time

@@ -1,5 +1,5 @@
 import { DISCLOSURE_CATEGORIES, type DisclosureCategory } from '../common/disclosure-category';
-import type { SharingBasis } from '../sharing/sharing-basis';
+import type { SharingBasis } from '../common/sharing-basis';
 
 /** The agreement version that allowed a value to be disclosed, as the ledger names it. */
 export interface DisclosureGrant {

@@ -6,11 +6,12 @@ import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { uuid7 } from '../common/uuid7';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { emailJob, inTransaction } from '../notifications/job-queue';
-import { JOB_QUEUE } from '../notifications/job-queue.provider';
-import type { GatedView } from '../sharing/request-view';
+import { emailJob, inTransaction } from '../outbox/job-queue';
+import { JOB_QUEUE } from '../outbox/job-queue.provider';
+import type { GatedView } from '../sharing/gate/request-view';
 import { itemOf, type DisclosureItem } from './disclosure-item';
-import { merkleRoot, sha256Hex } from './ledger-hash';
+import { sha256Hex } from '../common/hashing';
+import { merkleRoot } from './ledger-hash';
 
 export interface DisclosureContext {
   requestId: string;

@@ -1,10 +1,10 @@
 import { ArgsType, Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { IsDate, IsOptional, IsUUID } from 'class-validator';
 import type { DisclosureCategory } from '../common/disclosure-category';
-import { DisclosureCategoryEnum } from '../common/graphql/enums';
+import { DisclosureCategoryEnum } from '../common/disclosure-category';
 import { Connection, PageArgs } from '../common/pagination/connection';
-import { SharingBasisEnum } from '../sharing/sharing-agreement.model';
-import type { SharingBasis } from '../sharing/sharing-basis';
+import { SharingBasisEnum } from '../common/sharing-basis';
+import type { SharingBasis } from '../common/sharing-basis';
 
 @ObjectType('DisclosedCategory')
 export class DisclosedCategoryModel {

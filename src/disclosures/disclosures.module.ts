@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { NotificationsModule } from '../notifications/notifications.module';
+import { OutboxModule } from '../outbox/outbox.module';
 import { DisclosureLedgerService } from './disclosure-ledger.service';
 import { DisclosureQueryService } from './disclosure-query.service';
 import { DisclosureResolver } from './disclosure.resolver';
 import { LedgerVerifierService } from './ledger-verifier.service';
 
 @Module({
-  imports: [NotificationsModule],
+  imports: [OutboxModule],
   providers: [DisclosureLedgerService, DisclosureQueryService, LedgerVerifierService, DisclosureResolver],
   exports: [DisclosureLedgerService, LedgerVerifierService],
 })

@@ -1,4 +1,5 @@
-import { batchHash, merkleRoot, sha256Hex } from './ledger-hash';
+import { sha256Hex } from '../common/hashing';
+import { batchHash, merkleRoot } from './ledger-hash';
 
 describe('ledger hashing', () => {
   it('a Merkle root changes when any leaf, or their order, changes', () => {

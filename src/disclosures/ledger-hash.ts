@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../common/hashing';
 
 /**
- * The hashing of the ledger, in one place for the writer and the verifier (DESIGN §5).
+ * The hashing of the ledger, in one place for the writer and the verifier (docs/ledger-and-notifications.md).
  * - entry hash: sha256 of the entry's canonical JSON (`content`);
  * - batch Merkle root: pairwise sha256 over the entry hashes in position order (an odd one out is
  *   paired with itself);
@@ -9,10 +9,6 @@ import { createHash } from 'node:crypto';
  *   when writing, recomputed here when verifying.
  */
 export const GENESIS_HASH = '0'.repeat(64);
-
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
 
 export function merkleRoot(leaves: string[]): string {
   if (leaves.length === 0) return sha256Hex('');

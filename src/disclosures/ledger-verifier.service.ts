@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isDeepStrictEqual } from 'node:util';
 import { DataSource } from 'typeorm';
-import { batchHash, GENESIS_HASH, merkleRoot, sha256Hex } from './ledger-hash';
+import { sha256Hex } from '../common/hashing';
+import { batchHash, GENESIS_HASH, merkleRoot } from './ledger-hash';
 
 export interface LedgerVerification {
   ok: boolean;

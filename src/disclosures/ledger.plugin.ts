@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from 'pino';
 import type { Actor } from '../auth/actor';
-import type { GraphqlContext } from '../common/graphql/request-loaders';
+import type { GraphqlContext } from '../sharing/gate/graphql-context';
 import type { DisclosureLedgerService } from './disclosure-ledger.service';
 
 /**

@@ -1,6 +1,6 @@
 import { ArgsType, Field, Float, ID, InputType, Int } from '@nestjs/graphql';
 import { IsBoolean, IsDate, IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
-import { EnrolmentStatusEnum } from '../common/graphql/enums';
+import { EnrolmentStatusEnum } from './enrolment-status';
 import { PageArgs } from '../common/pagination/connection';
 import { ENROLMENT_STATUSES, type EnrolmentStatus } from './enrolment-status';
 

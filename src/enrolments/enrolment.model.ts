@@ -1,8 +1,8 @@
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
-import { EnrolmentStatusEnum } from '../common/graphql/enums';
+import { EnrolmentStatusEnum } from './enrolment-status';
 import { Connection } from '../common/pagination/connection';
-import { GatedField, InternalField } from '../sharing/field-policy';
-import { WithheldModel } from '../sharing/withheld.model';
+import { GatedField, InternalField } from '../sharing/gate/field-policy';
+import { WithheldModel } from '../sharing/gate/withheld.model';
 import type { EnrolmentStatus } from './enrolment-status';
 
 /*

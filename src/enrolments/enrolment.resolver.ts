@@ -1,9 +1,9 @@
 import { Args, ID, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { GraphQLResolveInfo } from 'graphql';
-import { withheldOf } from '../sharing/withheld';
+import { withheldOf } from '../sharing/gate/withheld';
 import type { Actor } from '../auth/actor';
 import { Allow, CurrentActor } from '../auth/auth.decorators';
-import type { GraphqlContext } from '../common/graphql/request-loaders';
+import type { GraphqlContext } from '../sharing/gate/graphql-context';
 import { CourseModel } from './course.model';
 import {
   CreateEnrolmentInput,
@@ -15,11 +15,12 @@ import {
 import { AssessmentResultModel, CertificateModel, EnrolmentConnection, EnrolmentModel } from './enrolment.model';
 import type { CertificateEntity } from './certificate.entity';
 import type { EnrolmentEntity } from './enrolment.entity';
+import { CERTIFICATES_BY_ENROLMENT, COURSE_BY_ID, RESULTS_BY_ENROLMENT } from './enrolment-loaders';
 import { EnrolmentService } from './enrolment.service';
 
 /**
  * Enrolments, progress, results and certificates as provider staff and the learning platform see
- * and record them (DESIGN §3 rule 5: the controller's own reads are not gated).
+ * and record them (the controller's own reads are not gated: docs/sharing-rules.md rule 2).
  */
 @Resolver(() => EnrolmentModel)
 export class EnrolmentResolver {
@@ -48,7 +49,7 @@ export class EnrolmentResolver {
 
   @ResolveField(() => CourseModel, { description: 'Catalogue data: not a disclosure.' })
   course(e: EnrolmentEntity, _args: unknown, ctx: GraphqlContext) {
-    return ctx.loaders.load('courseById', e.courseId, (ids) => this.service.coursesByIds(ids));
+    return ctx.loaders.load(COURSE_BY_ID, e.courseId, (ids) => this.service.coursesByIds(ids));
   }
 
   @ResolveField('completed')
@@ -58,7 +59,7 @@ export class EnrolmentResolver {
 
   @ResolveField('assessmentResults')
   assessmentResults(e: EnrolmentEntity, _args: unknown, ctx: GraphqlContext) {
-    return ctx.loaders.load('resultsByEnrolment', e.id, (ids) => this.service.resultsByEnrolment(ids), () => []);
+    return ctx.loaders.load(RESULTS_BY_ENROLMENT, e.id, (ids) => this.service.resultsByEnrolment(ids), () => []);
   }
 
   @ResolveField('certificates')
@@ -78,7 +79,7 @@ export class EnrolmentResolver {
   }
 
   private certificatesOf(e: EnrolmentEntity, ctx: GraphqlContext) {
-    return ctx.loaders.load('certificatesByEnrolment', e.id, (ids) => this.service.certificatesByEnrolment(ids), () => []);
+    return ctx.loaders.load(CERTIFICATES_BY_ENROLMENT, e.id, (ids) => this.service.certificatesByEnrolment(ids), () => []);
   }
 
   @Mutation(() => EnrolmentModel)

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { LOCALES, type Locale } from './locale';
+import { LOCALES, type Locale } from '../common/locale';
 
 export const NOTIFICATION_FREQUENCIES = ['IMMEDIATE', 'DAILY', 'WEEKLY'] as const;
 export type NotificationFrequency = (typeof NOTIFICATION_FREQUENCIES)[number];

@@ -3,9 +3,10 @@ import { Transform } from 'class-transformer';
 import { IsDate, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { ENROLMENT_STATUSES, type EnrolmentStatus } from '../enrolments/enrolment-status';
 import { IsCalendarDate } from '../common/calendar-date';
-import { EnrolmentStatusEnum, LocaleEnum } from '../common/graphql/enums';
+import { EnrolmentStatusEnum } from '../enrolments/enrolment-status';
+import { LocaleEnum } from '../common/locale';
 import { PageArgs } from '../common/pagination/connection';
-import { LOCALES, type Locale } from './locale';
+import { LOCALES, type Locale } from '../common/locale';
 
 const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 

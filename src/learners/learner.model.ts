@@ -1,10 +1,10 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
-import { LocaleEnum } from '../common/graphql/enums';
+import { LocaleEnum } from '../common/locale';
 import { Connection } from '../common/pagination/connection';
 import { EnrolmentModel } from '../enrolments/enrolment.model';
-import { IdentityField, InternalField } from '../sharing/field-policy';
-import { WithheldModel } from '../sharing/withheld.model';
-import type { Locale } from './locale';
+import { IdentityField, InternalField } from '../sharing/gate/field-policy';
+import { WithheldModel } from '../sharing/gate/withheld.model';
+import type { Locale } from '../common/locale';
 
 @ObjectType('Employment')
 export class EmploymentModel {

@@ -2,18 +2,20 @@ import { Args, Context, ID, Info, Mutation, Query, ResolveField, Resolver } from
 import type { Actor } from '../auth/actor';
 import { Allow, CurrentActor } from '../auth/auth.decorators';
 import { DomainError } from '../common/errors/domain-error';
-import type { GraphqlContext } from '../common/graphql/request-loaders';
+import type { GraphqlContext } from '../sharing/gate/graphql-context';
 import { CreateEmploymentInput, CreateLearnerInput, LearnersArgs, UpdateEmploymentInput, UpdateLearnerInput } from './learner.inputs';
 import { EmploymentModel, LearnerConnection, LearnerModel } from './learner.model';
+import { EMPLOYMENTS_BY_LEARNER } from './learner-loaders';
 import { LearnerService } from './learner.service';
+import { ENROLMENTS_BY_LEARNER } from '../enrolments/enrolment-loaders';
 import { EnrolmentService } from '../enrolments/enrolment.service';
-import { SharedLearnerService, type Prefetch, type SharedLearner } from '../sharing/shared-learner.service';
+import { SharedLearnerService, type Prefetch, type SharedLearner } from './shared-learner.service';
 import type { GraphQLResolveInfo } from 'graphql';
 import { selectedFieldNames } from '../common/graphql/selection';
 import type { LearnerEntity } from './learner.entity';
 
 /**
- * Learner records for provider staff (the controller: not a disclosure, DESIGN §3 rule 5) and the
+ * Learner records for provider staff (the controller: not a disclosure, docs/sharing-rules.md rule 2) and the
  * learner's own profile. Employers and brokers read learners through the sharing gate.
  */
 @Resolver(() => LearnerModel)
@@ -54,13 +56,13 @@ export class LearnerResolver {
 
   @ResolveField('employments')
   employments(learner: LearnerEntity, _args: unknown, ctx: GraphqlContext) {
-    return ctx.loaders.load('employmentsByLearner', learner.id, (ids) => this.service.employmentsOf(ids), () => []);
+    return ctx.loaders.load(EMPLOYMENTS_BY_LEARNER, learner.id, (ids) => this.service.employmentsOf(ids), () => []);
   }
 
   @ResolveField('enrolments')
   enrolments(learner: LearnerEntity | SharedLearner, _args: unknown, ctx: GraphqlContext) {
     if (ctx.view.kind === 'GATED') return 'sharedEnrolments' in learner ? learner.sharedEnrolments : [];
-    return ctx.loaders.load('enrolmentsByLearner', learner.id, (ids) => this.enrolmentsService.enrolmentsByLearner(ids), () => []);
+    return ctx.loaders.load(ENROLMENTS_BY_LEARNER, learner.id, (ids) => this.enrolmentsService.enrolmentsByLearner(ids), () => []);
   }
 
   @ResolveField('employeeNumber')
@@ -102,13 +104,5 @@ export class LearnerResolver {
 
 /** Load what the query selects below the learners together with the gate's facts (one round trip). */
 function prefetchFor(ctx: GraphqlContext, info: GraphQLResolveInfo): Prefetch {
-  const selected = selectedFieldNames(info);
-  return {
-    loaders: ctx.loaders,
-    include: {
-      results: selected.has('assessmentResults'),
-      certificates: selected.has('certificates') || selected.has('accreditationPointsEarned'),
-      courses: selected.has('course'),
-    },
-  };
+  return { loaders: ctx.loaders, selected: selectedFieldNames(info) };
 }

@@ -4,10 +4,11 @@ import { OrganisationsModule } from '../organisations/organisations.module';
 import { SharingModule } from '../sharing/sharing.module';
 import { LearnerResolver } from './learner.resolver';
 import { LearnerService } from './learner.service';
+import { SharedLearnerService } from './shared-learner.service';
 
 @Module({
   imports: [OrganisationsModule, EnrolmentsModule, SharingModule],
-  providers: [LearnerService, LearnerResolver],
+  providers: [LearnerService, SharedLearnerService, LearnerResolver],
   exports: [LearnerService],
 })
 export class LearnersModule {}

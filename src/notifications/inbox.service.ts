@@ -7,10 +7,10 @@ import { paginate } from '../common/pagination/keyset';
 import { DomainError } from '../common/errors/domain-error';
 import { isUuid } from '../common/uuid';
 import type { NotificationFrequency } from '../learners/learner.entity';
-import { QUEUES, type EmailJob } from './job-queue';
-import { JOB_QUEUE } from './job-queue.provider';
+import { QUEUES, type EmailJob } from '../outbox/job-queue';
+import { JOB_QUEUE } from '../outbox/job-queue.provider';
 import type { FailedDeliveryModel, NotificationsArgs } from './notification.model';
-import { NotificationEntity } from './notification.entity';
+import { NotificationEntity } from '../outbox/notification.entity';
 
 /** The learner's in-app inbox and preferences, and the dead letters for provider staff. */
 @Injectable()

@@ -4,8 +4,8 @@ import type { Logger } from 'pino';
 import { ROOT_LOGGER_TOKEN } from '../common/logging/root-logger.token';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { EmailDeliveryService } from './email/email-delivery.service';
-import { QUEUES, type EmailJob } from './job-queue';
-import { JOB_QUEUE } from './job-queue.provider';
+import { QUEUES, type EmailJob } from '../outbox/job-queue';
+import { JOB_QUEUE } from '../outbox/job-queue.provider';
 
 /**
  * The notification workers: inside the API process by default, or alone with `npm run worker`.

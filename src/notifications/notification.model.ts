@@ -2,9 +2,9 @@ import { ArgsType, Field, ID, ObjectType, registerEnumType } from '@nestjs/graph
 import { IsBoolean } from 'class-validator';
 import { Connection, PageArgs } from '../common/pagination/connection';
 import { NOTIFICATION_FREQUENCIES, type NotificationFrequency } from '../learners/learner.entity';
-import { SharingBasisEnum } from '../sharing/sharing-agreement.model';
-import type { SharingBasis } from '../sharing/sharing-basis';
-import { NOTIFICATION_KINDS, type NotificationKind } from './notification.entity';
+import { SharingBasisEnum } from '../common/sharing-basis';
+import type { SharingBasis } from '../common/sharing-basis';
+import { NOTIFICATION_KINDS, type NotificationKind } from '../outbox/notification.entity';
 
 export const NotificationKindEnum = Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, k])) as Record<NotificationKind, NotificationKind>;
 registerEnumType(NotificationKindEnum, { name: 'NotificationKind' });

@@ -1,7 +1,8 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
 import { ArrayNotEmpty, ArrayUnique, IsDate, IsIn, IsOptional, IsUUID } from 'class-validator';
 import { DISCLOSURE_CATEGORIES, type DisclosureCategory } from '../common/disclosure-category';
-import { DisclosureCategoryEnum, MandatePermissionEnum } from '../common/graphql/enums';
+import { DisclosureCategoryEnum } from '../common/disclosure-category';
+import { MandatePermissionEnum } from './mandate-permission';
 import { MANDATE_PERMISSIONS, type MandatePermission } from './mandate-permission';
 
 @InputType()

@@ -1,6 +1,7 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import type { DisclosureCategory } from '../common/disclosure-category';
-import { DisclosureCategoryEnum, MandatePermissionEnum } from '../common/graphql/enums';
+import { DisclosureCategoryEnum } from '../common/disclosure-category';
+import { MandatePermissionEnum } from './mandate-permission';
 import type { MandatePermission } from './mandate-permission';
 
 @ObjectType('BrokerMandate')

@@ -1,6 +1,6 @@
 import { ArgsType, Field, InputType } from '@nestjs/graphql';
 import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { OrganisationKindEnum } from '../common/graphql/enums';
+import { OrganisationKindEnum } from './organisation-kind';
 import { PageArgs } from '../common/pagination/connection';
 import { ORGANISATION_KINDS, type OrganisationKind } from './organisation-kind';
 

@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
-import { OrganisationKindEnum } from '../common/graphql/enums';
+import { OrganisationKindEnum } from './organisation-kind';
 import { Connection } from '../common/pagination/connection';
 import type { OrganisationKind } from './organisation-kind';
 

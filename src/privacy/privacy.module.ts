@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { NotificationsModule } from '../notifications/notifications.module';
+import { OutboxModule } from '../outbox/outbox.module';
 import { SharingModule } from '../sharing/sharing.module';
 import { PrivacyResolver } from './privacy.resolver';
 import { PrivacyService } from './privacy.service';
 
 @Module({
-  imports: [SharingModule, NotificationsModule],
+  imports: [SharingModule, OutboxModule],
   providers: [PrivacyService, PrivacyResolver],
   exports: [PrivacyService],
 })

@@ -3,8 +3,8 @@ import type { Actor } from '../auth/actor';
 import { Allow, CurrentActor } from '../auth/auth.decorators';
 import { DomainError } from '../common/errors/domain-error';
 import { isUuid } from '../common/uuid';
-import { SharingAgreementModel, GrantConsentInput } from '../sharing/sharing-agreement.model';
-import { SharingAgreementService } from '../sharing/sharing-agreement.service';
+import { SharingAgreementModel, GrantConsentInput } from '../sharing/agreements/sharing-agreement.model';
+import { SharingAgreementService } from '../sharing/agreements/sharing-agreement.service';
 import { ObjectionModel, RestrictionModel } from './privacy.model';
 import { PrivacyService } from './privacy.service';
 

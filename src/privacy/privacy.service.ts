@@ -5,8 +5,8 @@ import type { Actor } from '../auth/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { isUuid } from '../common/uuid';
 import { EmploymentEntity } from '../learners/employment.entity';
-import { LearnerNotifier } from '../notifications/learner-notifier.service';
-import { SharingAgreementEntity } from '../sharing/sharing-agreement.entity';
+import { LearnerNotifier } from '../outbox/learner-notifier.service';
+import { SharingAgreementEntity } from '../sharing/agreements/sharing-agreement.entity';
 import { ObjectionEntity } from './objection.entity';
 import { RestrictionEntity } from './restriction.entity';
 

@@ -15,7 +15,7 @@ import { BrokerMandateEntity } from '../organisations/broker-mandate.entity';
 import { OrganisationEntity } from '../organisations/organisation.entity';
 import { ObjectionEntity } from '../privacy/objection.entity';
 import { RestrictionEntity } from '../privacy/restriction.entity';
-import { SharingAgreementEntity } from '../sharing/sharing-agreement.entity';
+import { SharingAgreementEntity } from '../sharing/agreements/sharing-agreement.entity';
 import { DEMO } from './demo-ids';
 import { randomUUID } from 'node:crypto';
 

@@ -1,14 +1,15 @@
 import { Module } from '@nestjs/common';
-import { NotificationsModule } from '../notifications/notifications.module';
-import { ExplainService } from './explain.service';
-import { GateFactsLoader } from './gate-facts.loader';
-import { SharedLearnerService } from './shared-learner.service';
-import { SharingAgreementService } from './sharing-agreement.service';
-import { SharingResolver } from './sharing.resolver';
+import { OutboxModule } from '../outbox/outbox.module';
+import { SharingAgreementResolver } from './agreements/sharing-agreement.resolver';
+import { SharingAgreementService } from './agreements/sharing-agreement.service';
+import { ExplainResolver } from './explain/explain.resolver';
+import { ExplainService } from './explain/explain.service';
+import { GateFactsLoader } from './gate/gate-facts.loader';
 
+/** Agreements (the four bases), the gate (facts, rules, the request view) and explain. */
 @Module({
-  imports: [NotificationsModule],
-  providers: [GateFactsLoader, SharedLearnerService, SharingAgreementService, ExplainService, SharingResolver],
-  exports: [GateFactsLoader, SharedLearnerService, SharingAgreementService],
+  imports: [OutboxModule],
+  providers: [GateFactsLoader, SharingAgreementService, SharingAgreementResolver, ExplainService, ExplainResolver],
+  exports: [GateFactsLoader, SharingAgreementService],
 })
 export class SharingModule {}

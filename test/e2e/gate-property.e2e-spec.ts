@@ -10,7 +10,7 @@ import { EmploymentEntity } from '../../src/learners/employment.entity';
 import { LearnerEntity } from '../../src/learners/learner.entity';
 import { BrokerMandateEntity } from '../../src/organisations/broker-mandate.entity';
 import { OrganisationEntity } from '../../src/organisations/organisation.entity';
-import { SharingAgreementEntity } from '../../src/sharing/sharing-agreement.entity';
+import { SharingAgreementEntity } from '../../src/sharing/agreements/sharing-agreement.entity';
 import { world } from '../factories/world';
 import {
   CATEGORIES,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { DISCLOSURE_CATEGORIES } from '../../src/common/disclosure-category';
 import { BrokerMandateEntity } from '../../src/organisations/broker-mandate.entity';
-import { SharingAgreementEntity } from '../../src/sharing/sharing-agreement.entity';
+import { SharingAgreementEntity } from '../../src/sharing/agreements/sharing-agreement.entity';
 import { ApiClientEntity } from '../../src/auth/api-client.entity';
 import type { AccessTokenClaims } from '../../src/auth/actor';
 import { hashClientSecret } from '../../src/auth/client-secret';

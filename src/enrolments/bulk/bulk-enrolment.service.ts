@@ -6,12 +6,12 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../../auth/actor';
 import { isCalendarDate } from '../../common/calendar-date';
 import { DomainError } from '../../common/errors/domain-error';
-import { sha256Hex } from '../../disclosures/ledger-hash';
+import { sha256Hex } from '../../common/hashing';
 import { isUuid } from '../../common/uuid';
-import { LOCALES, type Locale } from '../../learners/locale';
-import { LearnerNotifier } from '../../notifications/learner-notifier.service';
-import { mandateInForceSql } from '../../organisations/mandate-in-force.sql';
-import { amsterdamDate } from '../../sharing/gate-facts';
+import { LOCALES, type Locale } from '../../common/locale';
+import { LearnerNotifier } from '../../outbox/learner-notifier.service';
+import { mandateInForceSql } from '../../organisations/mandate-in-force';
+import { amsterdamDate } from '../../common/calendar-date';
 import { EnrolmentRequestEntity } from './enrolment-request.entity';
 import type { EnrolLearnersInput, EnrolLearnersResultModel, EnrolmentOutcomeModel, EnrolmentRowInput, RowErrorModel } from './enrol-learners.model';
 

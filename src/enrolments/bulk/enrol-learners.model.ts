@@ -1,8 +1,8 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
-import { LocaleEnum } from '../../common/graphql/enums';
-import type { Locale } from '../../learners/locale';
+import { LocaleEnum } from '../../common/locale';
+import type { Locale } from '../../common/locale';
 
 export const MAX_ENROLMENT_ROWS = 1000;
 

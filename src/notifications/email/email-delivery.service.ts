@@ -2,12 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
-import type { Locale } from '../../learners/locale';
+import type { Locale } from '../../common/locale';
 import type { NotificationFrequency } from '../../learners/learner.entity';
 import { itemsOfContent, perCategory, type DisclosedEnrolment } from '../../disclosures/disclosure-item';
-import type { SharingBasis } from '../../sharing/sharing-basis';
-import { sha256Hex } from '../../disclosures/ledger-hash';
-import type { NotificationKind } from '../notification.entity';
+import type { SharingBasis } from '../../common/sharing-basis';
+import { sha256Hex } from '../../common/hashing';
+import type { NotificationKind } from '../../outbox/notification.entity';
 import { MailerService } from './mailer.service';
 import { renderLearnerMessage, type DisclosureLine, type EventLine } from './templates';
 

@@ -1,7 +1,7 @@
 import type { DisclosureCategory } from '../../common/disclosure-category';
-import type { Locale } from '../../learners/locale';
-import type { SharingBasis } from '../../sharing/sharing-basis';
-import type { NotificationKind } from '../notification.entity';
+import type { Locale } from '../../common/locale';
+import type { SharingBasis } from '../../common/sharing-basis';
+import type { NotificationKind } from '../../outbox/notification.entity';
 
 /** One disclosure as the learner reads it. */
 export interface DisclosureLine {

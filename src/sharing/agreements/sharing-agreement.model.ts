@@ -1,11 +1,9 @@
-import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ArgsType, Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { ArrayNotEmpty, ArrayUnique, IsBoolean, IsDate, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { DISCLOSURE_CATEGORIES, type DisclosureCategory } from '../common/disclosure-category';
-import { DisclosureCategoryEnum } from '../common/graphql/enums';
-import { SHARING_BASES, type SharingBasis } from './sharing-basis';
+import { DISCLOSURE_CATEGORIES, type DisclosureCategory } from '../../common/disclosure-category';
+import { DisclosureCategoryEnum } from '../../common/disclosure-category';
+import { SHARING_BASES, SharingBasisEnum, type SharingBasis } from '../../common/sharing-basis';
 
-export const SharingBasisEnum = Object.fromEntries(SHARING_BASES.map((b) => [b, b])) as Record<SharingBasis, SharingBasis>;
-registerEnumType(SharingBasisEnum, { name: 'SharingBasis', description: 'Legal ground for sharing (GDPR Art. 6), in tie-break order.' });
 
 @ObjectType('SharingAgreement', { description: 'One version of a sharing agreement. A change makes a new version; old ones stay readable.' })
 export class SharingAgreementModel {

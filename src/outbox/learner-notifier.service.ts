@@ -3,7 +3,7 @@ import type PgBoss from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import { uuid7 } from '../common/uuid7';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import type { SharingBasis } from '../sharing/sharing-basis';
+import type { SharingBasis } from '../common/sharing-basis';
 import { emailJob, inTransaction, type EmailJob } from './job-queue';
 import { JOB_QUEUE } from './job-queue.provider';
 import type { NotificationKind } from './notification.entity';

@@ -1,5 +1,5 @@
 import type { GraphQLObjectType } from 'graphql';
-import type { DisclosureCategory } from '../common/disclosure-category';
+import type { DisclosureCategory } from '../../common/disclosure-category';
 import type { RequestView } from './request-view';
 import type { WithheldModel } from './withheld.model';
 import { maskForRecipient } from './withheld-reason';

@@ -1,8 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { Extensions, Field, type FieldOptions, type ReturnTypeFunc } from '@nestjs/graphql';
 import { defaultFieldResolver, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
-import type { DisclosureCategory } from '../common/disclosure-category';
-import type { GraphqlContext } from '../common/graphql/request-loaders';
+import type { DisclosureCategory } from '../../common/disclosure-category';
+import type { GraphqlContext } from './graphql-context';
 
 /**
  * Every field of a learner-data type declares, once, what it is (DESIGN §3 rule 2), in the field's

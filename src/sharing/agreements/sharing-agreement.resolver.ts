@@ -1,17 +1,12 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import type { Actor } from '../auth/actor';
-import { Allow, CurrentActor } from '../auth/auth.decorators';
-import { ExplainArgs, ExplanationModel } from './explain.model';
-import { ExplainService } from './explain.service';
+import type { Actor } from '../../auth/actor';
+import { Allow, CurrentActor } from '../../auth/auth.decorators';
 import { ChangeSharingAgreementInput, CreateSharingAgreementInput, SharingAgreementModel, SharingAgreementsArgs } from './sharing-agreement.model';
 import { SharingAgreementService } from './sharing-agreement.service';
 
 @Resolver(() => SharingAgreementModel)
-export class SharingResolver {
-  constructor(
-    private readonly agreements: SharingAgreementService,
-    private readonly explainer: ExplainService,
-  ) {}
+export class SharingAgreementResolver {
+  constructor(private readonly agreements: SharingAgreementService) {}
 
   @Query(() => [SharingAgreementModel], {
     description: 'Staff: all. Employers and brokers: those naming them as recipient. Learners: those that could cover them.',
@@ -43,13 +38,5 @@ export class SharingResolver {
   @Allow('PROVIDER_STAFF', 'EMPLOYER_CLIENT')
   revokeSharingAgreement(@CurrentActor() actor: Actor, @Args('agreementId', { type: () => ID }) agreementId: string) {
     return this.agreements.revoke(actor, agreementId);
-  }
-
-  @Query(() => ExplanationModel, {
-    description: 'Which agreement allows a (learner, enrolment, category), or every reason it is withheld. Employers and brokers see their own view, with the learner\'s choices masked.',
-  })
-  @Allow('PROVIDER_STAFF', 'EMPLOYER_CLIENT', 'BROKER_CLIENT', 'LEARNER')
-  explainDisclosure(@CurrentActor() actor: Actor, @Args() args: ExplainArgs) {
-    return this.explainer.explain(actor, args);
   }
 }

@@ -1,7 +1,14 @@
-import type { DisclosureCategory } from '../common/disclosure-category';
-import { inWindow, type FactAgreement, type FactEnrolment, type GateFacts } from './gate-facts';
-import { BASIS_RANK, type SharingBasis } from './sharing-basis';
+import type { DisclosureCategory } from '../../common/disclosure-category';
+import type { SharingBasis } from '../../common/sharing-basis';
+import { windowAt } from '../../common/validity-window';
+import { mandateInForce } from '../../organisations/mandate-in-force';
+import { BASIS_RANK, BASIS_RULES, basesWhere } from '../agreements/basis-rules';
+import type { FactAgreement, FactEnrolment, GateFacts } from './gate-facts';
 import type { WithheldReason } from './withheld-reason';
+
+/** Route a: the employer's agreements a mandated broker reads through. Route b: agreements that may name a broker. */
+const VIA_MANDATE = new Set(basesWhere((r) => r.reachesMandatedBroker));
+const NAMING_BROKERS = new Set(basesWhere((r) => r.recipients.includes('BROKER')));
 
 export type Recipient = { kind: 'EMPLOYER' | 'BROKER'; id: string };
 
@@ -10,14 +17,15 @@ export type Decision =
       allowed: true;
       basis: SharingBasis;
       agreement: FactAgreement;
-      /** The employer whose view a broker reads through a mandate (DESIGN §4 brokers, route a). */
+      /** The employer whose view a broker reads through a mandate (docs/sharing-rules.md rule 10, route a). */
       onBehalfOf: string | null;
     }
   | { allowed: false; reasons: WithheldReason[] };
 
 /**
- * The rules of DESIGN §4, in one place, evaluated in memory over facts loaded for a whole page.
- * Deny by default: anything not positively allowed by an agreement in force is withheld.
+ * The sharing rules (docs/sharing-rules.md rules 5–11) in one place, evaluated in memory over
+ * facts loaded for a whole page. What differs between bases is read from BASIS_RULES. Deny by
+ * default: anything not positively allowed by an agreement in force is withheld.
  */
 export class SharingRules {
   private readonly employmentsByKey = new Map<string, GateFacts['employments']>();
@@ -36,8 +44,8 @@ export class SharingRules {
   }
 
   /** What an employer may see of one (learner, enrolment, category). */
-  employerView(employerId: string, enrolment: FactEnrolment, category: DisclosureCategory): Decision {
-    return this.bestOf(employerId, enrolment, category) ?? { allowed: false, reasons: ['NO_AGREEMENT'] };
+  employerView(employerId: string, enrolment: FactEnrolment, category: DisclosureCategory, bases?: ReadonlySet<SharingBasis>): Decision {
+    return this.bestOf(employerId, enrolment, category, bases) ?? { allowed: false, reasons: ['NO_AGREEMENT'] };
   }
 
   /**
@@ -50,16 +58,16 @@ export class SharingRules {
     const allowed: Extract<Decision, { allowed: true }>[] = [];
     const reasons: WithheldReason[] = [];
     const mandates = this.facts.mandates.filter(
-      (m) => m.brokerId === brokerId && inWindow(this.facts.now, m.validFrom, m.validUntil, m.revokedAt) && m.permissions.includes('VIEW_RESULTS') && m.categories.includes(category),
+      (m) => m.brokerId === brokerId && mandateInForce(m, this.facts.now) && m.permissions.includes('VIEW_RESULTS') && m.categories.includes(category),
     );
     if (mandates.length === 0) reasons.push('NO_MANDATE');
     for (const m of mandates) {
-      const view = this.employerView(m.employerId, enrolment, category);
+      const view = this.employerView(m.employerId, enrolment, category, VIA_MANDATE);
       if (view.allowed) allowed.push({ ...view, onBehalfOf: m.employerId });
       else reasons.push(...view.reasons);
     }
-    // Route (b) is consent only: the other bases are agreements with employers (DESIGN §4).
-    const consent = this.bestOf(brokerId, enrolment, category, 'CONSENT');
+    // Route (b): the broker's own agreements, of the bases that may name a broker at all.
+    const consent = this.bestOf(brokerId, enrolment, category, NAMING_BROKERS);
     if (consent?.allowed) allowed.push(consent);
     else if (consent) reasons.push(...consent.reasons);
     if (allowed.length > 0) return allowed.sort((a, b) => compareAgreements(a.agreement, b.agreement))[0];
@@ -85,15 +93,15 @@ export class SharingRules {
   }
 
   /**
-   * Of the agreements naming this learner, course and category (of one basis, if given): the first
-   * (basis order, then oldest) with no reason against it, or every reason; undefined if none.
+   * Of the agreements naming this learner, course and category (of the given bases, if any): the
+   * first (basis order, then oldest) with no reason against it, or every reason; undefined if none.
    */
-  private bestOf(recipientId: string, enrolment: FactEnrolment, category: DisclosureCategory, basis?: SharingBasis): Decision | undefined {
+  private bestOf(recipientId: string, enrolment: FactEnrolment, category: DisclosureCategory, bases?: ReadonlySet<SharingBasis>): Decision | undefined {
     const { agreements, reasons } = this.rankedFor(recipientId, enrolment);
     let against: WithheldReason[] | undefined;
     for (let i = 0; i < agreements.length; i++) {
       const a = agreements[i];
-      if ((basis !== undefined && a.basis !== basis) || !a.categories.includes(category)) continue;
+      if ((bases !== undefined && !bases.has(a.basis)) || !a.categories.includes(category)) continue;
       if (reasons[i].length === 0) return { allowed: true, basis: a.basis, agreement: a, onBehalfOf: null };
       (against ??= []).push(...reasons[i]);
     }
@@ -102,30 +110,21 @@ export class SharingRules {
 
   /** Why this agreement does not allow disclosure now; empty means it does. */
   reasonsAgainst(a: FactAgreement, enrolment: FactEnrolment, recipientId: string): WithheldReason[] {
-    const { now } = this.facts;
     const learnerId = enrolment.learnerId;
+    const rule = BASIS_RULES[a.basis];
     const reasons: WithheldReason[] = [];
     if (this.facts.learners.get(learnerId)?.erasedAt) reasons.push('ERASED');
     // Restriction of processing (GDPR Art. 18) stops every basis while it lasts.
     if (this.facts.restricted.has(learnerId)) reasons.push('RESTRICTED');
-    if (a.revokedAt !== null && a.revokedAt <= now) reasons.push(a.basis === 'CONSENT' ? 'CONSENT_WITHDRAWN' : 'AGREEMENT_REVOKED');
-    if (a.validFrom > now) reasons.push('AGREEMENT_NOT_YET_VALID');
-    if (a.validUntil !== null && a.validUntil <= now) reasons.push('AGREEMENT_EXPIRED');
-    switch (a.basis) {
-      case 'PROCESSOR':
-        // As processor we act for the employer only on what it commissioned.
-        if (enrolment.sponsorEmployerId !== recipientId) reasons.push('NOT_SPONSOR');
-        reasons.push(...this.employmentReasons(learnerId, recipientId));
-        break;
-      case 'LEGITIMATE_INTEREST':
-        reasons.push(...this.employmentReasons(learnerId, recipientId));
-        // An objection stops the recipient's legitimate interest for this learner (GDPR Art. 21).
-        if (this.facts.objections.get(learnerId)?.has(recipientId)) reasons.push('OBJECTION');
-        break;
-      case 'STUDY_CONTRACT': // survives the end of employment until validUntil (repayment clauses)
-      case 'CONSENT': // the learner's own choice, independent of employment
-        break;
-    }
+    const window = windowAt(a, this.facts.now);
+    if (window.revoked) reasons.push(rule.learnersOwnAct ? 'CONSENT_WITHDRAWN' : 'AGREEMENT_REVOKED');
+    if (window.notYetValid) reasons.push('AGREEMENT_NOT_YET_VALID');
+    if (window.expired) reasons.push('AGREEMENT_EXPIRED');
+    // As processor we act for the employer only on what it commissioned.
+    if (rule.sponsoredOnly && enrolment.sponsorEmployerId !== recipientId) reasons.push('NOT_SPONSOR');
+    if (rule.needsActiveEmployment) reasons.push(...this.employmentReasons(learnerId, recipientId));
+    // An objection stops the recipient's legitimate interest for this learner (GDPR Art. 21).
+    if (rule.stoppedByObjection && this.facts.objections.get(learnerId)?.has(recipientId)) reasons.push('OBJECTION');
     return reasons;
   }
 

@@ -1,6 +1,6 @@
-import type { DisclosureCategory } from '../common/disclosure-category';
-import type { MandatePermission } from '../organisations/mandate-permission';
-import type { SharingBasis } from './sharing-basis';
+import type { DisclosureCategory } from '../../common/disclosure-category';
+import type { MandatePermission } from '../../organisations/mandate-permission';
+import type { SharingBasis } from '../../common/sharing-basis';
 
 /** Everything the gate needs to decide for one page, loaded set-based (gate-facts.loader.ts). */
 export interface GateFacts {
@@ -51,14 +51,4 @@ export interface FactMandate {
   revokedAt: Date | null;
   permissions: MandatePermission[];
   categories: DisclosureCategory[];
-}
-
-/** Half-open validity window [from, until), not revoked at `now` (DESIGN §4 precise rules). */
-export function inWindow(now: Date, from: Date, until: Date | null, revokedAt: Date | null): boolean {
-  return from <= now && (until === null || now < until) && (revokedAt === null || revokedAt > now);
-}
-
-/** Calendar date (YYYY-MM-DD) in the provider's time zone. */
-export function amsterdamDate(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 }

@@ -6,12 +6,13 @@ import { DEFAULT_PAGE_SIZE } from '../common/pagination/connection';
 import { decodeCursor, encodeCursor } from '../common/pagination/cursor';
 import { DISCLOSURE_CATEGORIES } from '../common/disclosure-category';
 import { isUuid } from '../common/uuid';
-import { inWindow } from './gate-facts';
 import type { EnrolmentEntity } from '../enrolments/enrolment.entity';
 import type { EnrolmentStatus } from '../enrolments/enrolment-status';
 import type { RequestLoaders } from '../common/graphql/request-loaders';
-import { GateFactsLoader, type LoadedPage, type PageIncludes, type VisibleLearnerRow } from './gate-facts.loader';
-import type { GatedView } from './request-view';
+import { GateFactsLoader, type LoadedPage, type VisibleLearnerRow } from '../sharing/gate/gate-facts.loader';
+import { PageChildren } from '../enrolments/page-children';
+import { mandateInForce } from '../organisations/mandate-in-force';
+import type { GatedView } from '../sharing/gate/request-view';
 
 export interface EnrolmentFilter {
   courseId?: string;
@@ -24,11 +25,14 @@ export type SharedLearner = VisibleLearnerRow & { employeeNumber: string | null;
 
 /**
  * Learners as an employer or broker reads them: only visible learners, only listed enrolments,
- * and filters that can only see what is shared with the caller (DESIGN §3 rule 6).
+ * and filters that can only see what is shared with the caller (docs/sharing-rules.md rule 12).
  */
 @Injectable()
 export class SharedLearnerService {
-  constructor(private readonly loader: GateFactsLoader) {}
+  constructor(
+    private readonly loader: GateFactsLoader,
+    private readonly children: PageChildren,
+  ) {}
 
   /**
    * One page = one window of visible learners in id order. Filters are applied after the gate
@@ -38,9 +42,9 @@ export class SharedLearnerService {
    */
   async page(view: GatedView, args: EnrolmentFilter & { first?: number; after?: string }, prefetch: Prefetch): Promise<DeferredConnectionShape<SharedLearner>> {
     const first = args.first ?? DEFAULT_PAGE_SIZE;
-    const page = await this.loader.page(view.recipient!, { after: args.after ? decodeCursor(args.after) : undefined, limit: first, include: prefetch.include });
+    const page = await this.loader.page(view.recipient!, { after: args.after ? decodeCursor(args.after) : undefined, limit: first, extras: this.children.columnsFor(prefetch.selected) });
     view.add(page);
-    primeLoaders(prefetch.loaders, page);
+    this.children.prime(prefetch.loaders, page.enrolments, page.extras);
     const filtered = hasFilter(args);
     const nodes = this.shape(view, page, args).filter((l) => !filtered || l.sharedEnrolments.length > 0);
     const windowEnd = page.learners.at(-1);
@@ -55,9 +59,9 @@ export class SharedLearnerService {
   /** One learner, if visible; otherwise exactly the answer for an unknown id. */
   async one(view: GatedView, id: string, prefetch: Prefetch): Promise<SharedLearner> {
     if (!isUuid(id)) throw DomainError.notFound('Learner');
-    const page = await this.loader.page(view.recipient!, { limit: 1, learnerIds: [id], include: prefetch.include });
+    const page = await this.loader.page(view.recipient!, { limit: 1, learnerIds: [id], extras: this.children.columnsFor(prefetch.selected) });
     view.add(page);
-    primeLoaders(prefetch.loaders, page);
+    this.children.prime(prefetch.loaders, page.enrolments, page.extras);
     const [learner] = this.shape(view, page, {});
     if (!learner) throw DomainError.notFound('Learner');
     return learner;
@@ -75,7 +79,7 @@ export class SharedLearnerService {
     const employers =
       recipient.kind === 'EMPLOYER'
         ? new Set([recipient.id])
-        : new Set(page.facts.mandates.filter((m) => inWindow(page.facts.now, m.validFrom, m.validUntil, m.revokedAt)).map((m) => m.employerId));
+        : new Set(page.facts.mandates.filter((m) => mandateInForce(m, page.facts.now)).map((m) => m.employerId));
     // Identity the recipient supplied itself: its own employee number for this person.
     const employeeNumbers = new Map<string, string | null>();
     for (const e of page.facts.employments) if (employers.has(e.employerId) && !employeeNumbers.has(e.learnerId)) employeeNumbers.set(e.learnerId, e.employeeNumber ?? null);
@@ -87,17 +91,10 @@ export class SharedLearnerService {
   }
 }
 
+/** What the query selects below the learners (child data loaded with the facts) and where to put it. */
 export interface Prefetch {
-  include: PageIncludes;
+  selected: ReadonlySet<string>;
   loaders: RequestLoaders;
-}
-
-/** The field resolvers' DataLoaders then find the page's results, certificates and courses ready. */
-function primeLoaders(loaders: RequestLoaders, page: LoadedPage): void {
-  const { results, certificates, courses } = page.extras;
-  for (const [id, rows] of results ?? []) loaders.prime('resultsByEnrolment', id, rows);
-  for (const [id, rows] of certificates ?? []) loaders.prime('certificatesByEnrolment', id, rows);
-  for (const [id, course] of courses ?? []) loaders.prime('courseById', id, course);
 }
 
 function hasFilter(f: EnrolmentFilter): boolean {
@@ -106,7 +103,7 @@ function hasFilter(f: EnrolmentFilter): boolean {
 
 /**
  * A predicate on a gated field sees the row only where that category is allowed, and a row it
- * selected counts as a disclosure of that category (DESIGN §3 rule 6).
+ * selected counts as a disclosure of that category (docs/sharing-rules.md rule 12).
  */
 function matches(view: GatedView, e: EnrolmentEntity, f: EnrolmentFilter): boolean {
   if (f.courseId !== undefined && e.courseId !== f.courseId) return false;

@@ -1,8 +1,8 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { DISCLOSURE_CATEGORIES, type DisclosureCategory } from '../common/disclosure-category';
-import { LearnerEntity } from '../learners/learner.entity';
-import { OrganisationEntity } from '../organisations/organisation.entity';
-import { SHARING_BASES, type SharingBasis } from './sharing-basis';
+import { DISCLOSURE_CATEGORIES, type DisclosureCategory } from '../../common/disclosure-category';
+import { LearnerEntity } from '../../learners/learner.entity';
+import { OrganisationEntity } from '../../organisations/organisation.entity';
+import { SHARING_BASES, type SharingBasis } from '../../common/sharing-basis';
 
 /**
  * One version of a sharing agreement. Versions are immutable except for `supersededAt` (set when

@@ -1,20 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AssessmentResultEntity } from '../enrolments/assessment-result.entity';
-import { CertificateEntity } from '../enrolments/certificate.entity';
-import { CourseEntity } from '../enrolments/course.entity';
-import { EnrolmentEntity } from '../enrolments/enrolment.entity';
-import { mandateInForceSql } from '../organisations/mandate-in-force.sql';
-import { amsterdamDate, type FactAgreement, type FactMandate, type GateFacts } from './gate-facts';
+import { amsterdamDate } from '../../common/calendar-date';
+import { jsonRowMapper, type JsonRow } from '../../common/database/json-rows';
+import { EnrolmentEntity } from '../../enrolments/enrolment.entity';
+import { mandateInForceSql } from '../../organisations/mandate-in-force';
+import { agreementInForceSql } from '../agreements/agreement-in-force';
+import { basesWhere, sqlBasisList } from '../agreements/basis-rules';
+import type { FactAgreement, FactMandate, GateFacts } from './gate-facts';
 import type { Recipient } from './sharing-rules';
 
 export interface LoadedPage {
   facts: GateFacts;
   /** Every enrolment of the page's learners (the view decides which are listed). */
   enrolments: EnrolmentEntity[];
-  /** Results, certificates and courses of those enrolments, when the query asked for them. */
-  extras: PageExtras;
+  /** The extra columns the caller asked for (see `PageExtraColumns`), as loaded: JSON rows. */
+  extras: Record<string, JsonRow[]>;
   /** Visible learners of the page, in keyset order, with their identity fields. */
   learners: VisibleLearnerRow[];
   /** More visible learners follow the page. */
@@ -39,33 +40,46 @@ export interface VisibleLearnerRow {
  */
 const NOW = 'statement_timestamp()';
 const MANDATE_IN_FORCE = mandateInForceSql('m', NOW);
-// "In force" includes the common conditions of DESIGN §4: no active restriction, not erased.
-const AGREEMENT_IN_FORCE = `x.superseded_at IS NULL AND (x.revoked_at IS NULL OR x.revoked_at > ${NOW}) AND x.valid_from <= ${NOW} AND (x.valid_until IS NULL OR x.valid_until > ${NOW})
-  AND NOT EXISTS (SELECT 1 FROM restrictions r WHERE r.learner_id = x.learner_id AND r.requested_at <= ${NOW} AND (r.lifted_at IS NULL OR r.lifted_at > ${NOW}))
-  AND NOT EXISTS (SELECT 1 FROM learners e WHERE e.id = x.learner_id AND e.erased_at IS NOT NULL AND e.erased_at <= ${NOW})`;
+const AGREEMENT_IN_FORCE = agreementInForceSql('x', NOW);
+/** The bases whose agreement in force lets its recipient see the learner (basis-rules.ts). */
+const VISIBLE_BY_AGREEMENT = sqlBasisList(basesWhere((r) => r.makesLearnerVisible));
+
+/**
+ * Columns a caller adds to the facts statement, by name: SQL yielding JSON, which may read the
+ * CTE `e` — every enrolment of the page's learners. The enrolments module uses this to bring a
+ * page's results, certificates and courses in the same round trip (enrolments/page-children.ts);
+ * the gate itself knows nothing of them.
+ */
+export type PageExtraColumns = Record<string, string>;
 
 /**
  * Loads, for one page of learners visible to a recipient, every fact the rules need — in a fixed
- * number of queries whatever the page size (DESIGN §3 rule 4): the page itself, the broker's
- * mandates, then employments, enrolments, agreements, objections and restrictions of the page.
+ * number of queries whatever the page size (docs/sharing-rules.md rule 15): the page itself, then
+ * one statement for the broker's mandates, employments, enrolments, agreements, objections and
+ * restrictions of the page.
  */
 @Injectable()
 export class GateFactsLoader {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly toEnrolment: (row: JsonRow) => EnrolmentEntity;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.toEnrolment = jsonRowMapper(dataSource, EnrolmentEntity);
+  }
 
   /**
-   * Visibility (DESIGN §3 rule 3, §4): an employer sees learners it has any employment record
-   * for; a broker the learners it enrolled under a mandate in force; any recipient the learners
-   * of a STUDY_CONTRACT or CONSENT agreement in force naming it. Each branch walks an index in id
-   * order and stops at `limit`, so a page costs the same at the start and at the end.
+   * Visibility (docs/sharing-rules.md rule 3): an employer sees learners it has any employment
+   * record for; a broker the learners it enrolled under a mandate in force; any recipient the
+   * learners of an agreement in force naming it whose basis makes a learner visible (study
+   * contract, consent). Each branch walks an index in id order and stops at `limit`, so a page
+   * costs the same at the start and at the end.
    */
-  async page(recipient: Recipient, opts: { after?: string; limit: number; learnerIds?: string[]; include?: PageIncludes }): Promise<LoadedPage> {
+  async page(recipient: Recipient, opts: { after?: string; limit: number; learnerIds?: string[]; extras?: PageExtraColumns }): Promise<LoadedPage> {
     const params: unknown[] = [recipient.id, opts.after ?? '00000000-0000-0000-0000-000000000000', opts.limit + 1];
     const only = opts.learnerIds ? `AND x.learner_id = ANY($4::uuid[])` : '';
     if (opts.learnerIds) params.push(opts.learnerIds);
     const branches = [
       `(SELECT DISTINCT x.learner_id FROM sharing_agreements x
-         WHERE x.recipient_id = $1 AND x.learner_id > $2 ${only} AND x.basis IN ('STUDY_CONTRACT', 'CONSENT') AND ${AGREEMENT_IN_FORCE}
+         WHERE x.recipient_id = $1 AND x.learner_id > $2 ${only} AND x.basis IN (${VISIBLE_BY_AGREEMENT}) AND ${AGREEMENT_IN_FORCE}
          ORDER BY x.learner_id LIMIT $3)`,
     ];
     if (recipient.kind === 'EMPLOYER') {
@@ -87,7 +101,7 @@ export class GateFactsLoader {
     const learners = rows.slice(0, opts.limit);
     // Kept as text too: JS dates drop the microseconds PostgreSQL compares with.
     const now = rows[0] ? { text: rows[0].dbNow, date: rows[0].dbNowDate } : { text: new Date().toISOString(), date: new Date() };
-    const facts = await this.facts(recipient, now, learners, opts.include);
+    const facts = await this.facts(recipient, now, learners, opts.extras);
     return { learners, hasMore, facts, enrolments: facts.enrolments, extras: facts.extras };
   }
 
@@ -109,20 +123,18 @@ export class GateFactsLoader {
 
   /**
    * Every fact about the page in ONE round trip: mandates (brokers), employments, enrolments,
-   * agreements, objections and restrictions as JSON columns — and, when the query selects them,
-   * the results, certificates and courses of the page's enrolments, which prime the request's
-   * DataLoaders so the field resolvers need no query of their own.
+   * agreements, objections and restrictions as JSON columns — and the caller's extra columns.
    */
   private async facts(
     recipient: Recipient,
     at: { text: string; date: Date },
     learners: VisibleLearnerRow[],
-    include: PageIncludes = {},
-  ): Promise<GateFacts & { enrolments: EnrolmentEntity[]; extras: PageExtras }> {
+    extraColumns: PageExtraColumns = {},
+  ): Promise<GateFacts & { enrolments: EnrolmentEntity[]; extras: Record<string, JsonRow[]> }> {
     const now = at.date;
     const ids = learners.map((l) => l.id);
-    const empty: FactsRow = { mandates: [], employments: [], enrolments: [], agreements: [], objections: [], restricted: [], results: null, certificates: null, courses: null };
-    const optional = (flag: boolean | undefined, sql: string) => (flag ? sql : 'NULL::json');
+    const extraNames = Object.keys(extraColumns);
+    const empty: FactsRow = { mandates: [], employments: [], enrolments: [], agreements: [], objections: [], restricted: [], ...Object.fromEntries(extraNames.map((n) => [`x_${n}`, []])) };
     const [row] = ids.length
       ? await this.dataSource.query<FactsRow[]>(
           `WITH m AS (SELECT * FROM broker_mandates WHERE broker_id = $3 AND $4),
@@ -144,17 +156,15 @@ export class GateFactsLoader {
              (SELECT coalesce(json_agg(json_build_object('learnerId', learner_id, 'recipientId', recipient_id)), '[]') FROM objections
                WHERE learner_id = ANY($1::uuid[]) AND objected_at <= $2 AND (lifted_at IS NULL OR lifted_at > $2)) AS objections,
              (SELECT coalesce(json_agg(learner_id), '[]') FROM restrictions
-               WHERE learner_id = ANY($1::uuid[]) AND requested_at <= $2 AND (lifted_at IS NULL OR lifted_at > $2)) AS restricted,
-             ${optional(include.results, `(SELECT coalesce(json_agg(x ORDER BY x.attempted_at, x.id), '[]') FROM assessment_results x WHERE x.enrolment_id IN (SELECT id FROM e))`)} AS results,
-             ${optional(include.certificates, `(SELECT coalesce(json_agg(x ORDER BY x.issued_at, x.id), '[]') FROM certificates x WHERE x.enrolment_id IN (SELECT id FROM e))`)} AS certificates,
-             ${optional(include.courses, `(SELECT coalesce(json_agg(x), '[]') FROM courses x WHERE x.id IN (SELECT course_id FROM e))`)} AS courses`,
+               WHERE learner_id = ANY($1::uuid[]) AND requested_at <= $2 AND (lifted_at IS NULL OR lifted_at > $2)) AS restricted
+             ${extraNames.map((n) => `, ${extraColumns[n]} AS "x_${n}"`).join('')}`,
           [ids, at.text, recipient.id, recipient.kind === 'BROKER'],
         )
       : [empty];
     const date = (v: string | null) => (v === null ? null : new Date(v));
     const objections = new Map<string, Set<string>>();
     for (const o of row.objections) objections.set(o.learnerId, (objections.get(o.learnerId) ?? new Set()).add(o.recipientId));
-    const enrolments = row.enrolments.map(toEnrolment);
+    const enrolments = row.enrolments.map(this.toEnrolment);
     return {
       now,
       today: amsterdamDate(now),
@@ -165,108 +175,20 @@ export class GateFactsLoader {
       mandates: row.mandates.map((m) => ({ ...m, validFrom: new Date(m.validFrom), validUntil: date(m.validUntil), revokedAt: date(m.revokedAt) })),
       objections,
       restricted: new Set(row.restricted),
-      extras: {
-        results: row.results ? groupBy(enrolments, row.results.map(toResult)) : undefined,
-        certificates: row.certificates ? groupBy(enrolments, row.certificates.map(toCertificate)) : undefined,
-        courses: row.courses ? new Map(row.courses.map((c) => [c.id, toCourse(c)])) : undefined,
-      },
+      extras: Object.fromEntries(extraNames.map((n) => [n, row[`x_${n}`] as JsonRow[]])),
     };
   }
 }
 
 type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows of json_agg(table), mapped field by field below
-type Snake = Record<string, any>;
 
 interface FactsRow {
   mandates: Json<FactMandate>[];
   employments: GateFacts['employments'];
-  enrolments: Snake[];
+  enrolments: JsonRow[];
   agreements: Json<FactAgreement>[];
   objections: { learnerId: string; recipientId: string }[];
   restricted: string[];
-  results: Snake[] | null;
-  certificates: Snake[] | null;
-  courses: Snake[] | null;
-}
-
-/** What the query selects beyond the gate's own facts (loaded in the same round trip). */
-export interface PageIncludes {
-  results?: boolean;
-  certificates?: boolean;
-  courses?: boolean;
-}
-
-export interface PageExtras {
-  results?: Map<string, AssessmentResultEntity[]>;
-  certificates?: Map<string, CertificateEntity[]>;
-  courses?: Map<string, CourseEntity>;
-}
-
-const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-const when = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
-
-/** Rows of json_agg(table) come with snake_case keys and ISO timestamps: map them as TypeORM would. */
-function toEnrolment(r: Snake): EnrolmentEntity {
-  return Object.assign(new EnrolmentEntity(), {
-    id: r.id,
-    learnerId: r.learner_id,
-    courseId: r.course_id,
-    sponsorEmployerId: r.sponsor_employer_id,
-    enrolledById: r.enrolled_by_id,
-    status: r.status,
-    enrolledAt: new Date(r.enrolled_at),
-    startsOn: r.starts_on,
-    startedAt: when(r.started_at),
-    completedAt: when(r.completed_at),
-    progressPercent: r.progress_percent,
-    timeSpentMinutes: r.time_spent_minutes,
-    lastActivityAt: when(r.last_activity_at),
-    createdAt: new Date(r.created_at),
-    updatedAt: new Date(r.updated_at),
-  });
-}
-
-function toResult(r: Snake): AssessmentResultEntity {
-  return Object.assign(new AssessmentResultEntity(), {
-    id: r.id,
-    enrolmentId: r.enrolment_id,
-    assessmentName: r.assessment_name,
-    attemptedAt: new Date(r.attempted_at),
-    score: Number(r.score),
-    maxScore: Number(r.max_score),
-    passed: r.passed,
-    createdAt: new Date(r.created_at),
-  });
-}
-
-function toCertificate(r: Snake): CertificateEntity {
-  return Object.assign(new CertificateEntity(), {
-    id: r.id,
-    enrolmentId: r.enrolment_id,
-    number: r.number,
-    issuedAt: new Date(r.issued_at),
-    expiresAt: when(r.expires_at),
-    accreditationPoints: num(r.accreditation_points),
-    createdAt: new Date(r.created_at),
-  });
-}
-
-function toCourse(r: Snake): CourseEntity {
-  return Object.assign(new CourseEntity(), {
-    id: r.id,
-    code: r.code,
-    title: r.title,
-    accreditationBody: r.accreditation_body,
-    accreditationPoints: num(r.accreditation_points),
-    createdAt: new Date(r.created_at),
-    updatedAt: new Date(r.updated_at),
-  });
-}
-
-/** Per enrolment of the page (every one, also those with none), in the rows' order. */
-function groupBy<T extends { enrolmentId: string }>(enrolments: EnrolmentEntity[], rows: T[]): Map<string, T[]> {
-  const map = new Map<string, T[]>(enrolments.map((e) => [e.id, []]));
-  for (const r of rows) map.get(r.enrolmentId)?.push(r);
-  return map;
+  /** The caller's extra columns, as `x_<name>`. */
+  [extra: `x_${string}`]: unknown;
 }

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Actor } from '../auth/actor';
-import { DomainError } from '../common/errors/domain-error';
-import { OrganisationEntity } from '../organisations/organisation.entity';
+import type { Actor } from '../../auth/actor';
+import { DomainError } from '../../common/errors/domain-error';
+import { OrganisationEntity } from '../../organisations/organisation.entity';
 import type { ExplainArgs, ExplanationModel } from './explain.model';
-import { GateFactsLoader } from './gate-facts.loader';
-import { GatedView } from './request-view';
-import { SharingRules, type Recipient } from './sharing-rules';
-import { maskForRecipient } from './withheld-reason';
+import { GateFactsLoader } from '../gate/gate-facts.loader';
+import { GatedView } from '../gate/request-view';
+import { SharingRules, type Recipient } from '../gate/sharing-rules';
+import { maskForRecipient } from '../gate/withheld-reason';
 
 /**
  * Explain: which agreement allows a (learner, enrolment, category) for a recipient, or every

@@ -1,11 +1,11 @@
 import { ArgsType, Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
-import { DISCLOSURE_CATEGORIES, type DisclosureCategory } from '../common/disclosure-category';
-import { DisclosureCategoryEnum } from '../common/graphql/enums';
-import { SharingBasisEnum } from './sharing-agreement.model';
-import type { SharingBasis } from './sharing-basis';
-import { WithheldReasonEnum } from './withheld.model';
-import type { WithheldReason } from './withheld-reason';
+import { DISCLOSURE_CATEGORIES, type DisclosureCategory } from '../../common/disclosure-category';
+import { DisclosureCategoryEnum } from '../../common/disclosure-category';
+import { SharingBasisEnum } from '../../common/sharing-basis';
+import type { SharingBasis } from '../../common/sharing-basis';
+import { WithheldReasonEnum } from '../gate/withheld.model';
+import type { WithheldReason } from '../gate/withheld-reason';
 
 @ArgsType()
 export class ExplainArgs {

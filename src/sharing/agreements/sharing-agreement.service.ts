@@ -2,19 +2,22 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Brackets, DataSource, type EntityManager } from 'typeorm';
-import type { Actor } from '../auth/actor';
-import type { DisclosureCategory } from '../common/disclosure-category';
-import { DomainError } from '../common/errors/domain-error';
-import { isUuid } from '../common/uuid';
-import { CourseEntity } from '../enrolments/course.entity';
-import { EmploymentEntity } from '../learners/employment.entity';
-import { LearnerEntity } from '../learners/learner.entity';
-import { OrganisationEntity } from '../organisations/organisation.entity';
-import { LearnerNotifier } from '../notifications/learner-notifier.service';
-import { amsterdamDate } from './gate-facts';
+import type { Actor } from '../../auth/actor';
+import type { DisclosureCategory } from '../../common/disclosure-category';
+import { DomainError } from '../../common/errors/domain-error';
+import { isUuid } from '../../common/uuid';
+import { CourseEntity } from '../../enrolments/course.entity';
+import { EmploymentEntity } from '../../learners/employment.entity';
+import { LearnerEntity } from '../../learners/learner.entity';
+import { OrganisationEntity } from '../../organisations/organisation.entity';
+import { LearnerNotifier } from '../../outbox/learner-notifier.service';
+import { amsterdamDate } from '../../common/calendar-date';
 import { SharingAgreementEntity } from './sharing-agreement.entity';
 import type { ChangeSharingAgreementInput, CreateSharingAgreementInput, GrantConsentInput, SharingAgreementsArgs } from './sharing-agreement.model';
-import { LEGITIMATE_INTEREST_CATEGORIES } from './sharing-basis';
+import { windowInForceSql } from '../../common/validity-window';
+import { BASIS_RULES, basesWhere, sqlBasisList } from './basis-rules';
+
+const LEARNERS_OWN_ACTS = sqlBasisList(basesWhere((r) => r.learnersOwnAct));
 
 interface Terms {
   categories: DisclosureCategory[];
@@ -25,8 +28,9 @@ interface Terms {
 }
 
 /**
- * Sharing agreements: who may create which (DESIGN §4 table), the basis rules, versioning and
- * revocation. Every write checks its rules before it writes anything.
+ * Sharing agreements: who may create which, their scope and categories (all read from
+ * basis-rules.ts), versioning and revocation. Every write checks its rules before it writes
+ * anything. The rules in words: docs/sharing-rules.md rules 8 and 13.
  */
 @Injectable()
 export class SharingAgreementService {
@@ -36,23 +40,16 @@ export class SharingAgreementService {
   ) {}
 
   async create(actor: Actor, input: CreateSharingAgreementInput): Promise<SharingAgreementEntity> {
-    switch (input.basis) {
-      case 'CONSENT':
-        throw DomainError.badInput('input.basis', 'consent is given by the learner only (grantConsent)');
-      case 'PROCESSOR':
-      case 'LEGITIMATE_INTEREST':
-        if (actor.kind !== 'PROVIDER_STAFF') throw DomainError.forbidden(`${input.basis} agreements are made by provider staff`);
-        if (input.learnerId) throw DomainError.badInput('input.learnerId', `a ${input.basis} agreement covers every employee of the recipient`);
-        break;
-      case 'STUDY_CONTRACT':
-        if (!input.learnerId) throw DomainError.badInput('input.learnerId', 'a study contract names one learner');
-        // An employer records its own study contracts, for its own employees only.
-        if (actor.kind === 'EMPLOYER_CLIENT' && input.recipientId !== actor.organisationId) {
-          throw DomainError.badInput('input.recipientId', 'an employer records study contracts with itself as recipient');
-        }
-        break;
+    const rule = BASIS_RULES[input.basis];
+    if (rule.learnersOwnAct) throw DomainError.badInput('input.basis', `${input.basis} is given by the learner only (grantConsent)`);
+    if (!rule.madeBy.includes(actor.kind)) throw DomainError.forbidden(`${input.basis} agreements are made by provider staff`);
+    if (rule.scope === 'EMPLOYEES' && input.learnerId) throw DomainError.badInput('input.learnerId', `a ${input.basis} agreement covers every employee of the recipient`);
+    if (rule.scope === 'ONE_LEARNER' && !input.learnerId) throw DomainError.badInput('input.learnerId', `a ${input.basis} agreement names one learner`);
+    // An organisation records its own agreements only, for its own employees only.
+    if (actor.kind !== 'PROVIDER_STAFF' && input.recipientId !== actor.organisationId) {
+      throw DomainError.badInput('input.recipientId', `an organisation records ${input.basis} agreements with itself as recipient`);
     }
-    await this.requireOrganisation(input.recipientId, ['EMPLOYER'], 'input.recipientId');
+    await this.requireOrganisation(input.recipientId, rule.recipients, 'input.recipientId');
     if (input.learnerId) await this.requireLearnerFor(actor, input.learnerId, 'input.learnerId');
     const terms = await this.checkTerms(input.basis, {
       categories: input.categories,
@@ -71,22 +68,20 @@ export class SharingAgreementService {
         createdBy: actor.subject,
         ...terms,
       });
-      // Learners are informed when a study contract or a legitimate interest starts covering them
-      // (DESIGN §6): the contract's learner, or every current employee of the recipient.
-      const covered =
-        agreement.basis === 'STUDY_CONTRACT'
-          ? [agreement.learnerId!]
-          : agreement.basis === 'LEGITIMATE_INTEREST'
-            ? await this.currentEmployees(em, agreement.recipientId)
-            : [];
-      await this.notifier.inform(em, covered, 'AGREEMENT_COVERS_YOU', { recipientId: agreement.recipientId, basis: agreement.basis, agreementId: agreement.agreementId });
+      // Learners are told when an agreement starts covering them, where its basis says so
+      // (docs/ledger-and-notifications.md, "Information duties").
+      if (rule.informs) {
+        const covered = rule.informs.who === 'THE_LEARNER' ? [agreement.learnerId!] : await this.currentEmployees(em, agreement.recipientId);
+        await this.notifier.inform(em, covered, rule.informs.kind, { recipientId: agreement.recipientId, basis: agreement.basis, agreementId: agreement.agreementId });
+      }
       return agreement;
     });
   }
 
-  /** The learner's own consent, to a recipient of their choosing (DESIGN §4 CONSENT). */
+  /** The learner's own consent, to a recipient of their choosing (docs/sharing-rules.md rule 8). */
   async grantConsent(actor: Actor, input: GrantConsentInput): Promise<SharingAgreementEntity> {
-    await this.requireOrganisation(input.recipientId, ['EMPLOYER', 'BROKER'], 'input.recipientId');
+    const rule = BASIS_RULES.CONSENT;
+    await this.requireOrganisation(input.recipientId, rule.recipients, 'input.recipientId');
     const now = await this.dbNow();
     const terms = await this.checkTerms('CONSENT', {
       categories: input.categories,
@@ -106,7 +101,7 @@ export class SharingAgreementService {
         createdBy: `learner:${actor.learnerId!}`,
         ...terms,
       });
-      await this.notifier.inform(em, [actor.learnerId!], 'CONSENT_RECORDED', { recipientId: consent.recipientId, basis: 'CONSENT', agreementId: consent.agreementId });
+      if (rule.informs) await this.notifier.inform(em, [actor.learnerId!], rule.informs.kind, { recipientId: consent.recipientId, basis: 'CONSENT', agreementId: consent.agreementId });
       return consent;
     });
   }
@@ -115,7 +110,7 @@ export class SharingAgreementService {
   async withdrawConsent(actor: Actor, agreementId: string): Promise<SharingAgreementEntity> {
     return this.dataSource.transaction(async (em) => {
       const current = await this.current(em, agreementId);
-      if (!current || current.basis !== 'CONSENT' || current.learnerId !== actor.learnerId) throw DomainError.notFound('Consent');
+      if (!current || !BASIS_RULES[current.basis].learnersOwnAct || current.learnerId !== actor.learnerId) throw DomainError.notFound('Consent');
       const wasActive = !current.revokedAt;
       const withdrawn = await this.stampRevoked(em, current);
       if (wasActive) await this.notifier.inform(em, [actor.learnerId], 'CONSENT_WITHDRAWN', { recipientId: current.recipientId, basis: 'CONSENT', agreementId: current.agreementId });
@@ -129,7 +124,7 @@ export class SharingAgreementService {
       const current = await this.current(em, agreementId);
       if (!current || !this.mayManage(actor, current)) throw DomainError.notFound('Sharing agreement');
       // Consent is the learner's own act, kept as proof: nobody else may rewrite it.
-      if (current.basis === 'CONSENT') throw DomainError.badInput('agreementId', 'a consent is changed only by the learner (withdraw and grant anew)');
+      if (BASIS_RULES[current.basis].learnersOwnAct) throw DomainError.badInput('agreementId', 'a consent is changed only by the learner (withdraw and grant anew)');
       if (current.revokedAt) throw DomainError.badInput('agreementId', 'a revoked agreement cannot change');
       const terms = await this.checkTerms(current.basis, {
         categories: input.categories ?? current.categories,
@@ -156,7 +151,7 @@ export class SharingAgreementService {
     return this.dataSource.transaction(async (em) => {
       const current = await this.current(em, agreementId);
       if (!current || !this.mayManage(actor, current)) throw DomainError.notFound('Sharing agreement');
-      if (current.basis === 'CONSENT') throw DomainError.badInput('agreementId', 'consent is withdrawn by the learner');
+      if (BASIS_RULES[current.basis].learnersOwnAct) throw DomainError.badInput('agreementId', 'consent is withdrawn by the learner');
       return this.stampRevoked(em, current);
     });
   }
@@ -174,7 +169,7 @@ export class SharingAgreementService {
         qb.andWhere('a.recipient_id = :own', { own: actor.organisationId });
         // A consent is listed to its recipient only while in force: a withdrawn one simply ends,
         // like an expired one, so the list never tells an employer that a learner withdrew.
-        qb.andWhere(`(a.basis <> 'CONSENT' OR (a.revoked_at IS NULL AND a.valid_from <= now() AND (a.valid_until IS NULL OR a.valid_until > now())))`);
+        qb.andWhere(`(a.basis NOT IN (${LEARNERS_OWN_ACTS}) OR ${windowInForceSql('a', 'now()')})`);
         break;
       case 'LEARNER':
         // Their own consents and study contracts, and the employee-wide agreements of employers
@@ -200,18 +195,18 @@ export class SharingAgreementService {
     return rows.map((r) => r.id);
   }
 
+  /** Staff manage every agreement; an organisation those of a basis it may make, naming itself. */
   private mayManage(actor: Actor, a: SharingAgreementEntity): boolean {
     if (actor.kind === 'PROVIDER_STAFF') return true;
-    return actor.kind === 'EMPLOYER_CLIENT' && a.basis === 'STUDY_CONTRACT' && a.recipientId === actor.organisationId;
+    return BASIS_RULES[a.basis].madeBy.includes(actor.kind) && a.recipientId === actor.organisationId;
   }
 
   private async checkTerms(basis: SharingAgreementEntity['basis'], t: Terms): Promise<Terms> {
     if (t.validUntil && t.validUntil <= t.validFrom) throw DomainError.badInput('input.validUntil', 'must be after validFrom');
-    if (basis === 'LEGITIMATE_INTEREST') {
-      const extra = t.categories.filter((c) => !(LEGITIMATE_INTEREST_CATEGORIES as readonly string[]).includes(c));
-      if (extra.length) {
-        throw DomainError.badInput('input.categories', `a legitimate interest covers only ${LEGITIMATE_INTEREST_CATEGORIES.join(', ')} (data minimisation); not ${extra.join(', ')}`);
-      }
+    const allowed = BASIS_RULES[basis].categories;
+    if (allowed) {
+      const extra = t.categories.filter((c) => !allowed.includes(c));
+      if (extra.length) throw DomainError.badInput('input.categories', `a ${basis} agreement covers only ${allowed.join(', ')} (data minimisation); not ${extra.join(', ')}`);
     }
     if (t.courseIds) {
       const found = await this.dataSource.getRepository(CourseEntity).countBy(t.courseIds.map((id) => ({ id })));
@@ -220,7 +215,7 @@ export class SharingAgreementService {
     return t;
   }
 
-  private async requireOrganisation(id: string, kinds: OrganisationEntity['kind'][], field: string): Promise<void> {
+  private async requireOrganisation(id: string, kinds: readonly OrganisationEntity['kind'][], field: string): Promise<void> {
     const org = await this.dataSource.getRepository(OrganisationEntity).findOneBy({ id });
     if (!org || !kinds.includes(org.kind)) throw DomainError.badInput(field, `must be the id of an ${kinds.join(' or ').toLowerCase()}`);
   }

@@ -1,7 +1,7 @@
-import type { DisclosureCategory } from '../common/disclosure-category';
-import { DISCLOSURE_CATEGORIES } from '../common/disclosure-category';
-import type { EnrolmentEntity } from '../enrolments/enrolment.entity';
-import type { Actor } from '../auth/actor';
+import type { DisclosureCategory } from '../../common/disclosure-category';
+import { DISCLOSURE_CATEGORIES } from '../../common/disclosure-category';
+import type { EnrolmentEntity } from '../../enrolments/enrolment.entity';
+import type { Actor } from '../../auth/actor';
 import type { LoadedPage } from './gate-facts.loader';
 import { SharingRules, type Decision, type Recipient } from './sharing-rules';
 

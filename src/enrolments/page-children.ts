@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { jsonRowMapper, type JsonRow } from '../common/database/json-rows';
+import type { LoaderKey, RequestLoaders } from '../common/graphql/request-loaders';
+import type { PageExtraColumns } from '../sharing/gate/gate-facts.loader';
+import { AssessmentResultEntity } from './assessment-result.entity';
+import { CertificateEntity } from './certificate.entity';
+import { CourseEntity } from './course.entity';
+import type { EnrolmentEntity } from './enrolment.entity';
+import { CERTIFICATES_BY_ENROLMENT, COURSE_BY_ID, RESULTS_BY_ENROLMENT } from './enrolment-loaders';
+
+interface Child {
+  /** Fields below the page's learners whose resolvers read this child. */
+  selectedBy: readonly string[];
+  /** JSON of the rows, reading the facts statement's CTE `e` (the page's enrolments). */
+  sql: string;
+  prime(loaders: RequestLoaders, enrolments: readonly EnrolmentEntity[], rows: JsonRow[]): void;
+}
+
+/**
+ * The children of a gated page's enrolments — results, certificates, courses — loaded in the
+ * gate's own facts statement when the query selects them, then primed into the request's
+ * loaders: the field resolvers then answer synchronously and the page costs the same round trips
+ * whatever it selects. Rows are mapped from the entities' metadata (common/database/json-rows.ts).
+ */
+@Injectable()
+export class PageChildren {
+  private readonly children: Record<'results' | 'certificates' | 'courses', Child>;
+
+  constructor(@InjectDataSource() dataSource: DataSource) {
+    const toResult = jsonRowMapper(dataSource, AssessmentResultEntity);
+    const toCertificate = jsonRowMapper(dataSource, CertificateEntity);
+    const toCourse = jsonRowMapper(dataSource, CourseEntity);
+    this.children = {
+      results: {
+        selectedBy: ['assessmentResults'],
+        sql: `(SELECT coalesce(json_agg(x ORDER BY x.attempted_at, x.id), '[]') FROM assessment_results x WHERE x.enrolment_id IN (SELECT id FROM e))`,
+        prime: (loaders, enrolments, rows) => primePerEnrolment(loaders, RESULTS_BY_ENROLMENT, enrolments, rows.map(toResult)),
+      },
+      certificates: {
+        selectedBy: ['certificates', 'accreditationPointsEarned'],
+        sql: `(SELECT coalesce(json_agg(x ORDER BY x.issued_at, x.id), '[]') FROM certificates x WHERE x.enrolment_id IN (SELECT id FROM e))`,
+        prime: (loaders, enrolments, rows) => primePerEnrolment(loaders, CERTIFICATES_BY_ENROLMENT, enrolments, rows.map(toCertificate)),
+      },
+      courses: {
+        selectedBy: ['course'],
+        sql: `(SELECT coalesce(json_agg(x), '[]') FROM courses x WHERE x.id IN (SELECT course_id FROM e))`,
+        prime: (loaders, _enrolments, rows) => {
+          for (const course of rows.map(toCourse)) loaders.prime(COURSE_BY_ID, course.id, course);
+        },
+      },
+    };
+  }
+
+  /** The extra facts-statement columns for the fields a query selects below its learners. */
+  columnsFor(selected: ReadonlySet<string>): PageExtraColumns {
+    const columns: PageExtraColumns = {};
+    for (const [name, child] of Object.entries(this.children)) if (child.selectedBy.some((f) => selected.has(f))) columns[name] = child.sql;
+    return columns;
+  }
+
+  /** Primes the request's loaders with what `columnsFor` brought. */
+  prime(loaders: RequestLoaders, enrolments: readonly EnrolmentEntity[], extras: Record<string, JsonRow[]>): void {
+    for (const [name, child] of Object.entries(this.children)) {
+      const rows = extras[name];
+      if (rows) child.prime(loaders, enrolments, rows);
+    }
+  }
+}
+
+/** Every enrolment of the page gets its list (also an empty one), in the rows' order. */
+function primePerEnrolment<T extends { enrolmentId: string }>(loaders: RequestLoaders, key: LoaderKey<T[]>, enrolments: readonly EnrolmentEntity[], rows: T[]): void {
+  const byEnrolment = new Map<string, T[]>(enrolments.map((e) => [e.id, []]));
+  for (const r of rows) byEnrolment.get(r.enrolmentId)?.push(r);
+  for (const [id, list] of byEnrolment) loaders.prime(key, id, list);
+}

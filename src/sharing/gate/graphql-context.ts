@@ -1,0 +1,14 @@
+import type { Request, Response } from 'express';
+import type { RequestLoaders } from '../../common/graphql/request-loaders';
+import type { RequestView } from './request-view';
+
+/**
+ * What every resolver of a GraphQL request gets (built by the context factory in
+ * `api/graphql.config.ts`): the request's loaders and how this request may see learner data.
+ */
+export interface GraphqlContext {
+  req: Request;
+  res: Response;
+  loaders: RequestLoaders;
+  view: RequestView;
+}

@@ -1,0 +1,66 @@
+import { DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { jsonRowMapper } from '../../src/common/database/json-rows';
+import { databaseOptions } from '../../src/database/database-options';
+import { AssessmentResultEntity } from '../../src/enrolments/assessment-result.entity';
+import { CertificateEntity } from '../../src/enrolments/certificate.entity';
+import { CourseEntity } from '../../src/enrolments/course.entity';
+import { EnrolmentEntity } from '../../src/enrolments/enrolment.entity';
+import { createTestDatabase, type TestDatabase } from '../utils/test-database';
+
+/**
+ * A gated page loads enrolments, results, certificates and courses as `json_agg(table)` in the
+ * gate's one facts statement and maps them with `jsonRowMapper` (driven by entity metadata). For
+ * every entity mapped that way, the mapper must give exactly what TypeORM's own load gives —
+ * every column, with nulls and without — so a new column or a new column type cannot be served
+ * differently (or not at all) on the gated path.
+ */
+describe('json_agg rows map to entities exactly as TypeORM loads them', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ds = await new DataSource(databaseOptions(db.url, 2)).initialize();
+    const [org] = await ds.query(`INSERT INTO organisations (name, kind) VALUES ('Werkgever', 'EMPLOYER') RETURNING id`);
+    const [learner] = await ds.query(`INSERT INTO learners (name, email) VALUES ('Sanne', 'sanne@example.test') RETURNING id`);
+    const courses = await ds.query(
+      `INSERT INTO courses (code, title, accreditation_body, accreditation_points) VALUES ('BHV', 'BHV', 'NIBHV', 4.25), ('EHBO', 'EHBO', NULL, NULL) RETURNING id`,
+    );
+    const enrolments = await ds.query(
+      `INSERT INTO enrolments (learner_id, course_id, sponsor_employer_id, enrolled_by_id, status, enrolled_at, starts_on, started_at, completed_at, progress_percent, time_spent_minutes, last_activity_at)
+       VALUES ($1, $2, $3, $3, 'COMPLETED', '2026-01-02T03:04:05.678Z', '2026-01-05', '2026-01-06T08:00:00.001Z', '2026-02-01T09:30:00Z', 100, 321, '2026-02-01T09:30:00Z'),
+              ($1, $4, NULL, $3, 'ENROLLED', now(), NULL, NULL, NULL, 0, 0, NULL) RETURNING id`,
+      [learner.id, courses[0].id, org.id, courses[1].id],
+    );
+    await ds.query(
+      `INSERT INTO assessment_results (enrolment_id, assessment_name, attempted_at, score, max_score, passed) VALUES ($1, 'Toets 1', '2026-01-20T10:00:00Z', 7.5, 10, true), ($1, 'Toets 2', now(), 0, 12.25, false)`,
+      [enrolments[0].id],
+    );
+    await ds.query(
+      `INSERT INTO certificates (enrolment_id, number, issued_at, expires_at, accreditation_points) VALUES ($1, 'C-1', '2026-02-02T00:00:00Z', '2028-02-02T00:00:00Z', 4.25), ($2, 'C-2', now(), NULL, NULL)`,
+      [enrolments[0].id, enrolments[1].id],
+    );
+  });
+  afterAll(async () => {
+    await ds.destroy();
+    await db.drop();
+  });
+
+  const cases: [string, EntityTarget<ObjectLiteral>][] = [
+    ['enrolments', EnrolmentEntity],
+    ['assessment_results', AssessmentResultEntity],
+    ['certificates', CertificateEntity],
+    ['courses', CourseEntity],
+  ];
+
+  it.each(cases)('%s', async (table, entity) => {
+    const loaded = await ds.getRepository(entity).find({ order: { id: 'ASC' } });
+    const [{ rows }] = await ds.query(`SELECT json_agg(x ORDER BY x.id) AS rows FROM ${table} x`);
+    const mapped = (rows as Record<string, unknown>[]).map(jsonRowMapper(ds, entity));
+    expect(loaded.length).toBeGreaterThanOrEqual(2);
+    expect(mapped).toEqual(loaded);
+    // Same classes, same own keys: nothing extra, nothing missing.
+    expect(mapped.map((m) => m.constructor)).toEqual(loaded.map((l) => l.constructor));
+    expect(mapped.map((m) => Object.keys(m).sort())).toEqual(loaded.map((l) => Object.keys(l).sort()));
+  });
+});
