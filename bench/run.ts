@@ -20,7 +20,7 @@ import { BENCH } from './seed';
 import { waitUntilUp } from './wait-until-up';
 
 /**
- * `npm run bench`: one run of the DESIGN §9 figures on this machine, against the data of
+ * `npm run bench`: one run of the figures and targets in docs/benchmarks.md on this machine, against the data of
  * `npm run bench:seed`. Prints a table and writes bench/results/<time>.json.
  */
 const PAGE_QUERY = `query Page($after: String) { learners(first: 500, after: $after) { nodes { id name employeeNumber enrolments { id courseId status enrolledAt startedAt startsOn progressPercent lastActivityAt timeSpentMinutes completedAt completed assessmentResults { assessmentName attemptedAt score maxScore passed } certificates { number issuedAt expiresAt accreditationPoints } accreditationPointsEarned withheld { field reason } } } pageInfo { endCursor hasNextPage } } }`;

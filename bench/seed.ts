@@ -6,7 +6,7 @@ import { migrate } from '../src/database/migrate';
 import { BENCH_DB, benchServer, recreateDatabase } from './bench-db';
 
 /**
- * `npm run bench:seed -- --learners 10000 --seed 42`: the reference data set of DESIGN §9 — one
+ * `npm run bench:seed -- --learners 10000 --seed 42`: the reference data set of docs/benchmarks.md — one
  * employer's learners with 3 enrolments each, results and certificates, and agreements of all
  * four bases, objections, withdrawn consents, restrictions and ended employments. Reproducible:
  * the same seed gives the same data (ids included). Bulk inserts with unnest, 5,000 rows a statement.

@@ -65,7 +65,7 @@ export class LedgerAndNotifications1795598035966 implements MigrationInterface {
             FROM jsonb_array_elements(p_entries) e;
         RETURN v_batch;
       END $$ LANGUAGE plpgsql`);
-    // Append-only for the application (DESIGN §5): only retention may remove, and it says so.
+    // Append-only for the application (docs/ledger-and-notifications.md): only retention may remove, and it says so.
     await queryRunner.query(`
       CREATE FUNCTION ledger_immutable() RETURNS trigger AS $$
       BEGIN

@@ -5,7 +5,7 @@ import { grafserv } from 'postgraphile/grafserv/node';
 import { PostGraphileAmberPreset } from 'postgraphile/presets/amber';
 
 /**
- * The benchmark's peer (DESIGN §9): PostGraphile 5 on the same database, reading as one
+ * The benchmark's peer (docs/benchmarks.md, "The peer"): PostGraphile 5 on the same database, reading as one
  * employer's HR portal under the row-level-security policies of bench/peer/rls.sql. Started by
  * `npm run bench` as its own process (like the API), with bench/peer/with-resolvers.cjs on Node 20.
  *

@@ -1,4 +1,4 @@
--- The benchmark's peer (DESIGN §9): the same agreements expressed as PostgreSQL row-level
+-- The benchmark's peer (docs/benchmarks.md, "The peer"): the same agreements expressed as PostgreSQL row-level
 -- security, "as well as SQL can", for PostGraphile reading as the employer's HR portal.
 -- Applied to the benchmark database only (bench/peer/peer-setup.ts); the API connects as the
 -- tables' owner and is not subject to these policies.
@@ -41,7 +41,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
                     AND (m.ended_on IS NULL OR m.ended_on >= (now() AT TIME ZONE 'Europe/Amsterdam')::date))
 $$;
 
--- Some agreement in force allows this category of this enrolment (DESIGN §4).
+-- Some agreement in force allows this category of this enrolment (docs/sharing-rules.md rules 5–8).
 CREATE FUNCTION peer_rls.allowed(p_enrolment uuid, p_category disclosure_category) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
   SELECT EXISTS (

@@ -26,7 +26,7 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   const clusterDir = join(opts.dataDir, 'pg');
   // initdb runs as the unprivileged `postgres` user when we are root: every parent must be
-  // traversable by it (STACK.md trap 5).
+  // traversable by it, or initdb fails to read its own data directory.
   mkdirSync(opts.dataDir, { recursive: true });
   chmodSync(opts.dataDir, 0o755);
   const url = (database = 'postgres') =>

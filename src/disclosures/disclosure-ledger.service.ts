@@ -40,7 +40,7 @@ export interface LedgerEntryInput {
 }
 
 /**
- * The disclosure ledger (DESIGN §5): one entry per (request, learner), written before the response
+ * The disclosure ledger (docs/ledger-and-notifications.md): one entry per (request, learner), written before the response
  * leaves, with the in-app notification and the email job in the same transaction. If any of it
  * fails, the whole transaction rolls back and the caller fails the response (fail closed).
  */

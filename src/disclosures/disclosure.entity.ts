@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
- * One ledger entry: what one request disclosed about one learner (DESIGN §5). Append-only for the
+ * One ledger entry: what one request disclosed about one learner (docs/ledger-and-notifications.md). Append-only for the
  * application. `content` is the exact JSON that was hashed (the disclosed items are read from it);
  * the other columns are its queryable copy, and the verifier checks that they agree.
  */

@@ -3,7 +3,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 /**
  * One link of a hash chain: the Merkle root of one request's ledger entries, chained to the
  * previous link of the same chain. Several chains (picked per request) keep the chain from being
- * one global lock on the hot path; each is verifiable on its own (DESIGN §5).
+ * one global lock on the hot path; each is verifiable on its own (docs/ledger-and-notifications.md).
  */
 @Entity('ledger_batches')
 @Index('ledger_batches_chain_seq_uq', ['chain', 'seq'], { unique: true })

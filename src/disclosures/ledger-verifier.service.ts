@@ -41,7 +41,7 @@ interface EntryRow {
 const PAGE = 500;
 
 /**
- * Re-computes every hash of the ledger and reports the first broken link (DESIGN §5): an entry
+ * Re-computes every hash of the ledger and reports the first broken link (docs/ledger-and-notifications.md): an entry
  * whose content, columns or hash disagree, a batch whose Merkle root or chain hash does not match,
  * a missing or extra entry, a gap in a chain.
  */

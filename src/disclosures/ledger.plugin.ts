@@ -6,7 +6,7 @@ import type { DisclosureLedgerService } from './disclosure-ledger.service';
 
 /**
  * Writes the request's disclosures to the ledger after execution and before the response leaves
- * (Apollo awaits willSendResponse before writing the body). Fail closed (DESIGN §5): if the write
+ * (Apollo awaits willSendResponse before writing the body). Fail closed (docs/ledger-and-notifications.md): if the write
  * fails, the data is replaced by an error and no gated value is sent.
  */
 export function ledgerPlugin(ledger: DisclosureLedgerService, logger: Logger): ApolloServerPlugin<GraphqlContext> {

@@ -4,7 +4,7 @@ import { LearnerEntity } from './learner.entity';
 
 /**
  * Learner ↔ employer. Dates are calendar dates in Europe/Amsterdam; `endedOn` is the last day
- * employed (inclusive), DESIGN §4 precise rules.
+ * employed (inclusive): docs/sharing-rules.md rule 6.
  */
 @Entity('employments')
 @Index('employments_employer_learner_idx', ['employerId', 'learnerId'])

@@ -27,7 +27,7 @@ export class LearnerEntity {
   @Column({ name: 'notification_frequency', type: 'enum', enum: NOTIFICATION_FREQUENCIES, enumName: 'notification_frequency', default: 'IMMEDIATE' })
   notificationFrequency: NotificationFrequency;
 
-  /** After erasure no gated field of this learner is ever disclosed again (DESIGN §7). */
+  /** After erasure no gated field of this learner is ever disclosed again (docs/sharing-rules.md rule 7). */
   @Column({ name: 'erased_at', type: 'timestamptz', nullable: true })
   erasedAt: Date | null;
 

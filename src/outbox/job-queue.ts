@@ -72,7 +72,7 @@ export async function installQueues(databaseUrl: string, settings: QueueSettings
 }
 
 /**
- * pg-boss writing through the caller's transaction (STACK.md trap 7): commit delivers the job,
+ * pg-boss writing through the caller's transaction (pg-boss's `db` option, adapted to a TypeORM QueryRunner): commit delivers the job,
  * rollback leaves nothing — so there is no disclosure without its notification and no
  * notification without its disclosure.
  */

@@ -11,7 +11,7 @@ import type { NotificationKind } from './notification.entity';
 const JOB_CHUNK = 1000;
 
 /**
- * Tells learners of the events that change what may be shared about them (DESIGN §6 last point):
+ * Tells learners of the events that change what may be shared about them (docs/ledger-and-notifications.md, "Information duties"):
  * an agreement starts covering them, their consent, objection or restriction is recorded or
  * lifted. Always inside the caller's transaction: the event and its notification commit together.
  */

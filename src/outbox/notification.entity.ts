@@ -15,7 +15,7 @@ export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /**
  * What the learner is told: the in-app inbox row, and the email state. A DISCLOSURE row is written
- * in the same transaction as its ledger entry (transactional outbox, DESIGN §6).
+ * in the same transaction as its ledger entry (transactional outbox: docs/ledger-and-notifications.md).
  */
 @Entity('notifications')
 @Index('notifications_learner_idx', ['learnerId', 'id'])

@@ -5,7 +5,7 @@ import { OrganisationEntity } from '../organisations/organisation.entity';
 /**
  * An objection (GDPR Art. 21) is against the recipient's legitimate interest as such: while it is
  * not lifted, every legitimate-interest agreement of that recipient stops for this learner,
- * including later ones. It never affects the other three bases (DESIGN §4).
+ * including later ones. It never affects the other three bases (GDPR Art. 21; docs/sharing-rules.md rule 8).
  */
 @Entity('objections')
 @Index('objections_learner_idx', ['learnerId', 'recipientId'])

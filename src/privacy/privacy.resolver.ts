@@ -8,7 +8,7 @@ import { SharingAgreementService } from '../sharing/agreements/sharing-agreement
 import { ObjectionModel, RestrictionModel } from './privacy.model';
 import { PrivacyService } from './privacy.service';
 
-/** The learner's own levers (DESIGN §7): consent, objection, restriction. */
+/** The learner's own levers (docs/sharing-rules.md rules 7 and 8): consent, objection, restriction. */
 @Resolver()
 export class PrivacyResolver {
   constructor(

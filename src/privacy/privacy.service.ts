@@ -6,6 +6,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { isUuid } from '../common/uuid';
 import { EmploymentEntity } from '../learners/employment.entity';
 import { LearnerNotifier } from '../outbox/learner-notifier.service';
+import { BASIS_RULES } from '../sharing/agreements/basis-rules';
 import { SharingAgreementEntity } from '../sharing/agreements/sharing-agreement.entity';
 import { ObjectionEntity } from './objection.entity';
 import { RestrictionEntity } from './restriction.entity';
@@ -29,7 +30,7 @@ export class PrivacyService {
       ? await this.dataSource.getRepository(SharingAgreementEntity).findOneBy({ agreementId, supersededAt: IsNull() })
       : null;
     if (!agreement) throw DomainError.badInput('agreementId', 'no such agreement');
-    if (agreement.basis !== 'LEGITIMATE_INTEREST') throw DomainError.badInput('agreementId', 'an objection is against a legitimate-interest agreement');
+    if (!BASIS_RULES[agreement.basis].stoppedByObjection) throw DomainError.badInput('agreementId', 'an objection is against a legitimate-interest agreement');
     const employed = await this.dataSource.getRepository(EmploymentEntity).existsBy({ learnerId, employerId: agreement.recipientId });
     if (!employed) throw DomainError.badInput('agreementId', 'this agreement does not cover you');
     return this.dataSource.transaction(async (em) => {
@@ -40,7 +41,7 @@ export class PrivacyService {
       if (active) return active;
       const objection = repo.create({ learnerId, recipientId: agreement.recipientId, agreementId, grounds, liftedAt: null });
       await repo.insert(objection);
-      await this.notifier.inform(em, [learnerId], 'OBJECTION_RECORDED', { recipientId: agreement.recipientId, basis: 'LEGITIMATE_INTEREST', agreementId });
+      await this.notifier.inform(em, [learnerId], 'OBJECTION_RECORDED', { recipientId: agreement.recipientId, basis: agreement.basis, agreementId });
       return repo.findOneByOrFail({ id: objection.id });
     });
   }

@@ -9,7 +9,7 @@ import { createTestApp, TEST_AUDIENCE, TEST_ISSUER, type TestApp } from '../util
 const VIEWER = '{ viewer { kind subject organisationId learnerId } }';
 const IDP_ISSUER = 'https://idp.learning-platform.test';
 
-describe('authentication (DESIGN §8)', () => {
+describe('authentication (docs/architecture.md, "The request path")', () => {
   let t: TestApp;
   let w: ReturnType<typeof world>;
   let jwksServer: Server;

@@ -2,7 +2,7 @@ import { createTestApp, type TestApp } from '../utils/test-app';
 import { staffClaims, world } from '../factories/world';
 
 /**
- * Provider staff and the learning platform create and update the domain model (DESIGN §2)
+ * Provider staff and the learning platform create and update the domain model (docs/architecture.md, "Data model")
  * through GraphQL: that is how progress, results and certificates enter the system.
  */
 describe('domain model through GraphQL (provider staff)', () => {

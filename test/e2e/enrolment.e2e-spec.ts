@@ -4,7 +4,7 @@ import { createTestApp, type TestApp } from '../utils/test-app';
 const DAY = 86_400_000;
 const ENROL = `mutation($i: EnrolLearnersInput!) { enrolLearners(input: $i) { replayed outcomes { row outcome learnerId enrolmentId errors { field message } } } }`;
 
-/** Brokers and employers enrol employees (issue 5), over HTTP. */
+/** Brokers and employers enrol employees (docs/broker-integration.md), over HTTP. */
 describe('enrolLearners', () => {
   let t: TestApp;
   let w: ReturnType<typeof world>;

@@ -30,7 +30,7 @@ const ALLOW_LIST = new Set([
   'Certificate.withheld',
 ]);
 
-describe('every field of a learner-data type has a policy (DESIGN §3 rule 2)', () => {
+describe('every field of a learner-data type has a policy (docs/sharing-rules.md rule 14)', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp();

@@ -38,7 +38,7 @@ import { createTestApp, type GqlResult, type TestApp } from '../utils/test-app';
  * Property: for random worlds (learners, employments, enrolments, results, certificates, agreements
  * of every basis and state, mandates, objections, restrictions, erasures), what employers and
  * brokers read through `learners` over HTTP equals what an independent oracle written from
- * DESIGN.md §3–§4 (test/utils/sharing-oracle.ts) says: zero leaks, zero wrongful withholdings.
+ * the sharing rules (docs/sharing-rules.md; test/utils/sharing-oracle.ts) says: zero leaks, zero wrongful withholdings.
  *
  * FC_SEED=<n> replays a run; FC_NUM_RUNS=<n> changes the number of cases (default 1000).
  */
@@ -118,7 +118,7 @@ interface CaseSpec {
 
 const weighted = <T>(...pairs: [number, T][]) => fc.oneof(...pairs.map(([weight, v]) => ({ weight, arbitrary: fc.constant(v) })));
 const windowArb = fc.oneof({ weight: 5, arbitrary: fc.constantFrom(0, 1) }, { weight: 3, arbitrary: fc.integer({ min: 0, max: WINDOWS.length - 1 }) });
-/** Revocation: none, in the past (effective), in the future (not yet effective, DESIGN §4: "at <= now"). */
+/** Revocation: none, in the past (effective), in the future (not yet effective: a revocation counts from its own timestamp, docs/sharing-rules.md rule 5). */
 const revokedArb = weighted<number | null>([5, null], [2, -1], [1, 5]);
 const categoriesArb = (from: readonly Category[]) => fc.subarray([...from], { minLength: 1 });
 const courseScopeArb = fc.option(fc.subarray([0, 1, 2], { minLength: 1 }), { nil: null, freq: 3 });
@@ -223,7 +223,7 @@ function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
 }
 
-describe('sharing gate: API over HTTP vs an oracle written from DESIGN §3–§4 (property)', () => {
+describe('sharing gate: API over HTTP vs an oracle written from the sharing rules (property)', () => {
   let t: TestApp;
   let providerId: string;
   let secretHash: string;
@@ -625,7 +625,7 @@ describe('sharing gate: API over HTTP vs an oracle written from DESIGN §3–§4
             report('WRONG_VALUE', learner.id, enrolmentId, `${category}: API ${JSON.stringify(actual)} != DB ${JSON.stringify(expectedValue)}`);
           }
           if (category === 'CERTIFICATES') {
-            // Certificate.accreditationPoints is ACCREDITATION inside a certificate (§3).
+            // Certificate.accreditationPoints is ACCREDITATION inside a certificate (docs/sharing-rules.md, "What is gated").
             for (const cert of ae.certificates) {
               const listedAsWithheld = (cert.withheld ?? []).some((x: any) => x.field === 'accreditationPoints');
               if (listedAsWithheld === oracleAccreditation) {

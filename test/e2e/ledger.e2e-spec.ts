@@ -6,7 +6,7 @@ const DAY = 86_400_000;
 const PAGE = `query HrSync { learners { nodes { id enrolments { id progressPercent completed status withheld { field } } } } }`;
 
 /**
- * The disclosure ledger and the learner's notifications (DESIGN §5, §6), over HTTP, with a real
+ * The disclosure ledger and the learner's notifications (docs/ledger-and-notifications.md), over HTTP, with a real
  * SMTP server in the test and the notification workers running inside the app.
  */
 describe('disclosure ledger and notifications', () => {

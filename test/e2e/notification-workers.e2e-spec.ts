@@ -1,5 +1,5 @@
 /**
- * The notification workers as separate processes (DESIGN §6, issue 4 "Tests that must exist"):
+ * The notification workers as separate processes (docs/ledger-and-notifications.md):
  * a worker killed mid-delivery, two workers on one database, the coalescing window, and the
  * reconciliation of ledger, notifications and delivered messages after many random reads.
  *
@@ -96,7 +96,7 @@ interface WorkerProcess {
   jobs(): { jobId: string; sent: number }[];
 }
 
-describe('notification workers as separate processes (DESIGN §6)', () => {
+describe('notification workers as separate processes', () => {
   let t: TestApp;
   let smtp: SmtpSink;
   let w: ReturnType<typeof world>;

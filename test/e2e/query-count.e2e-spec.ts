@@ -6,7 +6,7 @@ const PAGE = `query($first: Int) { learners(first: $first) { nodes { id name emp
   assessmentResults { score passed } certificates { number accreditationPoints withheld { field reason } } accreditationPointsEarned withheld { field reason } } withheld { field } } pageInfo { endCursor hasNextPage } } }`;
 
 /**
- * Decisions are set-based (DESIGN §3 rule 4): a page of 10 and a page of 500 learners, with every
+ * Decisions are set-based (docs/sharing-rules.md rule 15): a page of 10 and a page of 500 learners, with every
  * gated field, make the same number of database queries.
  */
 describe('a page costs a constant number of queries, whatever its size', () => {
@@ -65,7 +65,7 @@ describe('a page costs a constant number of queries, whatever its size', () => {
     const small = await measure(token(), 10);
     const large = await measure(token(), 500);
     expect(large).toBe(small);
-    // DESIGN §9: a small constant, ledger and outbox included.
+    // A small constant, ledger and outbox included (docs/benchmarks.md: round trips per page).
     expect(large).toBeLessThanOrEqual(8);
   });
 });

@@ -3,12 +3,12 @@ import { staffClaims, world } from '../factories/world';
 import { createTestApp, type TestApp } from '../utils/test-app';
 
 /**
- * The rules of DESIGN §4, one readable scenario per row and per reason code, over HTTP.
+ * The sharing rules (docs/sharing-rules.md), one readable scenario per row and per reason code, over HTTP.
  */
 const DAY = 86_400_000;
 const ENROLMENT = `id status progressPercent timeSpentMinutes completed completedAt certificates { number } accreditationPointsEarned assessmentResults { score } withheld { field reason }`;
 
-describe('sharing rules (DESIGN §4)', () => {
+describe('sharing rules', () => {
   let t: TestApp;
   let w: ReturnType<typeof world>;
   let providerId: string;
@@ -351,7 +351,7 @@ describe('sharing rules (DESIGN §4)', () => {
     });
   });
 
-  describe('no side channels (DESIGN §3 rule 6)', () => {
+  describe('no side channels (rule 12)', () => {
     it('a status filter and a completedSince filter see only rows where that category is shared', async () => {
       const shared = await scene();
       const employer = shared.employer;

@@ -6,7 +6,7 @@ import { createTestApp, type TestApp } from '../utils/test-app';
 
 /**
  * For every read operation: an employer or broker with no relation to a learner sees nothing of
- * them, and an id it may not see answers exactly like an unknown id (DESIGN §3 rule 3, §8).
+ * them, and an id it may not see answers exactly like an unknown id (docs/sharing-rules.md rule 3; docs/architecture.md, "Tenancy").
  */
 describe('tenant isolation', () => {
   let t: TestApp;

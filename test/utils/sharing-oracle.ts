@@ -1,18 +1,18 @@
 /**
- * An independent, deliberately simple model of who may see what (DESIGN.md §3 and §4), used as the
+ * An independent, deliberately simple model of who may see what (docs/sharing-rules.md), used as the
  * oracle of the gate's property test (test/e2e/gate-property.e2e-spec.ts).
  *
  * Written from the spec, NOT from src/sharing: it shares no code with the implementation under test
  * (not even its constants) and favours obviousness over speed — every decision is a linear scan over
- * plain facts. If it ever disagrees with the API, first re-read DESIGN.md §3–§4 against the function
+ * plain facts. If it ever disagrees with the API, first re-read docs/sharing-rules.md against the function
  * below that made the decision; each one cites the rule it encodes.
  */
 
-/** DESIGN §3 table: the seven disclosure categories. */
+/** The seven disclosure categories (docs/sharing-rules.md, "What is gated"). */
 export const CATEGORIES = ['ENROLMENT_STATUS', 'PROGRESS', 'TIME_SPENT', 'COMPLETION', 'ASSESSMENT_RESULTS', 'CERTIFICATES', 'ACCREDITATION'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
-/** The fields of the GraphQL `Enrolment` type in each category (DESIGN §3 table). */
+/** The fields of the GraphQL `Enrolment` type in each category (docs/sharing-rules.md, "What is gated"). */
 export const ENROLMENT_FIELDS: Record<Category, readonly string[]> = {
   ENROLMENT_STATUS: ['status', 'enrolledAt', 'startedAt'],
   PROGRESS: ['progressPercent', 'lastActivityAt'],
@@ -23,13 +23,13 @@ export const ENROLMENT_FIELDS: Record<Category, readonly string[]> = {
   ACCREDITATION: ['accreditationPointsEarned'],
 };
 
-/** The learner's own choices; a recipient must only ever see them as NOT_SHARED (DESIGN §3 rule 1, §4). */
+/** The learner's own choices; a recipient must only ever see them as NOT_SHARED (docs/sharing-rules.md rule 11). */
 export const LEARNER_CHOICE_REASONS: readonly string[] = ['CONSENT_WITHDRAWN', 'OBJECTION', 'RESTRICTED', 'ERASED'];
 
-/** Reasons that describe the mandating employer's view; a broker without a usable mandate learns none of them (§4). */
+/** Reasons that describe the mandating employer's view; a broker without a usable mandate learns none of them (docs/sharing-rules.md rule 10). */
 export const EMPLOYER_VIEW_REASONS: readonly string[] = ['EMPLOYMENT_ENDED', 'NO_EMPLOYMENT', 'NOT_SPONSOR'];
 
-/** Data minimisation for LEGITIMATE_INTEREST (DESIGN §4 table). */
+/** Data minimisation for LEGITIMATE_INTEREST (docs/sharing-rules.md rule 8). */
 export const LEGITIMATE_INTEREST_CATEGORIES: readonly Category[] = ['ENROLMENT_STATUS', 'COMPLETION', 'CERTIFICATES'];
 
 export type Basis = 'PROCESSOR' | 'LEGITIMATE_INTEREST' | 'STUDY_CONTRACT' | 'CONSENT';
@@ -109,7 +109,7 @@ export interface OracleRecipient {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Time (DESIGN §4 precise rules): windows are half-open, [validFrom, validUntil); a revocation,
+// Time (docs/sharing-rules.md rules 5 and 6): windows are half-open, [validFrom, validUntil); a revocation,
 // withdrawal, objection, erasure or restriction takes effect at its own timestamp (at <= now); a
 // lifted restriction (or objection) stops at the lift.
 // ---------------------------------------------------------------------------------------------
@@ -127,7 +127,7 @@ function activeBetween(now: Date, from: Date, liftedAt: Date | null): boolean {
   return hasHappened(now, from) && !hasHappened(now, liftedAt);
 }
 
-/** Employment active today: startedOn <= today <= endedOn, both inclusive, calendar dates (§4). */
+/** Employment active today: startedOn <= today <= endedOn, both inclusive, calendar dates (docs/sharing-rules.md rule 6). */
 export function employmentActive(f: OracleFacts, learnerId: string, employerId: string): boolean {
   return f.employments.some(
     (e) => e.learnerId === learnerId && e.employerId === employerId && e.startedOn <= f.today && (e.endedOn === null || f.today <= e.endedOn),
@@ -142,7 +142,7 @@ export function isRestricted(f: OracleFacts, learnerId: string): boolean {
   return f.restrictions.some((r) => r.learnerId === learnerId && activeBetween(f.now, r.requestedAt, r.liftedAt));
 }
 
-/** An objection is against the recipient's legitimate interest as such (§4). */
+/** An objection is against the recipient's legitimate interest as such (docs/sharing-rules.md rule 8). */
 export function hasObjected(f: OracleFacts, learnerId: string, recipientId: string): boolean {
   return f.objections.some((o) => o.learnerId === learnerId && o.recipientId === recipientId && activeBetween(f.now, o.objectedAt, o.liftedAt));
 }
@@ -188,7 +188,7 @@ export const CONDITIONS = [
 export type Condition = (typeof CONDITIONS)[number];
 
 /**
- * Does this one agreement version allow (its recipient, enrolment, category) now? DESIGN §4: the
+ * Does this one agreement version allow (its recipient, enrolment, category) now? docs/sharing-rules.md rules 5–8: the
  * common conditions, the scope, and the extra conditions of its basis.
  */
 export function agreementAllows(f: OracleFacts, a: OracleAgreement, e: OracleEnrolment, category: Category, ignore?: Condition): boolean {
@@ -226,7 +226,7 @@ export function employerAllows(f: OracleFacts, employerId: string, enrolmentId: 
 }
 
 /**
- * What a broker may see (DESIGN §4 "Brokers"): (a) through a mandate in force with VIEW_RESULTS and
+ * What a broker may see (docs/sharing-rules.md rule 10): (a) through a mandate in force with VIEW_RESULTS and
  * the category, exactly what the mandating employer could see; or (b) under the learner's CONSENT
  * naming the broker. Nothing else: an agreement of another basis naming a broker gives it nothing.
  */
@@ -259,14 +259,14 @@ export interface Visibility {
   visible: boolean;
   /**
    * True when the spec leaves room: the learner is visible only through a STUDY_CONTRACT/CONSENT
-   * agreement and is restricted or erased. "In force" in §4 lists the restriction and erasure among
+   * agreement and is restricted or erased. "In force" (docs/sharing-rules.md rule 7) lists the restriction and erasure among
    * its common conditions, the brief's visibility rule does not; either answer is accepted.
    */
   ambiguous: boolean;
 }
 
 /**
- * Identity visibility (DESIGN §3 rule 3, §4 precise rules): an employer with any employment record
+ * Identity visibility (docs/sharing-rules.md rule 3): an employer with any employment record
  * (past, present or future); a broker that enrolled the learner under a mandate in force (its
  * enrolment's sponsor mandated it); any recipient of a STUDY_CONTRACT or CONSENT agreement in force
  * for the learner.

@@ -3,7 +3,7 @@
  * are, every later slice as promises that resolve one event-loop turn after the slice before.
  * GraphQL completes an item's whole subtree when the item resolves, so a 500-learner page runs
  * as five blocks of ~100 learners with I/O (other requests, health checks) served in between,
- * instead of one block the length of the page (DESIGN §9: no block over 50 ms).
+ * instead of one block the length of the page (docs/benchmarks.md: the longest event-loop block has a target).
  *
  * Each turn is a `setImmediate` scheduled from the previous one, so it runs in the next
  * iteration of the event loop, after the poll phase.

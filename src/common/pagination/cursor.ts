@@ -1,7 +1,7 @@
 import { DomainError } from '../errors/domain-error';
 
 /**
- * Keyset cursors carry only the row id (never a gated value, DESIGN §3 rule 6), base64url-encoded
+ * Keyset cursors carry only the row id (never a gated value: docs/sharing-rules.md rule 12), base64url-encoded
  * with a version prefix so the format can change without misreading old cursors.
  */
 const PREFIX = 'v1:';

@@ -26,7 +26,7 @@ interface CleanRow {
 }
 
 /**
- * enrolLearners (issue 5): a broker with an ENROL mandate in force, or the employer itself, enrols
+ * enrolLearners (docs/broker-integration.md): a broker with an ENROL mandate in force, or the employer itself, enrols
  * up to 1,000 employees at once. Set-based: a fixed number of queries whatever the batch size.
  * Valid rows commit together; rejected rows are reported with their fields; the same idempotency
  * key returns the same outcomes and writes nothing.
@@ -61,7 +61,7 @@ export class BulkEnrolmentService {
       await em.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`enrol-employer:${employerId}`]);
       const { outcomes, created } = await this.process(em, employerId, callerId, input.rows);
       await em.getRepository(EnrolmentRequestEntity).insert({ callerOrganisationId: callerId, idempotencyKey: input.idempotencyKey, requestHash, outcomes });
-      // The learner is told who enrolled them, for which employer and course (DESIGN §1, issue 5).
+      // The learner is told who enrolled them, for which employer and course (docs/ledger-and-notifications.md, "Information duties").
       const byCourse = new Map<string, string[]>();
       for (const c of created) byCourse.set(c.courseId, [...(byCourse.get(c.courseId) ?? []), c.learnerId]);
       for (const [courseId, learnerIds] of byCourse) {

@@ -7,7 +7,7 @@ import { SHARING_BASES, type SharingBasis } from '../../common/sharing-basis';
 /**
  * One version of a sharing agreement. Versions are immutable except for `supersededAt` (set when
  * the next version is created) and `revokedAt`: a disclosure always points at the exact version
- * that allowed it, so old versions stay readable (DESIGN §4).
+ * that allowed it, so old versions stay readable (docs/sharing-rules.md rule 13).
  */
 @Entity('sharing_agreements')
 @Index('sharing_agreements_version_uq', ['agreementId', 'version'], { unique: true })

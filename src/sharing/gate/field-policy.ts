@@ -5,7 +5,7 @@ import type { DisclosureCategory } from '../../common/disclosure-category';
 import type { GraphqlContext } from './graphql-context';
 
 /**
- * Every field of a learner-data type declares, once, what it is (DESIGN §3 rule 2), in the field's
+ * Every field of a learner-data type declares, once, what it is (docs/sharing-rules.md rule 14), in the field's
  * `extensions.policy` where the schema-walking test reads it:
  * - GATED: a value of a disclosure category; resolved for a recipient only under an agreement in
  *   force, otherwise null (and listed in `withheld`).
@@ -24,7 +24,7 @@ function enrolmentIdOf(source: { id: string; enrolmentId?: string }): string {
  * The gate, enforced in one place for every field of the schema: after the schema is built, each
  * field that declared a policy gets its resolver wrapped (so a field with its own @ResolveField
  * cannot bypass it), and fields without one are left untouched. The wrapper is synchronous — a
- * lookup of a decision made per page (STYLE habit 2) — so it adds no promise per field, which on
+ * lookup of a decision made per page (decide per page, project per field: docs/architecture.md, "The gate") — so it adds no promise per field, which on
  * a 500-learner page is tens of thousands of fields.
  */
 export function enforceFieldPolicies(schema: GraphQLSchema): GraphQLSchema {

@@ -7,7 +7,7 @@ import { SharingRules, type Decision, type Recipient } from './sharing-rules';
 
 /**
  * How one request may see learner data. Made once per request from the actor, in the GraphQL
- * context factory. Provider staff read as the controller (not a disclosure, DESIGN §3 rule 5) and
+ * context factory. Provider staff read as the controller (not a disclosure: docs/sharing-rules.md rule 2) and
  * a learner reads their own data: both see everything their resolvers return. Employers and
  * brokers see through a GatedView; an unknown actor gets a GatedView with no decisions, which
  * withholds everything (deny by default).

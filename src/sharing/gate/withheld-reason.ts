@@ -1,7 +1,7 @@
 /**
  * Why a field is withheld. A recipient never sees the learner's own choices (withdrawn consent,
  * objection, restriction, erasure): those read NOT_SHARED to an employer or broker, so the
- * employment relation carries no signal to retaliate on (DESIGN §3 rule 1). The learner and
+ * employment relation carries no signal to retaliate on (docs/sharing-rules.md rule 11). The learner and
  * provider staff see the exact reason.
  */
 export const WITHHELD_REASONS = [
