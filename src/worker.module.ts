@@ -4,9 +4,10 @@ import type { Logger } from 'pino';
 import { ROOT_LOGGER_TOKEN } from './common/logging/root-logger.token';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { databaseOptions } from './database/database-options';
+import { LedgerJobsModule } from './disclosures/ledger-jobs.module';
 import { NotificationsModule } from './notifications/notifications.module';
 
-/** What `npm run worker` runs: the notification workers, no HTTP. */
+/** What `npm run worker` runs: the notification workers and the ledger's checkpoints, no HTTP. */
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig & { databaseUrl: string }, logger: Logger): DynamicModule {
@@ -14,7 +15,7 @@ export class WorkerModule {
       module: WorkerModule,
       global: true,
       // A connection per delivery lane, and two for the job bookkeeping around them.
-      imports: [TypeOrmModule.forRoot(databaseOptions(config.databaseUrl, config.notifications.deliveryLanes + 2)), NotificationsModule],
+      imports: [TypeOrmModule.forRoot(databaseOptions(config.databaseUrl, config.notifications.deliveryLanes + 2)), NotificationsModule, LedgerJobsModule],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: ROOT_LOGGER_TOKEN, useValue: logger },

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import { OrganisationEntity } from '../organisations/organisation.entity';
 import type { Actor, ActorKind } from './actor';
@@ -50,8 +50,8 @@ export class ApiClientService {
     const client = await repo.findOneBy({ id });
     if (!client) throw DomainError.notFound('API client');
     if (!client.revokedAt) {
-      client.revokedAt = new Date();
-      await repo.update({ id, revokedAt: IsNull() }, { revokedAt: client.revokedAt });
+      await this.dataSource.query(`UPDATE api_clients SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [id]);
+      return repo.findOneByOrFail({ id });
     }
     return client;
   }

@@ -25,7 +25,7 @@ export interface AppConfig {
   /** The learning platform's identity provider, which issues learner tokens. Optional. */
   learnerIdp?: { issuer: string; jwksUri: string; audience: string };
   graphql: { landingPage: boolean };
-  ledger: { chains: number };
+  ledger: { chains: number; checkpointCron: string };
   notifications: {
     /** Run the notification workers inside the API process (else: `npm run worker`). */
     workersInProcess: boolean;
@@ -154,7 +154,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     graphql: {
       landingPage: bool('GRAPHQL_LANDING_PAGE', nodeEnv !== 'production'),
     },
-    ledger: { chains: int('LEDGER_CHAINS', 16, 1, 1024) },
+    ledger: { chains: int('LEDGER_CHAINS', 16, 1, 1024), checkpointCron: str('LEDGER_CHECKPOINT_CRON', '*/10 * * * *')! },
     notifications: {
       workersInProcess: bool('WORKERS_IN_PROCESS', true),
       coalesceSeconds: int('NOTIFY_COALESCE_SECONDS', 60, 0, 86400),

@@ -1,6 +1,7 @@
 import { ApiClientEntity } from '../auth/api-client.entity';
 import { DisclosureEntity } from '../disclosures/disclosure.entity';
 import { LedgerBatchEntity } from '../disclosures/ledger-batch.entity';
+import { LedgerCheckpointEntity } from '../disclosures/ledger-checkpoint.entity';
 import { NotificationEntity } from '../outbox/notification.entity';
 import { SigningKeyEntity } from '../auth/signing-key.entity';
 import { AssessmentResultEntity } from '../enrolments/assessment-result.entity';
@@ -32,6 +33,7 @@ export const ENTITIES = [
   ObjectionEntity,
   RestrictionEntity,
   LedgerBatchEntity,
+  LedgerCheckpointEntity,
   DisclosureEntity,
   NotificationEntity,
   EnrolmentRequestEntity,

@@ -70,7 +70,9 @@ export class DisclosureLedgerService {
       if (list) list.push(item);
       else byLearner.set(enrolment.learnerId, [item]);
     }
-    const now = Date.now();
+    // Something disclosed means a page with learners was decided, at the database's clock.
+    if (byLearner.size > 0 && !view.decidedAt) throw new Error('disclosures without the time of their decision');
+    const now = view.decidedAt?.getTime() ?? 0;
     const request = {
       disclosedAt: new Date(now).toISOString(),
       requestId: ctx.requestId,

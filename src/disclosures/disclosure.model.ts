@@ -103,8 +103,8 @@ export class LedgerBrokenLinkModel {
   @Field()
   seq: string;
 
-  @Field(() => ID)
-  batchId: string;
+  @Field(() => ID, { nullable: true, description: 'Null when the problem is with a checkpoint (a cut tail).' })
+  batchId: string | null;
 
   @Field(() => ID, { nullable: true })
   disclosureId: string | null;
@@ -124,6 +124,39 @@ export class LedgerVerificationModel {
   @Field(() => Int)
   entriesChecked: number;
 
+  @Field(() => LedgerCheckpointModel, { nullable: true, description: 'The latest signed checkpoint the chains were compared with.' })
+  checkpoint: LedgerCheckpointModel | null;
+
   @Field(() => LedgerBrokenLinkModel, { nullable: true })
   firstBroken: LedgerBrokenLinkModel | null;
+}
+
+@ObjectType('LedgerChainHead')
+export class LedgerChainHeadModel {
+  @Field(() => Int)
+  chain: number;
+
+  @Field({ description: 'Sequence number of the newest batch (a 64-bit integer, as text).' })
+  seq: string;
+
+  @Field()
+  batchHash: string;
+
+  @Field(() => Int, { description: 'Entries in the chain up to and including that batch.' })
+  entries: number;
+}
+
+@ObjectType('LedgerCheckpoint', { description: "A signed record of every ledger chain's head: verification reports a chain that lost its tail since." })
+export class LedgerCheckpointModel {
+  @Field(() => ID)
+  id: string;
+
+  @Field()
+  createdAt: Date;
+
+  @Field(() => [LedgerChainHeadModel], { nullable: true })
+  heads?: LedgerChainHeadModel[];
+
+  @Field({ nullable: true, description: 'The signing key that signed it.' })
+  kid?: string;
 }

@@ -1,7 +1,10 @@
-import { Args, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { Allow, CurrentActor } from '../auth/auth.decorators';
-import { DisclosureConnection, DisclosureModel, DisclosuresArgs, LedgerVerificationModel } from './disclosure.model';
+import { DisclosureConnection, DisclosureModel, DisclosuresArgs, LedgerCheckpointModel, LedgerVerificationModel } from './disclosure.model';
+import { LedgerCheckpoints } from './ledger-checkpoint.service';
 import { DisclosureQueryService } from './disclosure-query.service';
 import type { DisclosureEntity } from './disclosure.entity';
 import { itemsOfContent, perCategory } from './disclosure-item';
@@ -12,6 +15,7 @@ export class DisclosureResolver {
   constructor(
     private readonly ledger: DisclosureQueryService,
     private readonly verifier: LedgerVerifierService,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   @Query(() => DisclosureConnection, {
@@ -31,5 +35,11 @@ export class DisclosureResolver {
   @Allow('PROVIDER_STAFF')
   verifyLedger() {
     return this.verifier.verify();
+  }
+
+  @Mutation(() => LedgerCheckpointModel, { description: "Takes a signed checkpoint of every ledger chain's head now (one is also taken on a schedule)." })
+  @Allow('PROVIDER_STAFF')
+  checkpointLedger() {
+    return new LedgerCheckpoints(this.dataSource).take();
   }
 }

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { OutboxModule } from '../outbox/outbox.module';
+import { LedgerJobsModule } from './ledger-jobs.module';
 import { DisclosureLedgerService } from './disclosure-ledger.service';
 import { DisclosureQueryService } from './disclosure-query.service';
 import { DisclosureResolver } from './disclosure.resolver';
 import { LedgerVerifierService } from './ledger-verifier.service';
 
 @Module({
-  imports: [OutboxModule],
+  imports: [OutboxModule, LedgerJobsModule],
   providers: [DisclosureLedgerService, DisclosureQueryService, LedgerVerifierService, DisclosureResolver],
   exports: [DisclosureLedgerService, LedgerVerifierService],
 })

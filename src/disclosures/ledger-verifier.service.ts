@@ -3,14 +3,17 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { isDeepStrictEqual } from 'node:util';
 import { DataSource } from 'typeorm';
 import { sha256Hex } from '../common/hashing';
+import { LedgerCheckpoints } from './ledger-checkpoint.service';
 import { batchHash, GENESIS_HASH, merkleRoot } from './ledger-hash';
 
 export interface LedgerVerification {
   ok: boolean;
   batchesChecked: number;
   entriesChecked: number;
+  /** The latest signed checkpoint the chains were compared with (null: none taken yet). */
+  checkpoint: { id: string; createdAt: Date } | null;
   /** The first broken link, in chain and sequence order. */
-  firstBroken: { chain: number; seq: string; batchId: string; disclosureId: string | null; problem: string } | null;
+  firstBroken: { chain: number; seq: string; batchId: string | null; disclosureId: string | null; problem: string } | null;
 }
 
 interface BatchRow {
@@ -43,7 +46,8 @@ const PAGE = 500;
 /**
  * Re-computes every hash of the ledger and reports the first broken link (docs/ledger-and-notifications.md): an entry
  * whose content, columns or hash disagree, a batch whose Merkle root or chain hash does not match,
- * a missing or extra entry, a gap in a chain.
+ * a missing or extra entry, a gap in a chain — and then compares the chains with the latest signed
+ * checkpoint, so a cut tail is reported too.
  */
 @Injectable()
 export class LedgerVerifierService {
@@ -75,6 +79,7 @@ export class LedgerVerifierService {
             ok: false,
             batchesChecked,
             entriesChecked,
+            checkpoint: null,
             firstBroken: { chain, seq: b.seq, batchId: b.id, disclosureId, problem },
           });
           if (BigInt(b.seq) !== expectedSeq) return broken(`sequence gap: expected ${expectedSeq}`);
@@ -95,7 +100,11 @@ export class LedgerVerifierService {
         afterSeq = batches.at(-1)!.seq;
       }
     }
-    return { ok: true, batchesChecked, entriesChecked, firstBroken: null };
+    // Every link holds; has a chain lost its tail since the latest checkpoint?
+    const { checkpoint, problem } = await new LedgerCheckpoints(this.dataSource).check();
+    const seen = checkpoint && { id: checkpoint.id, createdAt: checkpoint.createdAt };
+    if (problem) return { ok: false, batchesChecked, entriesChecked, checkpoint: seen, firstBroken: { ...problem, batchId: null, disclosureId: null } };
+    return { ok: true, batchesChecked, entriesChecked, checkpoint: seen, firstBroken: null };
   }
 
   /** The hashed content must hash to entry_hash and say what the queryable columns say. */

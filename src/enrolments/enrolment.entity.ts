@@ -2,6 +2,7 @@ import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, 
 import { LearnerEntity } from '../learners/learner.entity';
 import { OrganisationEntity } from '../organisations/organisation.entity';
 import { CourseEntity } from './course.entity';
+import type { DisclosureCategory } from '../common/disclosure-category';
 import { ENROLMENT_STATUSES, type EnrolmentStatus } from './enrolment-status';
 
 @Entity('enrolments')
@@ -10,8 +11,12 @@ import { ENROLMENT_STATUSES, type EnrolmentStatus } from './enrolment-status';
 @Index('enrolments_sponsor_idx', ['sponsorEmployerId'])
 // Incremental sync (updatedSince) walks this index.
 @Index('enrolments_updated_idx', ['updatedAt', 'id'])
-// One live enrolment per learner and course; a withdrawn one may be followed by a new one.
-@Index('enrolments_live_uq', ['learnerId', 'courseId'], { unique: true, where: `"status" <> 'WITHDRAWN'` })
+// A withdrawn enrolment may be followed by a new one.
+// One live enrolment per learner, course and sponsor (private: no sponsor). An expression index
+// (the migration CategoryChangeTimes… creates it), so TypeORM leaves it alone. Per sponsor, so that
+// an employer enrolling its employee learns nothing of a course the person takes privately or for
+// someone else (docs/sharing-rules.md rule 12).
+@Index('enrolments_live_uq', { synchronize: false })
 @Check('enrolments_progress_chk', '"progress_percent" BETWEEN 0 AND 100')
 @Check('enrolments_time_chk', '"time_spent_minutes" >= 0')
 export class EnrolmentEntity {
@@ -72,6 +77,10 @@ export class EnrolmentEntity {
 
   @Column({ name: 'last_activity_at', type: 'timestamptz', nullable: true })
   lastActivityAt: Date | null;
+
+  /** Per category, when its values last changed (ISO timestamps): see category-changes.ts. */
+  @Column({ name: 'changed_at', type: 'jsonb', default: {} })
+  changedAt: Partial<Record<DisclosureCategory, string>>;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

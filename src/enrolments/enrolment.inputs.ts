@@ -77,9 +77,9 @@ export class CreateEnrolmentInput {
 /** What the learning platform reports as the learner works through a course. */
 @InputType()
 export class RecordProgressInput {
-  @Field(() => EnrolmentStatusEnum, { nullable: true })
+  @Field(() => EnrolmentStatusEnum, { nullable: true, description: 'ENROLLED, IN_PROGRESS, COMPLETED or WITHDRAWN (STARTED is only ever read).' })
   @IsOptional()
-  @IsIn(ENROLMENT_STATUSES)
+  @IsIn(ENROLMENT_STATUSES, { message: 'must be ENROLLED, IN_PROGRESS, COMPLETED or WITHDRAWN' })
   status?: EnrolmentStatus;
 
   @Field(() => Int, { nullable: true })

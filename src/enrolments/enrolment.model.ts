@@ -3,7 +3,7 @@ import { EnrolmentStatusEnum } from './enrolment-status';
 import { Connection } from '../common/pagination/connection';
 import { GatedField, InternalField } from '../sharing/gate/field-policy';
 import { WithheldModel } from '../sharing/gate/withheld.model';
-import type { EnrolmentStatus } from './enrolment-status';
+import type { EnrolmentStatusView } from './enrolment-status';
 
 /*
  * Learner-data types: every field declares its policy (sharing/field-policy.ts). Fields without
@@ -75,8 +75,10 @@ export class EnrolmentModel {
   @InternalField(() => ID, { description: 'The organisation that made the enrolment.' })
   enrolledById: string;
 
-  @GatedField('ENROLMENT_STATUS', () => EnrolmentStatusEnum)
-  status: EnrolmentStatus;
+  @GatedField('ENROLMENT_STATUS', () => EnrolmentStatusEnum, {
+    description: 'To an employer or broker without COMPLETION for this enrolment, IN_PROGRESS and COMPLETED both read STARTED.',
+  })
+  status: EnrolmentStatusView;
 
   @GatedField('ENROLMENT_STATUS', () => Date)
   enrolledAt: Date;

@@ -16,6 +16,7 @@ import { AssessmentResultModel, CertificateModel, EnrolmentConnection, Enrolment
 import type { CertificateEntity } from './certificate.entity';
 import type { EnrolmentEntity } from './enrolment.entity';
 import { CERTIFICATES_BY_ENROLMENT, COURSE_BY_ID, RESULTS_BY_ENROLMENT } from './enrolment-loaders';
+import { generalisedStatus } from './enrolment-status';
 import { EnrolmentService } from './enrolment.service';
 
 /**
@@ -50,6 +51,21 @@ export class EnrolmentResolver {
   @ResolveField(() => CourseModel, { description: 'Catalogue data: not a disclosure.' })
   course(e: EnrolmentEntity, _args: unknown, ctx: GraphqlContext) {
     return ctx.loaders.load(COURSE_BY_ID, e.courseId, (ids) => this.service.coursesByIds(ids));
+  }
+
+  /**
+   * A value reveals what it implies: COMPLETED says "completed" and IN_PROGRESS "not yet", so a
+   * recipient without COMPLETION reads STARTED for both, and one with it has disclosed COMPLETION
+   * too when it reads either (docs/sharing-rules.md rule 16). The gate has already checked
+   * ENROLMENT_STATUS before this runs.
+   */
+  @ResolveField('status')
+  status(e: EnrolmentEntity, _args: unknown, ctx: GraphqlContext) {
+    const view = ctx.view;
+    if (view.kind === 'FULL' || generalisedStatus(e.status) !== 'STARTED') return e.status;
+    if (!view.allows(e.id, 'COMPLETION')) return 'STARTED';
+    view.markDisclosed(e.id, 'COMPLETION');
+    return e.status;
   }
 
   @ResolveField('completed')

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
+import type { DisclosureCategory } from '../common/disclosure-category';
 import type { ConnectionShape, PageArgs } from '../common/pagination/connection';
 import { paginate } from '../common/pagination/keyset';
 import { isUuid } from '../common/uuid';
@@ -20,6 +21,7 @@ import type {
   RecordProgressInput,
   UpdateCourseInput,
 } from './enrolment.inputs';
+import { ALL_CATEGORIES, changedCategories, stampSql } from './category-changes';
 import { EnrolmentEntity } from './enrolment.entity';
 
 @Injectable()
@@ -95,8 +97,9 @@ export class EnrolmentService {
     const live = await this.enrolments
       .createQueryBuilder('e')
       .where('e.learner_id = :l AND e.course_id = :c AND e.status <> :w', { l: input.learnerId, c: input.courseId, w: 'WITHDRAWN' })
+      .andWhere(input.sponsorEmployerId ? 'e.sponsor_employer_id = :s' : 'e.sponsor_employer_id IS NULL', { s: input.sponsorEmployerId })
       .getExists();
-    if (live) throw DomainError.badInput('input.courseId', 'the learner is already enrolled on this course');
+    if (live) throw DomainError.badInput('input.courseId', 'the learner is already enrolled on this course for this sponsor');
     const enrolment = this.enrolments.create({
       learnerId: input.learnerId,
       courseId: input.courseId,
@@ -105,7 +108,10 @@ export class EnrolmentService {
       status: 'ENROLLED',
       enrolledAt: input.enrolledAt ?? new Date(),
     });
-    await this.enrolments.insert(enrolment);
+    await this.dataSource.transaction(async (em) => {
+      await em.getRepository(EnrolmentEntity).insert(enrolment);
+      await this.stamp(em, enrolment.id, ALL_CATEGORIES);
+    });
     return this.getEnrolment(enrolment.id);
   }
 
@@ -114,29 +120,42 @@ export class EnrolmentService {
     if (enrolment.status === 'WITHDRAWN') throw DomainError.badInput('input.status', 'a withdrawn enrolment cannot change');
     const status = input.status ?? enrolment.status;
     if (input.completedAt && status !== 'COMPLETED') throw DomainError.badInput('input.completedAt', 'only with status COMPLETED');
-    const now = new Date();
-    if (input.progressPercent !== undefined) enrolment.progressPercent = input.progressPercent;
-    if (input.timeSpentMinutes !== undefined) enrolment.timeSpentMinutes = input.timeSpentMinutes;
-    if (input.lastActivityAt !== undefined) enrolment.lastActivityAt = input.lastActivityAt;
-    if (input.startedAt !== undefined) enrolment.startedAt = input.startedAt;
-    if (status === 'IN_PROGRESS' || status === 'COMPLETED') enrolment.startedAt ??= now;
-    if (status === 'COMPLETED') {
-      enrolment.completedAt = input.completedAt ?? enrolment.completedAt ?? now;
-    } else {
-      enrolment.completedAt = null;
-    }
-    enrolment.status = status;
-    await this.enrolments.save(enrolment);
-    return this.getEnrolment(id);
+    const before = { ...enrolment };
+    return this.dataSource.transaction(async (em) => {
+      const now = await dbNow(em);
+      if (input.progressPercent !== undefined) enrolment.progressPercent = input.progressPercent;
+      if (input.timeSpentMinutes !== undefined) enrolment.timeSpentMinutes = input.timeSpentMinutes;
+      if (input.lastActivityAt !== undefined) enrolment.lastActivityAt = input.lastActivityAt;
+      if (input.startedAt !== undefined) enrolment.startedAt = input.startedAt;
+      if (status === 'IN_PROGRESS' || status === 'COMPLETED') enrolment.startedAt ??= now;
+      if (status === 'COMPLETED') {
+        enrolment.completedAt = input.completedAt ?? enrolment.completedAt ?? now;
+      } else {
+        enrolment.completedAt = null;
+      }
+      enrolment.status = status;
+      await em.getRepository(EnrolmentEntity).save(enrolment);
+      await this.stamp(em, id, changedCategories(before, enrolment));
+      return this.getEnrolment(id, em);
+    });
   }
 
   async withdraw(id: string): Promise<EnrolmentEntity> {
     const enrolment = await this.getEnrolment(id);
     if (enrolment.status !== 'WITHDRAWN') {
+      const before = { ...enrolment };
       enrolment.status = 'WITHDRAWN';
-      await this.enrolments.save(enrolment);
+      await this.dataSource.transaction(async (em) => {
+        await em.getRepository(EnrolmentEntity).save(enrolment);
+        await this.stamp(em, id, changedCategories(before, enrolment));
+      });
     }
     return this.getEnrolment(id);
+  }
+
+  /** Records that these categories of the enrolment changed now (database clock): category-changes.ts. */
+  private async stamp(em: EntityManager, enrolmentId: string, categories: readonly DisclosureCategory[]): Promise<void> {
+    if (categories.length) await em.query(`UPDATE enrolments SET changed_at = ${stampSql(2)}, updated_at = now() WHERE id = $1`, [enrolmentId, categories]);
   }
 
   async enrolmentsByLearner(learnerIds: readonly string[]): Promise<Map<string, EnrolmentEntity[]>> {
@@ -148,11 +167,11 @@ export class EnrolmentService {
 
   // --- results and certificates --------------------------------------------------------------
 
-  /** A new result also moves the enrolment's updatedAt, so incremental sync (updatedSince) sees it. */
+  /** A new result also stamps ASSESSMENT_RESULTS as changed, so incremental sync (updatedSince) sees it. */
   recordAssessmentResult(input: RecordAssessmentResultInput): Promise<AssessmentResultEntity> {
     if (input.score > input.maxScore) throw DomainError.badInput('input.score', 'must not exceed maxScore');
     return this.dataSource.transaction(async (em) => {
-      await this.touch(em, input.enrolmentId, 'input.enrolmentId');
+      await this.touch(em, input.enrolmentId, 'input.enrolmentId', ['ASSESSMENT_RESULTS']);
       const repo = em.getRepository(AssessmentResultEntity);
       const result = repo.create(input);
       await repo.insert(result);
@@ -165,7 +184,7 @@ export class EnrolmentService {
     return this.dataSource.transaction(async (em) => {
       const repo = em.getRepository(CertificateEntity);
       if (await repo.existsBy({ number: input.number })) throw DomainError.badInput('input.number', 'is already in use');
-      await this.touch(em, input.enrolmentId, 'input.enrolmentId');
+      await this.touch(em, input.enrolmentId, 'input.enrolmentId', ['CERTIFICATES', 'ACCREDITATION']);
       const certificate = repo.create({ ...input, expiresAt: input.expiresAt ?? null, accreditationPoints: input.accreditationPoints ?? null });
       await repo.insert(certificate);
       return certificate;
@@ -192,8 +211,10 @@ export class EnrolmentService {
     return groupBy(enrolmentIds, rows, (r) => r.enrolmentId);
   }
 
-  private async touch(em: EntityManager, enrolmentId: string, field: string): Promise<void> {
-    const res = await em.query(`UPDATE enrolments SET updated_at = now() WHERE id = $1 RETURNING id`, [enrolmentId]);
+  /** A new result or certificate changes its categories of the enrolment (and its updatedAt, for staff). */
+  private async touch(em: EntityManager, enrolmentId: string, field: string, categories: DisclosureCategory[]): Promise<void> {
+    if (!isUuid(enrolmentId)) throw DomainError.badInput(field, 'no such enrolment');
+    const res = await em.query(`UPDATE enrolments SET changed_at = ${stampSql(2)}, updated_at = now() WHERE id = $1 RETURNING id`, [enrolmentId, categories]);
     const rows = (Array.isArray(res[0]) ? res[0] : res) as unknown[];
     if (rows.length === 0) throw DomainError.badInput(field, 'no such enrolment');
   }
@@ -203,4 +224,9 @@ function groupBy<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => strin
   const map = new Map<string, T[]>(keys.map((k) => [k, []]));
   for (const row of rows) map.get(keyOf(row))?.push(row);
   return map;
+}
+
+/** The database clock: every stored instant comes from it, never from an API host (docs/sharing-rules.md rule 5). */
+async function dbNow(em: EntityManager): Promise<Date> {
+  return (await em.query<{ now: Date }[]>(`SELECT now() AS now`))[0].now;
 }

@@ -1,7 +1,7 @@
 import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
 import { Transform } from 'class-transformer';
 import { IsDate, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { ENROLMENT_STATUSES, type EnrolmentStatus } from '../enrolments/enrolment-status';
+import { ENROLMENT_STATUS_VIEWS, type EnrolmentStatusView } from '../enrolments/enrolment-status';
 import { IsCalendarDate } from '../common/calendar-date';
 import { EnrolmentStatusEnum } from '../enrolments/enrolment-status';
 import { LocaleEnum } from '../common/locale';
@@ -106,18 +106,23 @@ export class LearnersArgs extends PageArgs {
 
   @Field(() => EnrolmentStatusEnum, {
     nullable: true,
-    description: 'Only enrolments with this status. For employers and brokers it sees only enrolments whose ENROLMENT_STATUS is shared with them.',
+    description:
+      'Only enrolments with this status (STARTED: in progress or completed). For employers and brokers it sees only enrolments whose ENROLMENT_STATUS is shared with them, and IN_PROGRESS and COMPLETED only those whose COMPLETION is shared too.',
   })
   @IsOptional()
-  @IsIn(ENROLMENT_STATUSES)
-  status?: EnrolmentStatus;
+  @IsIn(ENROLMENT_STATUS_VIEWS)
+  status?: EnrolmentStatusView;
 
   @Field({ nullable: true, description: 'Only enrolments completed at or after this instant (sees only enrolments whose COMPLETION is shared).' })
   @IsOptional()
   @IsDate()
   completedSince?: Date;
 
-  @Field({ nullable: true, description: 'Incremental sync: only enrolments changed at or after this instant.' })
+  @Field({
+    nullable: true,
+    description:
+      'Incremental sync: only enrolments changed at or after this instant. For employers and brokers, only changes in categories shared with them count.',
+  })
   @IsOptional()
   @IsDate()
   updatedSince?: Date;

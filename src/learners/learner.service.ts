@@ -7,6 +7,7 @@ import type { ConnectionShape } from '../common/pagination/connection';
 import { paginate } from '../common/pagination/keyset';
 import { isUuid } from '../common/uuid';
 import { OrganisationService } from '../organisations/organisation.service';
+import { SharingAgreementService } from '../sharing/agreements/sharing-agreement.service';
 import { EmploymentEntity } from './employment.entity';
 import type { CreateEmploymentInput, CreateLearnerInput, LearnersArgs, UpdateEmploymentInput, UpdateLearnerInput } from './learner.inputs';
 import { LearnerEntity } from './learner.entity';
@@ -16,6 +17,7 @@ export class LearnerService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly organisations: OrganisationService,
+    private readonly agreements: SharingAgreementService,
   ) {}
 
   private get learners() {
@@ -39,7 +41,8 @@ export class LearnerService {
     }
     const conditions: string[] = [];
     if (args.courseId) conditions.push('n.course_id = :courseId');
-    if (args.status) conditions.push('n.status = :status');
+    if (args.status === 'STARTED') conditions.push(`n.status IN ('IN_PROGRESS', 'COMPLETED')`);
+    else if (args.status) conditions.push('n.status = :status');
     if (args.completedSince) conditions.push('n.completed_at >= :completedSince');
     if (args.updatedSince) conditions.push('n.updated_at >= :updatedSince');
     if (conditions.length) {
@@ -89,7 +92,10 @@ export class LearnerService {
       throw DomainError.badInput('input.employeeNumber', 'is already used at this employer');
     }
     const employment = this.employments.create({ ...input, endedOn: input.endedOn ?? null });
-    await this.employments.insert(employment);
+    await this.dataSource.transaction(async (em) => {
+      await em.getRepository(EmploymentEntity).insert(employment);
+      await this.agreements.informNewEmployee(em, [employment.learnerId], employment.employerId);
+    });
     return employment;
   }
 

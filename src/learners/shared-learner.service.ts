@@ -4,19 +4,21 @@ import type { DeferredConnectionShape } from '../common/pagination/connection';
 import { inTurns } from '../common/graphql/in-turns';
 import { DEFAULT_PAGE_SIZE } from '../common/pagination/connection';
 import { decodeCursor, encodeCursor } from '../common/pagination/cursor';
-import { DISCLOSURE_CATEGORIES } from '../common/disclosure-category';
+import { DISCLOSURE_CATEGORIES, type DisclosureCategory } from '../common/disclosure-category';
 import { isUuid } from '../common/uuid';
 import type { EnrolmentEntity } from '../enrolments/enrolment.entity';
-import type { EnrolmentStatus } from '../enrolments/enrolment-status';
+import type { EnrolmentStatusView } from '../enrolments/enrolment-status';
+import { changedAt } from '../enrolments/category-changes';
 import type { RequestLoaders } from '../common/graphql/request-loaders';
 import { GateFactsLoader, type LoadedPage, type VisibleLearnerRow } from '../sharing/gate/gate-facts.loader';
 import { PageChildren } from '../enrolments/page-children';
 import { mandateInForce } from '../organisations/mandate-in-force';
 import type { GatedView } from '../sharing/gate/request-view';
+import type { Recipient } from '../sharing/gate/sharing-rules';
 
 export interface EnrolmentFilter {
   courseId?: string;
-  status?: EnrolmentStatus;
+  status?: EnrolmentStatusView;
   completedSince?: Date;
   updatedSince?: Date;
 }
@@ -74,15 +76,7 @@ export class SharedLearnerService {
       if (list) list.push(e);
       else byLearner.set(e.learnerId, [e]);
     }
-    const recipient = view.recipient!;
-    // A broker: only employers whose mandate is in force (an ended one must not tell where else a person works).
-    const employers =
-      recipient.kind === 'EMPLOYER'
-        ? new Set([recipient.id])
-        : new Set(page.facts.mandates.filter((m) => mandateInForce(m, page.facts.now)).map((m) => m.employerId));
-    // Identity the recipient supplied itself: its own employee number for this person.
-    const employeeNumbers = new Map<string, string | null>();
-    for (const e of page.facts.employments) if (employers.has(e.employerId) && !employeeNumbers.has(e.learnerId)) employeeNumbers.set(e.learnerId, e.employeeNumber ?? null);
+    const employeeNumbers = employeeNumbersFor(view.recipient!, page);
     return page.learners.map((learner) => ({
       ...learner,
       employeeNumber: employeeNumbers.get(learner.id) ?? null,
@@ -92,6 +86,29 @@ export class SharedLearnerService {
 }
 
 /** What the query selects below the learners (child data loaded with the facts) and where to put it. */
+/**
+ * Employee numbers are identity the recipient supplied itself (docs/sharing-rules.md rule 3): an
+ * employer sees its own; a broker sees the number at an employer only for a learner it enrolled
+ * for that employer, while a mandate from that employer is in force (any permission). Anyone
+ * else's number would tell the recipient where else the person works.
+ */
+function employeeNumbersFor(recipient: Recipient, page: LoadedPage): Map<string, string | null> {
+  const numbers = new Map<string, string | null>();
+  const mine = new Set<string>();
+  if (recipient.kind === 'EMPLOYER') {
+    for (const e of page.facts.employments) if (e.employerId === recipient.id) mine.add(`${e.learnerId}|${e.employerId}`);
+  } else {
+    const mandating = new Set(page.facts.mandates.filter((m) => m.brokerId === recipient.id && mandateInForce(m, page.facts.now)).map((m) => m.employerId));
+    for (const e of page.enrolments) {
+      if (e.enrolledById === recipient.id && e.sponsorEmployerId !== null && mandating.has(e.sponsorEmployerId)) mine.add(`${e.learnerId}|${e.sponsorEmployerId}`);
+    }
+  }
+  for (const e of page.facts.employments) {
+    if (mine.has(`${e.learnerId}|${e.employerId}`) && !numbers.has(e.learnerId)) numbers.set(e.learnerId, e.employeeNumber ?? null);
+  }
+  return numbers;
+}
+
 export interface Prefetch {
   selected: ReadonlySet<string>;
   loaders: RequestLoaders;
@@ -103,19 +120,43 @@ function hasFilter(f: EnrolmentFilter): boolean {
 
 /**
  * A predicate on a gated field sees the row only where that category is allowed, and a row it
- * selected counts as a disclosure of that category (docs/sharing-rules.md rule 12).
+ * selected counts as a disclosure of that category (docs/sharing-rules.md rules 12 and 16).
+ * Nothing is marked unless the whole filter matched.
  */
 function matches(view: GatedView, e: EnrolmentEntity, f: EnrolmentFilter): boolean {
   if (f.courseId !== undefined && e.courseId !== f.courseId) return false;
-  // The change time says something happened: it may only select enrolments of which something is shared.
-  if (f.updatedSince !== undefined && (e.updatedAt < f.updatedSince || !DISCLOSURE_CATEGORIES.some((c) => view.allows(e.id, c)))) return false;
+  const marks: DisclosureCategory[] = [];
+  // A change time is selected only by the categories shared with the caller, and each one whose
+  // change selected the row is disclosed: a withheld category's change must not select it.
+  if (f.updatedSince !== undefined) {
+    const since = f.updatedSince;
+    const selecting = DISCLOSURE_CATEGORIES.filter((c) => changedAt(e, c) >= since && view.allows(e.id, c));
+    if (selecting.length === 0) return false;
+    marks.push(...selecting);
+  }
   if (f.status !== undefined) {
-    if (!view.allows(e.id, 'ENROLMENT_STATUS') || e.status !== f.status) return false;
+    if (!view.allows(e.id, 'ENROLMENT_STATUS')) return false;
+    marks.push('ENROLMENT_STATUS');
+    switch (f.status) {
+      case 'STARTED':
+        if (e.status !== 'IN_PROGRESS' && e.status !== 'COMPLETED') return false;
+        break;
+      case 'IN_PROGRESS':
+      case 'COMPLETED':
+        // Telling these apart is telling completion: only where COMPLETION is shared, and it is disclosed.
+        if (!view.allows(e.id, 'COMPLETION') || e.status !== f.status) return false;
+        marks.push('COMPLETION');
+        break;
+      case 'ENROLLED':
+      case 'WITHDRAWN':
+        if (e.status !== f.status) return false;
+        break;
+    }
   }
   if (f.completedSince !== undefined) {
     if (!view.allows(e.id, 'COMPLETION') || e.completedAt === null || e.completedAt < f.completedSince) return false;
+    marks.push('COMPLETION');
   }
-  if (f.status !== undefined) view.markDisclosed(e.id, 'ENROLMENT_STATUS');
-  if (f.completedSince !== undefined) view.markDisclosed(e.id, 'COMPLETION');
+  for (const c of marks) view.markDisclosed(e.id, c);
   return true;
 }

@@ -54,8 +54,13 @@ export class BrokerMandateService {
     const mandate = isUuid(id) ? await this.repo.findOneBy({ id }) : null;
     if (!mandate) throw DomainError.notFound('Broker mandate');
     if (!mandate.revokedAt) {
-      mandate.revokedAt = new Date();
-      await this.repo.update({ id }, { revokedAt: mandate.revokedAt });
+      // The database clock, like every instant the gate compares (docs/sharing-rules.md rule 5).
+      const [[row]] = await this.dataSource.query<[{ revoked_at: Date }[], number]>(
+        `UPDATE broker_mandates SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING revoked_at`,
+        [id],
+      );
+      if (row) mandate.revokedAt = row.revoked_at;
+      else return this.repo.findOneByOrFail({ id }); // revoked concurrently
     }
     return mandate;
   }

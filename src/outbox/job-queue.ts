@@ -9,6 +9,8 @@ export const QUEUES = {
   emailDead: 'notify-email-dead',
   /** Daily / weekly digests. */
   digest: 'notify-digest',
+  /** A signed checkpoint of every ledger chain's head (docs/ledger-and-notifications.md). */
+  ledgerCheckpoint: 'ledger-checkpoint',
 } as const;
 
 export interface EmailJob {
@@ -66,6 +68,7 @@ export async function installQueues(databaseUrl: string, settings: QueueSettings
     if (!existing.has(QUEUES.email)) await boss.createQueue(QUEUES.email, { name: QUEUES.email, deadLetter: QUEUES.emailDead, ...common });
     else await boss.updateQueue(QUEUES.email, { name: QUEUES.email, deadLetter: QUEUES.emailDead, ...common });
     if (!existing.has(QUEUES.digest)) await boss.createQueue(QUEUES.digest, { name: QUEUES.digest, ...common });
+    if (!existing.has(QUEUES.ledgerCheckpoint)) await boss.createQueue(QUEUES.ledgerCheckpoint, { name: QUEUES.ledgerCheckpoint, ...common });
   } finally {
     await boss.stop({ graceful: false, wait: true });
   }

@@ -29,10 +29,15 @@ export class PrivacyService {
     const agreement = isUuid(agreementId)
       ? await this.dataSource.getRepository(SharingAgreementEntity).findOneBy({ agreementId, supersededAt: IsNull() })
       : null;
-    if (!agreement) throw DomainError.badInput('agreementId', 'no such agreement');
+    // An agreement that does not concern this learner (neither names them nor covers the
+    // employees of an employer they have worked for) answers exactly like an unknown id: the
+    // learner learns nothing about other people's agreements, not even that one exists.
+    const concerns =
+      agreement !== null &&
+      (agreement.learnerId === learnerId ||
+        (agreement.learnerId === null && (await this.dataSource.getRepository(EmploymentEntity).existsBy({ learnerId, employerId: agreement.recipientId }))));
+    if (!agreement || !concerns) throw DomainError.badInput('agreementId', 'no such agreement');
     if (!BASIS_RULES[agreement.basis].stoppedByObjection) throw DomainError.badInput('agreementId', 'an objection is against a legitimate-interest agreement');
-    const employed = await this.dataSource.getRepository(EmploymentEntity).existsBy({ learnerId, employerId: agreement.recipientId });
-    if (!employed) throw DomainError.badInput('agreementId', 'this agreement does not cover you');
     return this.dataSource.transaction(async (em) => {
       // One active objection per recipient; objecting again returns it.
       await em.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`objection:${learnerId}:${agreement.recipientId}`]);

@@ -69,22 +69,28 @@ describe('enrolLearners', () => {
     expect(told[0].payload).toMatchObject({ recipientId: s.broker.id, employerId: s.employer.id, courseId: s.course.id });
   });
 
-  it('a batch never links a learner who is not the employer\'s employee, nor names an enrolment it did not commission', async () => {
+  it('a batch never links a learner who is not the employer\'s employee, and a private enrolment on the course neither blocks nor shows', async () => {
     const s = await scene();
+    const provider = await w.organisation('PROVIDER');
     const stranger = await w.learner(); // studies privately, no employment here
-    await w.enrolment(stranger.id, s.course.id, (await w.organisation('PROVIDER')).id, { status: 'IN_PROGRESS' });
+    await w.enrolment(stranger.id, s.course.id, provider.id, { status: 'IN_PROGRESS' });
     const employee = await w.learner();
     await w.employment(employee.id, s.employer.id, { employeeNumber: `EMP-priv-${process.pid}` });
-    await w.enrolment(employee.id, s.course.id, (await w.organisation('PROVIDER')).id, { status: 'IN_PROGRESS' }); // private
+    const privately = await w.enrolment(employee.id, s.course.id, provider.id, { status: 'IN_PROGRESS' }); // private
     const before = await snapshot();
     const res = await t.gql(s.brokerToken, ENROL, {
       i: { employerId: s.employer.id, idempotencyKey: key(), rows: [row('x', s.course.code, { email: stranger.email }), row('y', s.course.code, { email: employee.email, employeeNumber: `EMP-priv-${process.pid}` })] },
     });
     const [a, b] = res.data.enrolLearners.outcomes;
     expect(a).toMatchObject({ outcome: 'REJECTED', learnerId: null, enrolmentId: null, errors: [{ field: 'email' }] });
-    expect(b).toMatchObject({ outcome: 'REJECTED', enrolmentId: null, errors: [{ field: 'courseCode' }] });
-    expect(await snapshot()).toEqual(before);
+    // The employee's own course is not the employer's business: the answer is the same as for an
+    // employee who never took it (a new enrolment for this employer), never "cannot be enrolled".
+    expect(b).toMatchObject({ outcome: 'CREATED', learnerId: employee.id, errors: [] });
+    expect(b.enrolmentId).not.toBe(privately.id);
+    expect(await snapshot()).toEqual({ ...before, enrolments: before.enrolments + 1, notifications: before.notifications + 1 });
     expect(await count(`SELECT count(*)::int AS n FROM employments WHERE learner_id = $1`, [stranger.id])).toBe(0);
+    const [still] = await t.db.query(`SELECT status, sponsor_employer_id FROM enrolments WHERE id = $1`, [privately.id]);
+    expect(still).toEqual({ status: 'IN_PROGRESS', sponsor_employer_id: null });
   });
 
   it('the same key again returns the same outcomes and writes nothing; with another body it is refused', async () => {

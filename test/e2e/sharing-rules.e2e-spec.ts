@@ -201,7 +201,7 @@ describe('sharing rules', () => {
       expect(after.errors?.[0].extensions.code).toBe('NOT_FOUND'); // no relation left at all
     });
 
-    it('CONSENT_WITHDRAWN reads NOT_SHARED to the employer and exactly to the learner', async () => {
+    it('a withdrawn consent is, to its recipient, as if never given (NO_AGREEMENT); the learner and staff see CONSENT_WITHDRAWN', async () => {
       const s = await scene({ employment: 'ended' });
       const consent = await t.gql(s.learnerToken, `mutation($i: GrantConsentInput!) { grantConsent(input: $i) { agreementId } }`, {
         i: { recipientId: s.employer.id, categories: ['PROGRESS'], consentTextVersion: '2026-01' },
@@ -210,7 +210,8 @@ describe('sharing rules', () => {
       await t.gql(s.learnerToken, `mutation($a: ID!) { withdrawConsent(agreementId: $a) { revokedAt } }`, { a: consent.data.grantConsent.agreementId });
       const e = await enrolmentAs(s.hr, s.learner.id, s.enrolment.id);
       expect(e.progressPercent).toBeNull();
-      expect(reasonOf(e, 'progressPercent')).toBe('NOT_SHARED');
+      expect(reasonOf(e, 'progressPercent')).toBe('NO_AGREEMENT');
+      expect((await explain(s.hr, s.learner.id, s.enrolment.id, 'PROGRESS')).reasons).toEqual(['NO_AGREEMENT']);
       expect((await explain(s.learnerToken, s.learner.id, s.enrolment.id, 'PROGRESS', s.employer.id)).reasons).toEqual(['CONSENT_WITHDRAWN']);
       expect((await explain(staff, s.learner.id, s.enrolment.id, 'PROGRESS', s.employer.id)).reasons).toEqual(['CONSENT_WITHDRAWN']);
       // nor does the employer's list of agreements give the withdrawal away
@@ -272,12 +273,16 @@ describe('sharing rules', () => {
       expect((await enrolmentAs(s.hr, s.learner.id, s.enrolment.id)).progressPercent).toBe(100);
     });
 
-    it('ERASED: nothing gated is disclosed about an erased learner', async () => {
+    it('ERASED: an erased learner is invisible to every recipient, exactly like an unknown id; staff see ERASED', async () => {
       const s = await scene();
       await createAgreement(staff, { recipientId: s.employer.id, basis: 'PROCESSOR', categories: ['PROGRESS'] });
       await t.db.query(`UPDATE learners SET erased_at = now() WHERE id = $1`, [s.learner.id]);
-      const e = await enrolmentAs(s.hr, s.learner.id, s.enrolment.id);
-      expect(reasonOf(e, 'progressPercent')).toBe('NOT_SHARED');
+      const erased = await t.gql(s.hr, `query($id: ID!) { learner(id: $id) { id } }`, { id: s.learner.id });
+      const unknown = await t.gql(s.hr, `query($id: ID!) { learner(id: $id) { id } }`, { id: '6c0f9d52-8a4e-4e58-9b1c-3f1d2a7e9c10' });
+      expect(erased.errors?.[0].message).toBe(unknown.errors?.[0].message);
+      expect(erased.errors?.[0].extensions.code).toBe('NOT_FOUND');
+      const list = await t.gql(s.hr, `{ learners(first: 500) { nodes { id } } }`);
+      expect(list.data.learners.nodes.map((n: { id: string }) => n.id)).not.toContain(s.learner.id);
       expect((await explain(staff, s.learner.id, s.enrolment.id, 'PROGRESS', s.employer.id)).reasons).toContain('ERASED');
     });
 

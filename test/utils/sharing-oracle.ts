@@ -26,9 +26,6 @@ export const ENROLMENT_FIELDS: Record<Category, readonly string[]> = {
 /** The learner's own choices; a recipient must only ever see them as NOT_SHARED (docs/sharing-rules.md rule 11). */
 export const LEARNER_CHOICE_REASONS: readonly string[] = ['CONSENT_WITHDRAWN', 'OBJECTION', 'RESTRICTED', 'ERASED'];
 
-/** Reasons that describe the mandating employer's view; a broker without a usable mandate learns none of them (docs/sharing-rules.md rule 10). */
-export const EMPLOYER_VIEW_REASONS: readonly string[] = ['EMPLOYMENT_ENDED', 'NO_EMPLOYMENT', 'NOT_SPONSOR'];
-
 /** Data minimisation for LEGITIMATE_INTEREST (docs/sharing-rules.md rule 8). */
 export const LEGITIMATE_INTEREST_CATEGORIES: readonly Category[] = ['ENROLMENT_STATUS', 'COMPLETION', 'CERTIFICATES'];
 
@@ -44,6 +41,7 @@ export interface OracleEmployment {
   /** Calendar dates YYYY-MM-DD (Europe/Amsterdam); endedOn is the last day employed. */
   startedOn: string;
   endedOn: string | null;
+  employeeNumber?: string;
 }
 export interface OracleEnrolment {
   id: string;
@@ -219,11 +217,14 @@ export function agreementAllows(f: OracleFacts, a: OracleAgreement, e: OracleEnr
   }
 }
 
-/** What an employer may see: any agreement of its own in force covers the field. */
-export function employerAllows(f: OracleFacts, employerId: string, enrolmentId: string, category: Category, ignore?: Condition): boolean {
+/** What an employer may see: any agreement of its own in force covers the field (of the given bases, if any). */
+export function employerAllows(f: OracleFacts, employerId: string, enrolmentId: string, category: Category, ignore?: Condition, bases?: readonly Basis[]): boolean {
   const e = enrolmentOf(f, enrolmentId);
-  return f.agreements.some((a) => a.recipientId === employerId && agreementAllows(f, a, e, category, ignore));
+  return f.agreements.some((a) => a.recipientId === employerId && (!bases || bases.includes(a.basis)) && agreementAllows(f, a, e, category, ignore));
 }
+
+/** The employer's bases a mandated broker reads through: a consent reaches only the recipient it names. */
+const MANDATE_BASES: readonly Basis[] = ['PROCESSOR', 'STUDY_CONTRACT', 'LEGITIMATE_INTEREST'];
 
 /**
  * What a broker may see (docs/sharing-rules.md rule 10): (a) through a mandate in force with VIEW_RESULTS and
@@ -239,7 +240,7 @@ export function brokerAllows(f: OracleFacts, brokerId: string, enrolmentId: stri
       check('mandateInForce', mandateInForce(f, m)) &&
       check('viewResults', m.permissions.includes('VIEW_RESULTS')) &&
       check('mandateCategory', m.categories.includes(category)) &&
-      employerAllows(f, m.employerId, enrolmentId, category, ignore),
+      employerAllows(f, m.employerId, enrolmentId, category, ignore, MANDATE_BASES),
   );
   const viaConsent = f.agreements.some((a) => a.recipientId === brokerId && a.basis === 'CONSENT' && agreementAllows(f, a, e, category, ignore));
   return viaMandate || viaConsent;
@@ -249,27 +250,18 @@ export function allows(f: OracleFacts, r: OracleRecipient, enrolmentId: string, 
   return r.kind === 'EMPLOYER' ? employerAllows(f, r.id, enrolmentId, category, ignore) : brokerAllows(f, r.id, enrolmentId, category, ignore);
 }
 
-/** Does the broker have a route through a mandate at all for this category (regardless of the employer's view)? */
-export function brokerHasUsableMandate(f: OracleFacts, brokerId: string, category: Category): boolean {
-  return f.mandates.some((m) => m.brokerId === brokerId && mandateInForce(f, m) && m.permissions.includes('VIEW_RESULTS') && m.categories.includes(category));
-}
-
 export interface Visibility {
-  /** The oracle's answer under the brief's reading. */
   visible: boolean;
-  /**
-   * True when the spec leaves room: the learner is visible only through a STUDY_CONTRACT/CONSENT
-   * agreement and is restricted or erased. "In force" (docs/sharing-rules.md rule 7) lists the restriction and erasure among
-   * its common conditions, the brief's visibility rule does not; either answer is accepted.
-   */
+  /** Kept for the property test's statistics: the rules now leave no room here (always false). */
   ambiguous: boolean;
 }
 
 /**
- * Identity visibility (docs/sharing-rules.md rule 3): an employer with any employment record
+ * Identity visibility (docs/sharing-rules.md rules 3 and 7): an employer with any employment record
  * (past, present or future); a broker that enrolled the learner under a mandate in force (its
  * enrolment's sponsor mandated it); any recipient of a STUDY_CONTRACT or CONSENT agreement in force
- * for the learner.
+ * for the learner — and "in force" includes the common conditions, so a restriction or an erasure
+ * ends the visibility such an agreement gives.
  */
 export function visibility(f: OracleFacts, r: OracleRecipient, learnerId: string): Visibility {
   let relation: boolean;
@@ -284,11 +276,12 @@ export function visibility(f: OracleFacts, r: OracleRecipient, learnerId: string
         f.mandates.some((m) => m.brokerId === r.id && m.employerId === e.sponsorEmployerId && mandateInForce(f, m)),
     );
   }
-  const byAgreement = f.agreements.some(
-    (a) => a.recipientId === r.id && (a.basis === 'STUDY_CONTRACT' || a.basis === 'CONSENT') && a.learnerId === learnerId && versionCurrent(f, a),
-  );
   const learnerChoice = isRestricted(f, learnerId) || isErased(f, learnerId);
-  return { visible: relation || byAgreement, ambiguous: !relation && byAgreement && learnerChoice };
+  const byAgreement =
+    !learnerChoice &&
+    f.agreements.some((a) => a.recipientId === r.id && (a.basis === 'STUDY_CONTRACT' || a.basis === 'CONSENT') && a.learnerId === learnerId && versionCurrent(f, a));
+  // An erased learner is invisible to every recipient, whatever the relation.
+  return { visible: (relation || byAgreement) && !isErased(f, learnerId), ambiguous: false };
 }
 
 /**
@@ -302,17 +295,81 @@ export function listed(f: OracleFacts, r: OracleRecipient, enrolmentId: string):
 }
 
 /**
- * Where the reason for a withheld field is unambiguous: the recipient has no agreement version at
- * all (any state, any scope) that lists the category, no mandate of any kind, and the learner has
- * made no choice that could be reported instead. Returns the reasons acceptable there, or null when
- * the exact reason is an implementation detail.
+ * The reasons an employer or broker may be given for a withheld field (docs/sharing-rules.md
+ * rules 10 and 11, "Reasons"): only agreements whose scope includes the learner speak — an
+ * employee-wide agreement only of the recipient's employees (any employment record) — with the
+ * learner's choices masked and a withdrawn consent silent; a broker hears NO_MANDATE only from a
+ * mandate in force, from an employer of the learner, that gives nothing for the category; with
+ * nothing to say, NO_AGREEMENT. The API shows one of these (the first of the best-ranked agreement).
  */
-export function unambiguousReasons(f: OracleFacts, r: OracleRecipient, learnerId: string, category: Category): readonly string[] | null {
-  if (isRestricted(f, learnerId) || isErased(f, learnerId)) return null;
-  if (f.agreements.some((a) => a.recipientId === r.id && a.categories.includes(category))) return null;
-  if (r.kind === 'EMPLOYER') return ['NO_AGREEMENT'];
-  if (f.mandates.some((m) => m.brokerId === r.id)) return null;
-  return ['NO_AGREEMENT', 'NO_MANDATE'];
+export function recipientReasons(f: OracleFacts, r: OracleRecipient, enrolmentId: string, category: Category): Set<string> {
+  const e = enrolmentOf(f, enrolmentId);
+  const reasons = new Set<string>();
+  const employeeOf = (employerId: string) => f.employments.some((x) => x.learnerId === e.learnerId && x.employerId === employerId);
+  const speak = (recipientId: string, bases: readonly Basis[]) => {
+    for (const a of f.agreements) {
+      if (a.recipientId !== recipientId || !bases.includes(a.basis) || !a.categories.includes(category)) continue;
+      if (a.basis === 'LEGITIMATE_INTEREST' && !LEGITIMATE_INTEREST_CATEGORIES.includes(category)) continue;
+      if (hasHappened(f.now, a.supersededAt)) continue;
+      if (a.learnerId === null ? !employeeOf(recipientId) : a.learnerId !== e.learnerId) continue;
+      if (a.courseIds !== null && !a.courseIds.includes(e.courseId)) continue;
+      if (a.basis === 'CONSENT' && hasHappened(f.now, a.revokedAt)) continue; // as if never given
+      for (const reason of reasonsAgainst(f, a, e)) reasons.add(reason);
+    }
+  };
+  if (r.kind === 'EMPLOYER') {
+    speak(r.id, ['PROCESSOR', 'STUDY_CONTRACT', 'LEGITIMATE_INTEREST', 'CONSENT']);
+  } else {
+    for (const m of f.mandates) {
+      if (m.brokerId !== r.id || !mandateInForce(f, m)) continue;
+      if (m.permissions.includes('VIEW_RESULTS') && m.categories.includes(category)) speak(m.employerId, MANDATE_BASES);
+      else if (employeeOf(m.employerId)) reasons.add('NO_MANDATE');
+    }
+    speak(r.id, ['CONSENT']);
+  }
+  if (reasons.size === 0) reasons.add('NO_AGREEMENT');
+  return reasons;
+}
+
+/** Why one agreement version does not allow a field, as a recipient may read it. */
+function reasonsAgainst(f: OracleFacts, a: OracleAgreement, e: OracleEnrolment): string[] {
+  const out: string[] = [];
+  if (isRestricted(f, e.learnerId) || isErased(f, e.learnerId)) out.push('NOT_SHARED');
+  if (hasHappened(f.now, a.revokedAt)) out.push('AGREEMENT_REVOKED');
+  if (a.validFrom.getTime() > f.now.getTime()) out.push('AGREEMENT_NOT_YET_VALID');
+  if (a.validUntil !== null && a.validUntil.getTime() <= f.now.getTime()) out.push('AGREEMENT_EXPIRED');
+  if (a.basis === 'PROCESSOR' && e.sponsorEmployerId !== a.recipientId) out.push('NOT_SPONSOR');
+  if ((a.basis === 'PROCESSOR' || a.basis === 'LEGITIMATE_INTEREST') && !employmentActive(f, e.learnerId, a.recipientId)) {
+    const records = f.employments.filter((x) => x.learnerId === e.learnerId && x.employerId === a.recipientId);
+    if (records.some((x) => x.endedOn !== null && x.endedOn < f.today)) out.push('EMPLOYMENT_ENDED');
+    if (records.length === 0 || records.some((x) => x.startedOn > f.today)) out.push('NO_EMPLOYMENT');
+  }
+  if (a.basis === 'LEGITIMATE_INTEREST' && hasObjected(f, e.learnerId, a.recipientId)) out.push('NOT_SHARED');
+  return out;
+}
+
+/**
+ * The employee number a recipient reads (docs/sharing-rules.md rule 3, "Which identity fields"):
+ * an employer its own; a broker the number at an employer for which it enrolled the learner, while
+ * a mandate from that employer is in force; nobody another organisation's.
+ */
+export function expectedEmployeeNumbers(f: OracleFacts, r: OracleRecipient, learnerId: string): Set<string | null> {
+  const employers = new Set<string>();
+  if (r.kind === 'EMPLOYER') employers.add(r.id);
+  else {
+    for (const e of f.enrolments) {
+      if (e.learnerId !== learnerId || e.enrolledById !== r.id || e.sponsorEmployerId === null) continue;
+      if (f.mandates.some((m) => m.brokerId === r.id && m.employerId === e.sponsorEmployerId && mandateInForce(f, m))) employers.add(e.sponsorEmployerId);
+    }
+  }
+  const numbers = new Set<string | null>(f.employments.filter((x) => x.learnerId === learnerId && employers.has(x.employerId)).map((x) => x.employeeNumber ?? null));
+  if (numbers.size === 0) numbers.add(null);
+  return numbers;
+}
+
+/** What `status` reads: COMPLETED and IN_PROGRESS only with COMPLETION, else both STARTED (docs/sharing-rules.md rule 16). */
+export function expectedStatus(status: string, completionAllowed: boolean): string {
+  return !completionAllowed && (status === 'IN_PROGRESS' || status === 'COMPLETED') ? 'STARTED' : status;
 }
 
 /** The facts that bear on one decision, for a failure message. */

@@ -9,11 +9,13 @@ export type JsonRow = Record<string, unknown>;
  * entity's column metadata: a column added to the entity is mapped without anyone writing it
  * down (a hand-written mapper that forgot it would silently serve null forever).
  *
- * JSON differs from what the pg driver hands TypeORM in two ways, undone here before TypeORM's own
- * hydration (`driver.prepareHydratedValue`, which also applies column transformers): numerics and
- * bigints arrive as JSON numbers (pg gives strings), and arrays arrive as JSON arrays (pg gives
- * them parsed too, so they skip hydration; no mapped entity has a transformer on an array). test/e2e/json-rows.e2e-spec.ts compares this with
- * TypeORM's own load of the same rows for every entity mapped this way.
+ * Each column gets its converter once, from its metadata. The common types are converted directly
+ * — a gated page maps some 40,000 values, and this is on its hot path — and every other type goes
+ * through TypeORM's own hydration (`driver.prepareHydratedValue`, which also applies column
+ * transformers), after undoing the one way JSON differs from what the pg driver hands TypeORM:
+ * numerics and bigints arrive as JSON numbers where pg gives strings. Arrays arrive parsed, as pg
+ * gives them. test/e2e/json-rows.e2e-spec.ts compares the result with TypeORM's own load of the
+ * same rows for every entity mapped this way.
  */
 export function jsonRowMapper<T extends ObjectLiteral>(dataSource: DataSource, target: EntityTarget<T>): (row: JsonRow) => T {
   const metadata = dataSource.getMetadata(target);
@@ -22,16 +24,24 @@ export function jsonRowMapper<T extends ObjectLiteral>(dataSource: DataSource, t
     .filter((c) => !c.isVirtual && !c.embeddedMetadata)
     .map((c) => ({ property: c.propertyName, name: c.databaseName, convert: converterFor(c, (v) => driver.prepareHydratedValue(v, c)) }));
   return (row) => {
-    const entity = metadata.create() as T;
-    for (const c of columns) (entity as Record<string, unknown>)[c.property] = c.convert(row[c.name]);
-    return entity;
+    const entity = metadata.create() as Record<string, unknown>;
+    for (const c of columns) entity[c.property] = c.convert(row[c.name]);
+    return entity as T;
   };
 }
 
 const AS_TEXT = new Set(['numeric', 'decimal', 'bigint', 'int8', 'money']);
+/** Types whose JSON value is exactly what TypeORM would hold. */
+const AS_IS = new Set(['uuid', 'text', 'varchar', 'character varying', 'enum', 'boolean', 'integer', 'int', 'int4', 'smallint', 'int2', 'jsonb', 'json', 'date']);
 
 function converterFor(c: ColumnMetadata, hydrate: (v: unknown) => unknown): (v: unknown) => unknown {
   if (c.isArray) return (v) => v ?? null;
-  if (typeof c.type === 'string' && AS_TEXT.has(c.type)) return (v) => hydrate(typeof v === 'number' ? String(v) : (v ?? null));
+  const type = typeof c.type === 'string' ? c.type : null;
+  if (!c.transformer && type !== null) {
+    // 'timestamp' without a zone would need TypeORM's local-time rule: leave it to hydration.
+    if (type === 'timestamptz' || type === 'timestamp with time zone') return (v) => (v === null || v === undefined ? null : new Date(v as string));
+    if (AS_IS.has(type)) return (v) => v ?? null;
+  }
+  if (type !== null && AS_TEXT.has(type)) return (v) => hydrate(typeof v === 'number' ? String(v) : (v ?? null));
   return (v) => hydrate(v ?? null);
 }

@@ -11,7 +11,8 @@ import { isUuid } from '../../common/uuid';
 import { LOCALES, type Locale } from '../../common/locale';
 import { LearnerNotifier } from '../../outbox/learner-notifier.service';
 import { mandateInForceSql } from '../../organisations/mandate-in-force';
-import { amsterdamDate } from '../../common/calendar-date';
+import { SharingAgreementService } from '../../sharing/agreements/sharing-agreement.service';
+import { ALL_CATEGORIES, stampSql } from '../category-changes';
 import { EnrolmentRequestEntity } from './enrolment-request.entity';
 import type { EnrolLearnersInput, EnrolLearnersResultModel, EnrolmentOutcomeModel, EnrolmentRowInput, RowErrorModel } from './enrol-learners.model';
 
@@ -36,6 +37,7 @@ export class BulkEnrolmentService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly notifier: LearnerNotifier,
+    private readonly agreements: SharingAgreementService,
   ) {}
 
   async enrol(actor: Actor, input: EnrolLearnersInput): Promise<EnrolLearnersResultModel> {
@@ -88,7 +90,11 @@ export class BulkEnrolmentService {
         )
       : [];
     if (!row) throw DomainError.notFound('Enrolment');
-    await this.dataSource.query(`UPDATE enrolments SET status = 'WITHDRAWN', updated_at = now() WHERE id = $1 AND status <> 'WITHDRAWN'`, [row.id]);
+    // Withdrawing changes the (generalised) status only: these rows are never COMPLETED.
+    await this.dataSource.query(`UPDATE enrolments SET status = 'WITHDRAWN', changed_at = ${stampSql(2)}, updated_at = now() WHERE id = $1 AND status <> 'WITHDRAWN'`, [
+      row.id,
+      ['ENROLMENT_STATUS'],
+    ]);
     return row.id;
   }
 
@@ -189,20 +195,16 @@ export class BulkEnrolmentService {
 
     // 3. already enrolled? (a live enrolment on the course, or the same pair earlier in the batch)
     const live = await em.query<{ id: string; learnerId: string; courseId: string; sponsor: string | null }[]>(
-      `SELECT id, learner_id AS "learnerId", course_id AS "courseId", sponsor_employer_id AS sponsor FROM enrolments WHERE learner_id = ANY($1::uuid[]) AND status <> 'WITHDRAWN'`,
-      [[...new Set(resolved.map((r) => r.learnerId))]],
+      `SELECT id, learner_id AS "learnerId", course_id AS "courseId", sponsor_employer_id AS sponsor FROM enrolments
+        WHERE learner_id = ANY($1::uuid[]) AND sponsor_employer_id = $2 AND status <> 'WITHDRAWN'`,
+      [[...new Set(resolved.map((r) => r.learnerId))], employerId],
     );
+    // Only the employer's own live enrolments count: one the learner has privately or through
+    // someone else neither blocks this one nor is named (docs/sharing-rules.md rule 12).
     const liveByPair = new Map(live.filter((e) => e.sponsor === employerId).map((e) => [`${e.learnerId}|${e.courseId}`, e.id]));
-    // A live enrolment the employer did not commission (private, or another employer's) is not
-    // named: its id and existence are not the caller's to learn.
-    const othersLive = new Set(live.filter((e) => e.sponsor !== employerId).map((e) => `${e.learnerId}|${e.courseId}`));
     const newEnrolments: (CleanRow & { learnerId: string; id: string })[] = [];
     for (const r of resolved) {
       const key = `${r.learnerId}|${r.courseId}`;
-      if (othersLive.has(key)) {
-        reject(r.index, 'courseCode', 'this person cannot be enrolled on this course now');
-        continue;
-      }
       const existing = liveByPair.get(key);
       Object.assign(outcomes[r.index], { learnerId: r.learnerId, enrolmentId: existing ?? null, outcome: existing ? 'ALREADY_ENROLLED' : 'CREATED' });
       if (existing) continue;
@@ -223,20 +225,28 @@ export class BulkEnrolmentService {
       ]);
     }
     if (needEmployment.size) {
-      // The first day employed is not in the batch; today is the earliest we know of.
-      const today = amsterdamDate(new Date());
-      await em.query(`INSERT INTO employments (learner_id, employer_id, employee_number, started_on) SELECT l, $2, n, $3::date FROM unnest($1::uuid[], $4::text[]) AS x(l, n)`, [
-        [...needEmployment.keys()],
-        employerId,
-        today,
-        [...needEmployment.values()].map((r) => r.employeeNumber),
-      ]);
+      // The first day employed is not in the batch; today (Amsterdam, database clock) is the earliest we know of.
+      await em.query(
+        `INSERT INTO employments (learner_id, employer_id, employee_number, started_on)
+         SELECT l, $2, n, (now() AT TIME ZONE 'Europe/Amsterdam')::date FROM unnest($1::uuid[], $3::text[]) AS x(l, n)`,
+        [[...needEmployment.keys()], employerId, [...needEmployment.values()].map((r) => r.employeeNumber)],
+      );
+      await this.agreements.informNewEmployee(em, [...needEmployment.keys()], employerId);
     }
     if (newEnrolments.length) {
       await em.query(
-        `INSERT INTO enrolments (id, learner_id, course_id, sponsor_employer_id, enrolled_by_id, status, enrolled_at, starts_on)
-         SELECT id, l, c, $4, $5, 'ENROLLED', now(), s FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $6::date[]) AS x(id, l, c, s)`,
-        [newEnrolments.map((e) => e.id), newEnrolments.map((e) => e.learnerId), newEnrolments.map((e) => e.courseId), employerId, enrolledById, newEnrolments.map((e) => e.startDate)],
+        `INSERT INTO enrolments (id, learner_id, course_id, sponsor_employer_id, enrolled_by_id, status, enrolled_at, starts_on, changed_at)
+         SELECT id, l, c, $4, $5, 'ENROLLED', now(), s, (SELECT jsonb_object_agg(k, now()) FROM unnest($7::text[]) k)
+           FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $6::date[]) AS x(id, l, c, s)`,
+        [
+          newEnrolments.map((e) => e.id),
+          newEnrolments.map((e) => e.learnerId),
+          newEnrolments.map((e) => e.courseId),
+          employerId,
+          enrolledById,
+          newEnrolments.map((e) => e.startDate),
+          ALL_CATEGORIES,
+        ],
       );
     }
     return { outcomes, created: newEnrolments.map((e) => ({ learnerId: e.learnerId, courseId: e.courseId })) };

@@ -102,7 +102,8 @@ export const BASIS_RULES: Record<SharingBasis, BasisRule> = {
     stoppedByObjection: false,
     makesLearnerVisible: true,
     informs: { who: 'THE_LEARNER', kind: 'CONSENT_RECORDED' },
-    reachesMandatedBroker: true,
+    // A consent reaches only the recipient it names: not the broker of an employer it names.
+    reachesMandatedBroker: false,
   },
 };
 

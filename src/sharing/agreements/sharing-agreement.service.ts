@@ -11,7 +11,6 @@ import { EmploymentEntity } from '../../learners/employment.entity';
 import { LearnerEntity } from '../../learners/learner.entity';
 import { OrganisationEntity } from '../../organisations/organisation.entity';
 import { LearnerNotifier } from '../../outbox/learner-notifier.service';
-import { amsterdamDate } from '../../common/calendar-date';
 import { SharingAgreementEntity } from './sharing-agreement.entity';
 import type { ChangeSharingAgreementInput, CreateSharingAgreementInput, GrantConsentInput, SharingAgreementsArgs } from './sharing-agreement.model';
 import { windowInForceSql } from '../../common/validity-window';
@@ -68,12 +67,7 @@ export class SharingAgreementService {
         createdBy: actor.subject,
         ...terms,
       });
-      // Learners are told when an agreement starts covering them, where its basis says so
-      // (docs/ledger-and-notifications.md, "Information duties").
-      if (rule.informs) {
-        const covered = rule.informs.who === 'THE_LEARNER' ? [agreement.learnerId!] : await this.currentEmployees(em, agreement.recipientId);
-        await this.notifier.inform(em, covered, rule.informs.kind, { recipientId: agreement.recipientId, basis: agreement.basis, agreementId: agreement.agreementId });
-      }
+      await this.informCovered(em, agreement);
       return agreement;
     });
   }
@@ -143,6 +137,8 @@ export class SharingAgreementService {
         ...terms,
       });
       await em.query(`UPDATE sharing_agreements SET superseded_at = $2 WHERE id = $1`, [current.id, next.createdAt]);
+      // A version that covers more than the one it replaces starts covering learners anew.
+      if (widens(current, next)) await this.informCovered(em, next);
       return next;
     });
   }
@@ -186,11 +182,41 @@ export class SharingAgreementService {
     return qb.orderBy('a.created_at', 'ASC').addOrderBy('a.id', 'ASC').getMany();
   }
 
+  /**
+   * A new employment brings the learner under the employer's employee-wide agreements in force
+   * whose basis tells its learners (legitimate interest): the learner is told of each, in the
+   * transaction that records the employment (docs/ledger-and-notifications.md, "Information duties").
+   */
+  async informNewEmployee(em: EntityManager, learnerIds: string[], employerId: string): Promise<void> {
+    if (learnerIds.length === 0) return;
+    const tellsEmployees = basesWhere((r) => r.scope === 'EMPLOYEES' && r.informs?.who === 'CURRENT_EMPLOYEES');
+    if (tellsEmployees.length === 0) return;
+    const agreements = await em.query<{ agreement_id: string; basis: SharingAgreementEntity['basis'] }[]>(
+      `SELECT agreement_id, basis FROM sharing_agreements a
+        WHERE a.recipient_id = $1 AND a.learner_id IS NULL AND a.superseded_at IS NULL AND a.basis IN (${sqlBasisList(tellsEmployees)})
+          AND ${windowInForceSql('a', 'now()')}
+        ORDER BY a.created_at, a.id`,
+      [employerId],
+    );
+    for (const a of agreements) {
+      await this.notifier.inform(em, learnerIds, BASIS_RULES[a.basis].informs!.kind, { recipientId: employerId, basis: a.basis, agreementId: a.agreement_id });
+    }
+  }
+
+  /** Learners are told when an agreement starts covering them, where its basis says so. */
+  private async informCovered(em: EntityManager, agreement: SharingAgreementEntity): Promise<void> {
+    const informs = BASIS_RULES[agreement.basis].informs;
+    if (!informs) return;
+    const covered = informs.who === 'THE_LEARNER' ? [agreement.learnerId!] : await this.currentEmployees(em, agreement.recipientId);
+    await this.notifier.inform(em, covered, informs.kind, { recipientId: agreement.recipientId, basis: agreement.basis, agreementId: agreement.agreementId });
+  }
+
   private async currentEmployees(em: EntityManager, employerId: string): Promise<string[]> {
     const rows = await em.query<{ id: string }[]>(
       `SELECT DISTINCT learner_id AS id FROM employments
-        WHERE employer_id = $1 AND started_on <= $2 AND (ended_on IS NULL OR ended_on >= $2)`,
-      [employerId, amsterdamDate(new Date())],
+        WHERE employer_id = $1 AND started_on <= (now() AT TIME ZONE 'Europe/Amsterdam')::date
+          AND (ended_on IS NULL OR ended_on >= (now() AT TIME ZONE 'Europe/Amsterdam')::date)`,
+      [employerId],
     );
     return rows.map((r) => r.id);
   }
@@ -257,4 +283,12 @@ export class SharingAgreementService {
   private async dbNow(): Promise<Date> {
     return (await this.dataSource.query<{ now: Date }[]>(`SELECT now() AS now`))[0].now;
   }
+}
+
+/** Does the new version cover something the old did not: a category, a course, or time? */
+function widens(old: SharingAgreementEntity, next: SharingAgreementEntity): boolean {
+  if (next.categories.some((c) => !old.categories.includes(c))) return true;
+  if (old.courseIds !== null && (next.courseIds === null || next.courseIds.some((c) => !old.courseIds!.includes(c)))) return true;
+  if (next.validFrom < old.validFrom) return true;
+  return old.validUntil !== null && (next.validUntil === null || next.validUntil > old.validUntil);
 }

@@ -8,7 +8,6 @@ import type { ExplainArgs, ExplanationModel } from './explain.model';
 import { GateFactsLoader } from '../gate/gate-facts.loader';
 import { GatedView } from '../gate/request-view';
 import { SharingRules, type Recipient } from '../gate/sharing-rules';
-import { maskForRecipient } from '../gate/withheld-reason';
 
 /**
  * Explain: which agreement allows a (learner, enrolment, category) for a recipient, or every
@@ -41,7 +40,7 @@ export class ExplainService {
       if (view.listed([enrolment]).length === 0) throw DomainError.notFound('Enrolment');
     }
 
-    const decision = new SharingRules(page.facts).decide(recipient, enrolment, args.category);
+    const decision = new SharingRules(page.facts, asRecipient ? 'RECIPIENT' : 'EXACT').decide(recipient, enrolment, args.category);
     if (decision.allowed) {
       return {
         category: args.category,
@@ -55,9 +54,8 @@ export class ExplainService {
         reasons: [],
       };
     }
-    // The learner and staff see the exact reasons; a recipient sees the learner's own choices as NOT_SHARED.
-    const reasons = asRecipient ? [...new Set(decision.reasons.map(maskForRecipient))] : decision.reasons;
-    return { category: args.category, recipientId: recipient.id, allowed: false, basis: null, agreementId: null, agreementVersionId: null, agreementVersion: null, onBehalfOfId: null, reasons };
+    // The learner and staff see the exact reasons; a recipient the masked ones (the rules' perspective).
+    return { category: args.category, recipientId: recipient.id, allowed: false, basis: null, agreementId: null, agreementVersionId: null, agreementVersion: null, onBehalfOfId: null, reasons: decision.reasons };
   }
 
   private async recipient(id: string | undefined): Promise<Recipient> {

@@ -41,6 +41,8 @@ export interface VisibleLearnerRow {
 const NOW = 'statement_timestamp()';
 const MANDATE_IN_FORCE = mandateInForceSql('m', NOW);
 const AGREEMENT_IN_FORCE = agreementInForceSql('x', NOW);
+/** An erased learner is invisible to every recipient from the erasure on (docs/sharing-rules.md rule 7). */
+const NOT_ERASED = `NOT EXISTS (SELECT 1 FROM learners z WHERE z.id = x.learner_id AND z.erased_at <= ${NOW})`;
 /** The bases whose agreement in force lets its recipient see the learner (basis-rules.ts). */
 const VISIBLE_BY_AGREEMENT = sqlBasisList(basesWhere((r) => r.makesLearnerVisible));
 
@@ -83,11 +85,11 @@ export class GateFactsLoader {
          ORDER BY x.learner_id LIMIT $3)`,
     ];
     if (recipient.kind === 'EMPLOYER') {
-      branches.push(`(SELECT DISTINCT x.learner_id FROM employments x WHERE x.employer_id = $1 AND x.learner_id > $2 ${only} ORDER BY x.learner_id LIMIT $3)`);
+      branches.push(`(SELECT DISTINCT x.learner_id FROM employments x WHERE x.employer_id = $1 AND x.learner_id > $2 ${only} AND ${NOT_ERASED} ORDER BY x.learner_id LIMIT $3)`);
     } else {
       branches.push(`(SELECT DISTINCT x.learner_id FROM enrolments x
           JOIN broker_mandates m ON m.broker_id = $1 AND m.employer_id = x.sponsor_employer_id AND ${MANDATE_IN_FORCE}
-         WHERE x.enrolled_by_id = $1 AND x.learner_id > $2 ${only} ORDER BY x.learner_id LIMIT $3)`);
+         WHERE x.enrolled_by_id = $1 AND x.learner_id > $2 ${only} AND ${NOT_ERASED} ORDER BY x.learner_id LIMIT $3)`);
     }
     const rows: (VisibleLearnerRow & { dbNow: string; dbNowDate: Date })[] = await this.dataSource.query(
       `SELECT l.id, l.name, l.email, l.locale, l.external_subject_id AS "externalSubjectId", l.erased_at AS "erasedAt",

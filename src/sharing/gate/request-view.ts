@@ -28,9 +28,16 @@ export class GatedView {
 
   constructor(readonly recipient: Recipient | null) {}
 
+  /**
+   * The database clock at which the gate decided (the first page's): the ledger's disclosure
+   * time, so no API host's clock ever stamps a disclosure (docs/sharing-rules.md rule 5).
+   */
+  decidedAt: Date | null = null;
+
   /** Takes in the facts of one page; decisions are then made in memory. */
   add(page: LoadedPage): void {
-    const rules = new SharingRules(page.facts);
+    if (page.learners.length > 0) this.decidedAt ??= page.facts.now;
+    const rules = new SharingRules(page.facts, 'RECIPIENT');
     for (const enrolment of page.enrolments) this.entries.set(enrolment.id, { rules, enrolment });
   }
 

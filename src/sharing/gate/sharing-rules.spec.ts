@@ -1,7 +1,7 @@
 import type { DisclosureCategory } from '../../common/disclosure-category';
 import type { SharingBasis } from '../../common/sharing-basis';
 import type { FactAgreement, FactEnrolment, FactMandate, GateFacts } from './gate-facts';
-import { SharingRules, type Recipient } from './sharing-rules';
+import { SharingRules, type Perspective, type Recipient } from './sharing-rules';
 
 /**
  * The sharing rules (docs/sharing-rules.md rules 5–11), one row per rule, evaluated in memory on
@@ -58,7 +58,7 @@ interface World {
 
 const activeEmployment = [{ startedOn: '2025-01-01', endedOn: null }];
 
-function decide(world: World, recipient: Recipient, category: DisclosureCategory) {
+function decide(world: World, recipient: Recipient, category: DisclosureCategory, perspective: Perspective = 'EXACT') {
   const enrolment: FactEnrolment = { id: 'n1', learnerId: LEARNER, courseId: COURSE, sponsorEmployerId: world.sponsor === undefined ? EMPLOYER : world.sponsor, enrolledById: EMPLOYER };
   const facts: GateFacts = {
     now: NOW,
@@ -71,7 +71,7 @@ function decide(world: World, recipient: Recipient, category: DisclosureCategory
     objections: new Map(world.objectedTo ? [[LEARNER, new Set(world.objectedTo)]] : []),
     restricted: new Set(world.restricted ? [LEARNER] : []),
   };
-  const d = new SharingRules(facts).decide(recipient, enrolment, category);
+  const d = new SharingRules(facts, perspective).decide(recipient, enrolment, category);
   return d.allowed ? { allowed: true, basis: d.basis, onBehalfOf: d.onBehalfOf } : { allowed: false, reasons: d.reasons };
 }
 
@@ -95,7 +95,8 @@ const rows: Row[] = [
   ['processor, employment ended yesterday', { agreements: [agreement('PROCESSOR')], employment: [{ startedOn: '2025-01-01', endedOn: '2026-06-14' }] }, employer, 'PROGRESS', { allowed: false, reasons: ['EMPLOYMENT_ENDED'] }],
   ['processor, last day of employment today', { agreements: [agreement('PROCESSOR')], employment: [{ startedOn: '2025-01-01', endedOn: TODAY }] }, employer, 'PROGRESS', { allowed: true, basis: 'PROCESSOR', onBehalfOf: null }],
   ['processor, employment starts tomorrow', { agreements: [agreement('PROCESSOR')], employment: [{ startedOn: '2026-06-16', endedOn: null }] }, employer, 'PROGRESS', { allowed: false, reasons: ['NO_EMPLOYMENT'] }],
-  ['processor, never employed', { agreements: [agreement('PROCESSOR')], employment: null }, employer, 'PROGRESS', { allowed: false, reasons: ['NO_EMPLOYMENT'] }],
+  ['processor, never employed: an employee-wide agreement says nothing of a non-employee', { agreements: [agreement('PROCESSOR')], employment: null }, employer, 'PROGRESS', { allowed: false, reasons: ['NO_AGREEMENT'] }],
+  ['employment ended and another not started yet: both reasons', { agreements: [agreement('PROCESSOR')], employment: [{ startedOn: '2025-01-01', endedOn: '2026-01-01' }, { startedOn: '2026-07-01', endedOn: null }] }, employer, 'PROGRESS', { allowed: false, reasons: ['EMPLOYMENT_ENDED', 'NO_EMPLOYMENT'] }],
   // Rule 7: restriction and erasure stop every basis.
   ['restricted', { agreements: [agreement('STUDY_CONTRACT')], restricted: true }, employer, 'PROGRESS', { allowed: false, reasons: ['RESTRICTED'] }],
   ['erased', { agreements: [agreement('CONSENT')], erasedAt: at(-1) }, employer, 'PROGRESS', { allowed: false, reasons: ['ERASED'] }],
@@ -116,7 +117,9 @@ const rows: Row[] = [
   ['broker through a mandate', { agreements: [agreement('PROCESSOR')], mandates: [mandate()] }, broker, 'PROGRESS', { allowed: true, basis: 'PROCESSOR', onBehalfOf: EMPLOYER }],
   ['broker, category not in the mandate', { agreements: [agreement('PROCESSOR')], mandates: [mandate()] }, broker, 'ENROLMENT_STATUS', { allowed: false, reasons: ['NO_MANDATE'] }],
   ['broker, mandate without VIEW_RESULTS', { agreements: [agreement('PROCESSOR')], mandates: [mandate({ permissions: ['ENROL'] })] }, broker, 'PROGRESS', { allowed: false, reasons: ['NO_MANDATE'] }],
-  ['broker, mandate revoked', { agreements: [agreement('PROCESSOR')], mandates: [mandate({ revokedAt: at(-1) })] }, broker, 'PROGRESS', { allowed: false, reasons: ['NO_MANDATE'] }],
+  ['broker, mandate revoked: no mandate, no consent', { agreements: [agreement('PROCESSOR')], mandates: [mandate({ revokedAt: at(-1) })] }, broker, 'PROGRESS', { allowed: false, reasons: ['NO_AGREEMENT'] }],
+  ['broker, enrol-only mandate from an employer the learner never worked for', { agreements: [agreement('PROCESSOR')], mandates: [mandate({ permissions: ['ENROL'] })], employment: null }, broker, 'PROGRESS', { allowed: false, reasons: ['NO_AGREEMENT'] }],
+  ['an employer\'s consent does not reach its broker', { agreements: [agreement('CONSENT')], mandates: [mandate()] }, broker, 'PROGRESS', { allowed: false, reasons: ['NO_AGREEMENT'] }],
   ['broker, mandate in force but the employer may not see it', { agreements: [agreement('PROCESSOR')], mandates: [mandate()], sponsor: null }, broker, 'PROGRESS', { allowed: false, reasons: ['NOT_SPONSOR'] }],
   ['broker under its own consent', { agreements: [agreement('CONSENT', { recipientId: BROKER })] }, broker, 'PROGRESS', { allowed: true, basis: 'CONSENT', onBehalfOf: null }],
   ['the mandate route beats the broker\'s consent', { agreements: [agreement('PROCESSOR'), agreement('CONSENT', { recipientId: BROKER })], mandates: [mandate()] }, broker, 'PROGRESS', { allowed: true, basis: 'PROCESSOR', onBehalfOf: EMPLOYER }],
@@ -125,5 +128,19 @@ const rows: Row[] = [
 describe('sharing rules, one row per rule', () => {
   it.each(rows)('%s', (_rule, world, recipient, category, expected) => {
     expect(decide(world, recipient, category)).toEqual(expected);
+  });
+});
+
+/** Rule 11: what a recipient reads of the learner's own choices. */
+const recipientRows: Row[] = [
+  ['an objection reads NOT_SHARED', { agreements: [agreement('LEGITIMATE_INTEREST')], objectedTo: [EMPLOYER] }, employer, 'COMPLETION', { allowed: false, reasons: ['NOT_SHARED'] }],
+  ['a restriction reads NOT_SHARED', { agreements: [agreement('STUDY_CONTRACT')], restricted: true }, employer, 'PROGRESS', { allowed: false, reasons: ['NOT_SHARED'] }],
+  ['a withdrawn consent adds nothing: NO_AGREEMENT', { agreements: [agreement('CONSENT', { revokedAt: at(-1) })] }, employer, 'PROGRESS', { allowed: false, reasons: ['NO_AGREEMENT'] }],
+  ['a withdrawn consent beside an expired contract: only the contract speaks', { agreements: [agreement('CONSENT', { revokedAt: at(-1) }), agreement('STUDY_CONTRACT', { validUntil: at(-2) })] }, employer, 'PROGRESS', { allowed: false, reasons: ['AGREEMENT_EXPIRED'] }],
+];
+
+describe('sharing rules as a recipient reads them', () => {
+  it.each(recipientRows)('%s', (_rule, world, recipient, category, expected) => {
+    expect(decide(world, recipient, category, 'RECIPIENT')).toEqual(expected);
   });
 });

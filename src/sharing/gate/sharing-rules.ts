@@ -4,7 +4,7 @@ import { windowAt } from '../../common/validity-window';
 import { mandateInForce } from '../../organisations/mandate-in-force';
 import { BASIS_RANK, BASIS_RULES, basesWhere } from '../agreements/basis-rules';
 import type { FactAgreement, FactEnrolment, GateFacts } from './gate-facts';
-import type { WithheldReason } from './withheld-reason';
+import { maskForRecipient, type WithheldReason } from './withheld-reason';
 
 /** Route a: the employer's agreements a mandated broker reads through. Route b: agreements that may name a broker. */
 const VIA_MANDATE = new Set(basesWhere((r) => r.reachesMandatedBroker));
@@ -23,18 +23,33 @@ export type Decision =
   | { allowed: false; reasons: WithheldReason[] };
 
 /**
+ * Whose eyes a decision is for. RECIPIENT: an employer or broker — the learner's own choices are
+ * masked (an objection, a restriction, an erasure read NOT_SHARED) and a withdrawn consent is as
+ * if it had never been given: it adds no reason at all (docs/sharing-rules.md rule 11). EXACT:
+ * the learner and provider staff, who see every reason as it is.
+ */
+export type Perspective = 'RECIPIENT' | 'EXACT';
+
+/**
  * The sharing rules (docs/sharing-rules.md rules 5–11) in one place, evaluated in memory over
  * facts loaded for a whole page. What differs between bases is read from BASIS_RULES. Deny by
  * default: anything not positively allowed by an agreement in force is withheld.
+ *
+ * Reasons come only from agreements whose scope includes the learner: an employee-wide agreement
+ * speaks only of the recipient's employees (past, present or future); for anyone else it adds
+ * nothing, so a recipient learns nothing about its agreements' state from a non-employee.
  */
 export class SharingRules {
   private readonly employmentsByKey = new Map<string, GateFacts['employments']>();
-  /** recipient|learner (or recipient|* for employee-scope agreements) → agreements, ranked. */
+  /** recipient|learner (or recipient|* for employee-scope agreements) → agreements. */
   private readonly agreementsByKey = new Map<string, FactAgreement[]>();
-  /** recipient|enrolment → its agreements ranked, with the reasons against each (see rankedFor). */
+  /** recipient|enrolment → its agreements in scope, ranked, with the reasons against each (see rankedFor). */
   private readonly rankedByEnrolment = new Map<string, Ranked>();
 
-  constructor(private readonly facts: GateFacts) {
+  constructor(
+    private readonly facts: GateFacts,
+    private readonly perspective: Perspective = 'EXACT',
+  ) {
     for (const e of facts.employments) push(this.employmentsByKey, `${e.learnerId}|${e.employerId}`, e);
     for (const a of facts.agreements) push(this.agreementsByKey, `${a.recipientId}|${a.learnerId ?? '*'}`, a);
   }
@@ -44,47 +59,50 @@ export class SharingRules {
   }
 
   /** What an employer may see of one (learner, enrolment, category). */
-  employerView(employerId: string, enrolment: FactEnrolment, category: DisclosureCategory, bases?: ReadonlySet<SharingBasis>): Decision {
-    return this.bestOf(employerId, enrolment, category, bases) ?? { allowed: false, reasons: ['NO_AGREEMENT'] };
+  employerView(employerId: string, enrolment: FactEnrolment, category: DisclosureCategory): Decision {
+    return this.bestOf(employerId, enrolment, category) ?? { allowed: false, reasons: ['NO_AGREEMENT'] };
   }
 
   /**
-   * A broker reads (a) through a mandate with VIEW_RESULTS what the mandating employer may see,
-   * intersected with the mandate's categories, or (b) under the learner's consent naming the broker.
-   * The route whose agreement ranks first wins. Without a usable mandate the broker learns no
-   * reason about the employer's view beyond NO_MANDATE.
+   * A broker reads (a) through a mandate in force with VIEW_RESULTS and the category what the
+   * mandating employer may see under the bases that reach a mandated broker, or (b) under its own
+   * agreements of a basis that may name a broker (the learner's consent). The route whose
+   * agreement ranks first wins. A mandate in force from an employer of the learner that gives
+   * nothing for the category reads NO_MANDATE; with neither a mandate nor a consent, NO_AGREEMENT
+   * (docs/sharing-rules.md rule 10).
    */
   brokerView(brokerId: string, enrolment: FactEnrolment, category: DisclosureCategory): Decision {
     const allowed: Extract<Decision, { allowed: true }>[] = [];
     const reasons: WithheldReason[] = [];
-    const mandates = this.facts.mandates.filter(
-      (m) => m.brokerId === brokerId && mandateInForce(m, this.facts.now) && m.permissions.includes('VIEW_RESULTS') && m.categories.includes(category),
-    );
-    if (mandates.length === 0) reasons.push('NO_MANDATE');
-    for (const m of mandates) {
-      const view = this.employerView(m.employerId, enrolment, category, VIA_MANDATE);
-      if (view.allowed) allowed.push({ ...view, onBehalfOf: m.employerId });
-      else reasons.push(...view.reasons);
+    for (const m of this.facts.mandates) {
+      if (m.brokerId !== brokerId || !mandateInForce(m, this.facts.now)) continue;
+      if (m.permissions.includes('VIEW_RESULTS') && m.categories.includes(category)) {
+        const view = this.bestOf(m.employerId, enrolment, category, VIA_MANDATE);
+        if (view?.allowed) allowed.push({ ...view, onBehalfOf: m.employerId });
+        else if (view) reasons.push(...view.reasons);
+      } else if (this.employmentsByKey.has(`${enrolment.learnerId}|${m.employerId}`)) {
+        reasons.push('NO_MANDATE');
+      }
     }
-    // Route (b): the broker's own agreements, of the bases that may name a broker at all.
-    const consent = this.bestOf(brokerId, enrolment, category, NAMING_BROKERS);
-    if (consent?.allowed) allowed.push(consent);
-    else if (consent) reasons.push(...consent.reasons);
+    const own = this.bestOf(brokerId, enrolment, category, NAMING_BROKERS);
+    if (own?.allowed) allowed.push(own);
+    else if (own) reasons.push(...own.reasons);
     if (allowed.length > 0) return allowed.sort((a, b) => compareAgreements(a.agreement, b.agreement))[0];
-    return { allowed: false, reasons: unique(reasons) };
+    return { allowed: false, reasons: reasons.length ? unique(reasons) : ['NO_AGREEMENT'] };
   }
 
   /**
-   * The recipient's agreements that name this learner and course (in force or not), ranked, with
-   * the reasons against each. None of it depends on the category, and a page asks for all seven
-   * categories of every enrolment: worked out once per (recipient, enrolment).
+   * The recipient's agreements whose scope includes this learner and course (in force or not),
+   * ranked, with the reasons against each. None of it depends on the category, and a page asks
+   * for all seven categories of every enrolment: worked out once per (recipient, enrolment).
    */
   private rankedFor(recipientId: string, enrolment: FactEnrolment): Ranked {
     const key = `${recipientId}|${enrolment.id}`;
     let ranked = this.rankedByEnrolment.get(key);
     if (!ranked) {
-      const agreements = [...(this.agreementsByKey.get(`${recipientId}|*`) ?? []), ...(this.agreementsByKey.get(`${recipientId}|${enrolment.learnerId}`) ?? [])]
-        .filter((a) => a.courseIds === null || a.courseIds.includes(enrolment.courseId))
+      const employee = this.employmentsByKey.has(`${enrolment.learnerId}|${recipientId}`);
+      const agreements = [...(employee ? (this.agreementsByKey.get(`${recipientId}|*`) ?? []) : []), ...(this.agreementsByKey.get(`${recipientId}|${enrolment.learnerId}`) ?? [])]
+        .filter((a) => (a.courseIds === null || a.courseIds.includes(enrolment.courseId)) && !this.invisible(a))
         .sort(compareAgreements);
       ranked = { agreements, reasons: agreements.map((a) => this.reasonsAgainst(a, enrolment, recipientId)) };
       this.rankedByEnrolment.set(key, ranked);
@@ -92,9 +110,14 @@ export class SharingRules {
     return ranked;
   }
 
+  /** A withdrawn consent is, to its recipient, as if it had never been given (GDPR Art. 7(3)). */
+  private invisible(a: FactAgreement): boolean {
+    return this.perspective === 'RECIPIENT' && BASIS_RULES[a.basis].learnersOwnAct && windowAt(a, this.facts.now).revoked;
+  }
+
   /**
-   * Of the agreements naming this learner, course and category (of the given bases, if any): the
-   * first (basis order, then oldest) with no reason against it, or every reason; undefined if none.
+   * Of the agreements in scope naming this category (of the given bases, if any): the first
+   * (basis order, then oldest) with no reason against it, or every reason; undefined if none.
    */
   private bestOf(recipientId: string, enrolment: FactEnrolment, category: DisclosureCategory, bases?: ReadonlySet<SharingBasis>): Decision | undefined {
     const { agreements, reasons } = this.rankedFor(recipientId, enrolment);
@@ -102,13 +125,16 @@ export class SharingRules {
     for (let i = 0; i < agreements.length; i++) {
       const a = agreements[i];
       if ((bases !== undefined && !bases.has(a.basis)) || !a.categories.includes(category)) continue;
+      // What a basis may never cover (data minimisation) it does not cover, whatever a row says.
+      const cover = BASIS_RULES[a.basis].categories;
+      if (cover && !cover.includes(category)) continue;
       if (reasons[i].length === 0) return { allowed: true, basis: a.basis, agreement: a, onBehalfOf: null };
       (against ??= []).push(...reasons[i]);
     }
     return against ? { allowed: false, reasons: unique(against) } : undefined;
   }
 
-  /** Why this agreement does not allow disclosure now; empty means it does. */
+  /** Why this agreement does not allow disclosure now, as this perspective may see it; empty means it does. */
   reasonsAgainst(a: FactAgreement, enrolment: FactEnrolment, recipientId: string): WithheldReason[] {
     const learnerId = enrolment.learnerId;
     const rule = BASIS_RULES[a.basis];
@@ -125,15 +151,21 @@ export class SharingRules {
     if (rule.needsActiveEmployment) reasons.push(...this.employmentReasons(learnerId, recipientId));
     // An objection stops the recipient's legitimate interest for this learner (GDPR Art. 21).
     if (rule.stoppedByObjection && this.facts.objections.get(learnerId)?.has(recipientId)) reasons.push('OBJECTION');
-    return reasons;
+    return this.perspective === 'RECIPIENT' ? unique(reasons.map(maskForRecipient)) : reasons;
   }
 
-  /** Employee-scope bases need an employment active today (start and end dates inclusive). */
+  /**
+   * Employee-scope bases need an employment active today (start and end dates inclusive). Every
+   * reason that applies: an ended employment and one not started yet give both.
+   */
   private employmentReasons(learnerId: string, employerId: string): WithheldReason[] {
     const records = this.employmentsByKey.get(`${learnerId}|${employerId}`) ?? [];
     const today = this.facts.today;
     if (records.some((e) => e.startedOn <= today && (e.endedOn === null || today <= e.endedOn))) return [];
-    return records.some((e) => e.endedOn !== null && e.endedOn < today) ? ['EMPLOYMENT_ENDED'] : ['NO_EMPLOYMENT'];
+    const reasons: WithheldReason[] = [];
+    if (records.some((e) => e.endedOn !== null && e.endedOn < today)) reasons.push('EMPLOYMENT_ENDED');
+    if (records.length === 0 || records.some((e) => e.startedOn > today)) reasons.push('NO_EMPLOYMENT');
+    return reasons;
   }
 }
 

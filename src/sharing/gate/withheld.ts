@@ -2,12 +2,11 @@ import type { GraphQLObjectType } from 'graphql';
 import type { DisclosureCategory } from '../../common/disclosure-category';
 import type { RequestView } from './request-view';
 import type { WithheldModel } from './withheld.model';
-import { maskForRecipient } from './withheld-reason';
 
 /**
  * The `withheld` list of an object: every GATED field of its type (read from the schema, so it
- * can never disagree with the gate) whose category is not allowed, with the reason as the caller
- * may see it. Withholding is not an error: the rest of the object is served.
+ * can never disagree with the gate) whose category is not allowed, with the first reason as the
+ * caller may see it (the view decides from the recipient's perspective: sharing-rules.ts). Withholding is not an error: the rest of the object is served.
  */
 export function withheldOf(view: RequestView, type: GraphQLObjectType, source: { id: string; enrolmentId?: string }): WithheldModel[] {
   if (view.kind === 'FULL') return [];
@@ -15,7 +14,7 @@ export function withheldOf(view: RequestView, type: GraphQLObjectType, source: {
   const withheld: WithheldModel[] = [];
   for (const [field, category] of gatedFieldsOf(type)) {
     const decision = view.decision(enrolmentId, category);
-    if (!decision.allowed) withheld.push({ field, reason: maskForRecipient(decision.reasons[0] ?? 'NO_AGREEMENT') });
+    if (!decision.allowed) withheld.push({ field, reason: decision.reasons[0] ?? 'NO_AGREEMENT' });
   }
   return withheld;
 }
