@@ -3,8 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { createRootLogger } from './common/logging/logger';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config';
-import { startEmbeddedPostgres } from './database/embedded-postgres';
-import { migrate } from './database/migrate';
+import { prepareDatabase } from './database/prepare-database';
 import { DEMO } from './seed/demo-ids';
 import { DemoSeedService } from './seed/demo-seed.service';
 
@@ -22,16 +21,14 @@ async function main(): Promise<void> {
   const logger = createRootLogger(config.logLevel);
 
   let stopDatabase = () => Promise.resolve();
-  let databaseUrl = config.databaseUrl;
-  if (!databaseUrl) {
-    logger.info({ dataDir: config.dataDir, port: config.embeddedPostgresPort }, 'DATABASE_URL not set: starting embedded PostgreSQL');
-    const pg = await startEmbeddedPostgres({
-      dataDir: config.dataDir,
-      port: config.embeddedPostgresPort,
-      log: (line) => logger.warn(line),
-    });
-    stopDatabase = () => pg.stop();
-    databaseUrl = pg.url();
+  let databaseUrl: string;
+  try {
+    const db = await prepareDatabase(config, logger);
+    stopDatabase = () => db.stop();
+    databaseUrl = db.appUrl;
+  } catch (e) {
+    logger.fatal({ err: e }, 'failed to prepare the database');
+    process.exit(1);
   }
 
   let app: INestApplication | undefined;
@@ -59,10 +56,6 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   try {
-    if (config.migrateOnStart) {
-      const applied = await migrate(databaseUrl, config.notifications);
-      if (applied.length) logger.info({ applied }, 'migrations applied');
-    }
     app = await createApp({ ...config, databaseUrl }, logger);
     let demoBanner = '';
     if (config.seedDemo) {

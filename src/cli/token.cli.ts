@@ -6,8 +6,7 @@ import { SigningKeyService } from '../auth/signing-key.service';
 import { TokenService } from '../auth/token.service';
 import { loadConfig } from '../config/app-config';
 import { databaseOptions } from '../database/database-options';
-import { startEmbeddedPostgres } from '../database/embedded-postgres';
-import { migrate } from '../database/migrate';
+import { prepareDatabase } from '../database/prepare-database';
 import { DEMO } from '../seed/demo-ids';
 
 const HELP = `Mint an access token for local use, signed with the API's own key.
@@ -51,17 +50,15 @@ async function main(): Promise<void> {
 
   const claims = claimsFor(kind, values);
   const config = loadConfig();
-  const pg = config.databaseUrl ? undefined : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort });
-  const url = config.databaseUrl ?? pg!.url();
-  await migrate(url);
-  const ds = await new DataSource(databaseOptions(url, 1)).initialize();
+  const db = await prepareDatabase(config, undefined, { migrate: true });
+  const ds = await new DataSource(databaseOptions(db.appUrl, 1)).initialize();
   try {
     const keys = new SigningKeyService(ds);
     await keys.onModuleInit();
     process.stdout.write(`${new TokenService(config, keys).issue(claims, ttl).accessToken}\n`);
   } finally {
     await ds.destroy();
-    await pg?.stop();
+    await db.stop();
   }
 }
 

@@ -2,8 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { createRootLogger, PinoNestLogger } from '../common/logging/logger';
 import { ConfigError, loadConfig } from '../config/app-config';
-import { startEmbeddedPostgres } from '../database/embedded-postgres';
-import { migrate } from '../database/migrate';
+import { prepareDatabase } from '../database/prepare-database';
 import { WorkerModule } from '../worker.module';
 
 /**
@@ -22,16 +21,15 @@ async function main(): Promise<void> {
     throw e;
   }
   const logger = createRootLogger(config.logLevel).child({ component: 'worker' });
-  const pg = config.databaseUrl ? undefined : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort });
-  const databaseUrl = config.databaseUrl ?? pg!.url();
-  if (config.migrateOnStart) await migrate(databaseUrl, config.notifications);
+  const db = await prepareDatabase(config, logger);
+  const databaseUrl = db.appUrl;
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot({ ...config, databaseUrl }, logger), {
     logger: new PinoNestLogger(logger),
   });
   await app.init();
   const stop = async () => {
     await app.close();
-    await pg?.stop();
+    await db.stop();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop());

@@ -9,8 +9,12 @@ export interface AppConfig {
   host: string;
   port: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** Undefined means: start the embedded PostgreSQL in `dataDir`. */
+  /** Undefined means: start the embedded PostgreSQL in `dataDir`. The API's own, least-privilege role. */
   databaseUrl?: string;
+  /** The role that owns the schema, for migrations (docs/operations.md, "Database roles"); default: databaseUrl. */
+  databaseMigrationUrl?: string;
+  /** The role the API connects as, granted its privileges after each migration. */
+  databaseAppRole: string;
   databasePoolSize: number;
   dataDir: string;
   embeddedPostgresPort: number;
@@ -110,6 +114,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const port = int('PORT', 3000, 0, 65535);
   const host = str('HOST', '0.0.0.0')!;
   const databaseUrl = url('DATABASE_URL', str('DATABASE_URL'), ['postgres:', 'postgresql:']);
+  const databaseMigrationUrl = url('DATABASE_MIGRATION_URL', str('DATABASE_MIGRATION_URL'), ['postgres:', 'postgresql:']);
+  const databaseAppRole = str('DATABASE_APP_ROLE', 'rsa_app')!;
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(databaseAppRole)) problems.push('DATABASE_APP_ROLE must be a lower-case PostgreSQL role name');
   // The issuer names this API in its tokens; it does not follow PORT, so tokens minted by the CLI
   // and by a server on another port agree. Production must name its public URL.
   if (nodeEnv === 'production' && str('JWT_ISSUER') === undefined) problems.push('JWT_ISSUER must be set in production');
@@ -136,6 +143,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       nodeEnv === 'test' ? 'silent' : 'info',
     ),
     databaseUrl,
+    databaseMigrationUrl,
+    databaseAppRole,
     databasePoolSize: int('DATABASE_POOL_SIZE', 10, 1, 200),
     dataDir: resolve(str('DATA_DIR', '.data')!),
     embeddedPostgresPort: int('EMBEDDED_PG_PORT', 54320, 1024, 65535),

@@ -66,6 +66,8 @@ export function perCategory(items: StoredDisclosureItem[]): DisclosedEnrolment[]
 
 /** The items of a ledger entry's hashed content. */
 export function itemsOfContent(content: string): StoredDisclosureItem[] {
+  // Retention purges an entry's content (ledger_purge): nothing is left to list.
+  if (content === '') return [];
   return (JSON.parse(content) as { items: StoredDisclosureItem[] }).items;
 }
 

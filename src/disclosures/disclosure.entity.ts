@@ -44,6 +44,10 @@ export class DisclosureEntity {
   @Column({ type: 'text' })
   content: string;
 
+  /** Set by `ledger_purge` when retention removed the content; the hash stays, so the chain verifies. */
+  @Column({ name: 'purged_at', type: 'timestamptz', nullable: true })
+  purgedAt: Date | null;
+
   @Column({ name: 'entry_hash', type: 'text' })
   entryHash: string;
 }

@@ -124,6 +124,9 @@ export class LedgerVerificationModel {
   @Field(() => Int)
   entriesChecked: number;
 
+  @Field(() => Int, { description: 'Entries whose content retention removed; their hashes are still checked.' })
+  entriesPurged: number;
+
   @Field(() => LedgerCheckpointModel, { nullable: true, description: 'The latest signed checkpoint the chains were compared with.' })
   checkpoint: LedgerCheckpointModel | null;
 

@@ -10,6 +10,8 @@ export interface LedgerVerification {
   ok: boolean;
   batchesChecked: number;
   entriesChecked: number;
+  /** Entries whose content retention removed: their kept hashes still take part in every check. */
+  entriesPurged: number;
   /** The latest signed checkpoint the chains were compared with (null: none taken yet). */
   checkpoint: { id: string; createdAt: Date } | null;
   /** The first broken link, in chain and sequence order. */
@@ -39,6 +41,7 @@ interface EntryRow {
   learner_id: string;
   content: string;
   entry_hash: string;
+  purged_at: Date | null;
 }
 
 const PAGE = 500;
@@ -57,6 +60,7 @@ export class LedgerVerifierService {
     const chains = await this.dataSource.query<{ chain: number }[]>(`SELECT DISTINCT chain FROM ledger_batches ORDER BY chain`);
     let batchesChecked = 0;
     let entriesChecked = 0;
+    let entriesPurged = 0;
     for (const { chain } of chains) {
       let prev = GENESIS_HASH;
       let expectedSeq = 1n;
@@ -79,6 +83,7 @@ export class LedgerVerifierService {
             ok: false,
             batchesChecked,
             entriesChecked,
+            entriesPurged,
             checkpoint: null,
             firstBroken: { chain, seq: b.seq, batchId: b.id, disclosureId, problem },
           });
@@ -87,8 +92,12 @@ export class LedgerVerifierService {
           const list = byBatch.get(b.id) ?? [];
           if (list.length !== b.entry_count) return broken(`expected ${b.entry_count} entries, found ${list.length}`);
           for (const e of list) {
-            const problem = this.checkEntry(e);
-            if (problem) return broken(problem, e.id);
+            // A purged entry has no content left to check: its kept hash is still a Merkle leaf.
+            if (e.purged_at) entriesPurged++;
+            else {
+              const problem = this.checkEntry(e);
+              if (problem) return broken(problem, e.id);
+            }
             entriesChecked++;
           }
           if (merkleRoot(list.map((e) => e.entry_hash)) !== b.merkle_root) return broken('Merkle root does not match the entries');
@@ -103,8 +112,8 @@ export class LedgerVerifierService {
     // Every link holds; has a chain lost its tail since the latest checkpoint?
     const { checkpoint, problem } = await new LedgerCheckpoints(this.dataSource).check();
     const seen = checkpoint && { id: checkpoint.id, createdAt: checkpoint.createdAt };
-    if (problem) return { ok: false, batchesChecked, entriesChecked, checkpoint: seen, firstBroken: { ...problem, batchId: null, disclosureId: null } };
-    return { ok: true, batchesChecked, entriesChecked, checkpoint: seen, firstBroken: null };
+    if (problem) return { ok: false, batchesChecked, entriesChecked, entriesPurged, checkpoint: seen, firstBroken: { ...problem, batchId: null, disclosureId: null } };
+    return { ok: true, batchesChecked, entriesChecked, entriesPurged, checkpoint: seen, firstBroken: null };
   }
 
   /** The hashed content must hash to entry_hash and say what the queryable columns say. */

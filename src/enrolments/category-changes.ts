@@ -14,24 +14,32 @@ export function changedAt(e: Pick<EnrolmentEntity, 'changedAt' | 'createdAt'>, c
   return at ? new Date(at) : e.createdAt;
 }
 
-/** The values of each category a change of the enrolment row itself can touch. */
-type RowValues = Pick<EnrolmentEntity, 'status' | 'enrolledAt' | 'startedAt' | 'progressPercent' | 'lastActivityAt' | 'timeSpentMinutes' | 'completedAt'>;
+type RowValues = Pick<EnrolmentEntity, 'status' | 'enrolledAt' | 'startsOn' | 'startedAt' | 'progressPercent' | 'lastActivityAt' | 'timeSpentMinutes' | 'completedAt'>;
+
+const time = (d: Date | null) => d?.getTime() ?? null;
 
 /**
- * The categories whose shown values differ between two states of an enrolment. ENROLMENT_STATUS
- * compares the generalised status (STARTED), so completing a course changes COMPLETION only: a
- * recipient without COMPLETION sees no change at all.
+ * What each category shows of the enrolment row, as a recipient would read it; null for
+ * categories held in rows of their own (results, certificates), stamped when those are written.
+ * A Record, so a new category does not compile until it says how its change is seen.
  */
+const SHOWN: Record<DisclosureCategory, ((e: RowValues) => unknown[]) | null> = {
+  // The generalised status: completing a course changes COMPLETION only (rule 16).
+  ENROLMENT_STATUS: (e) => [generalisedStatus(e.status), time(e.enrolledAt), e.startsOn, time(e.startedAt)],
+  PROGRESS: (e) => [e.progressPercent, time(e.lastActivityAt)],
+  TIME_SPENT: (e) => [e.timeSpentMinutes],
+  COMPLETION: (e) => [e.status === 'COMPLETED', time(e.completedAt)],
+  ASSESSMENT_RESULTS: null,
+  CERTIFICATES: null,
+  ACCREDITATION: null,
+};
+
+/** The categories whose shown values differ between two states of an enrolment row. */
 export function changedCategories(before: RowValues, after: RowValues): DisclosureCategory[] {
-  const time = (d: Date | null) => d?.getTime() ?? null;
-  const changed: DisclosureCategory[] = [];
-  if (generalisedStatus(before.status) !== generalisedStatus(after.status) || time(before.enrolledAt) !== time(after.enrolledAt) || time(before.startedAt) !== time(after.startedAt)) {
-    changed.push('ENROLMENT_STATUS');
-  }
-  if (before.progressPercent !== after.progressPercent || time(before.lastActivityAt) !== time(after.lastActivityAt)) changed.push('PROGRESS');
-  if (before.timeSpentMinutes !== after.timeSpentMinutes) changed.push('TIME_SPENT');
-  if ((before.status === 'COMPLETED') !== (after.status === 'COMPLETED') || time(before.completedAt) !== time(after.completedAt)) changed.push('COMPLETION');
-  return changed;
+  return DISCLOSURE_CATEGORIES.filter((c) => {
+    const shown = SHOWN[c];
+    return shown !== null && JSON.stringify(shown(before)) !== JSON.stringify(shown(after));
+  });
 }
 
 /**

@@ -68,6 +68,9 @@ export async function installQueues(databaseUrl: string, settings: QueueSettings
     if (!existing.has(QUEUES.email)) await boss.createQueue(QUEUES.email, { name: QUEUES.email, deadLetter: QUEUES.emailDead, ...common });
     else await boss.updateQueue(QUEUES.email, { name: QUEUES.email, deadLetter: QUEUES.emailDead, ...common });
     if (!existing.has(QUEUES.digest)) await boss.createQueue(QUEUES.digest, { name: QUEUES.digest, ...common });
+    // pg-boss's scheduler creates this queue of its own when it starts: create it here, as the
+    // owner, since the application's role may not create tables (src/database/roles.ts).
+    if (!existing.has('__pgboss__send-it')) await boss.createQueue('__pgboss__send-it');
     if (!existing.has(QUEUES.ledgerCheckpoint)) await boss.createQueue(QUEUES.ledgerCheckpoint, { name: QUEUES.ledgerCheckpoint, ...common });
   } finally {
     await boss.stop({ graceful: false, wait: true });

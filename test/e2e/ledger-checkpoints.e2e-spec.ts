@@ -55,7 +55,7 @@ describe('ledger checkpoints', () => {
     const cp = (await t.gql(staff, CHECKPOINT)).data.checkpointLedger;
     const [newest] = await t.db.query(`SELECT id, seq::text AS seq FROM ledger_batches ORDER BY seq DESC LIMIT 1`);
     // An attacker with the database's keys cuts the tail.
-    await t.db.transaction(async (em) => {
+    await t.admin.transaction(async (em) => {
       await em.query(`SET LOCAL session_replication_role = replica`);
       await em.query(`DELETE FROM notifications WHERE disclosure_id IN (SELECT id FROM disclosures WHERE batch_id = $1)`, [newest.id]);
       await em.query(`DELETE FROM disclosures WHERE batch_id = $1`, [newest.id]);
@@ -69,7 +69,7 @@ describe('ledger checkpoints', () => {
   });
 
   it('a checkpoint whose heads were rewritten no longer verifies its signature', async () => {
-    await t.db.transaction(async (em) => {
+    await t.admin.transaction(async (em) => {
       await em.query(`SET LOCAL session_replication_role = replica`);
       await em.query(`UPDATE ledger_checkpoints SET heads = '[]'::jsonb WHERE id = (SELECT max(id) FROM ledger_checkpoints)`);
     });
@@ -78,7 +78,9 @@ describe('ledger checkpoints', () => {
     expect(res.firstBroken.problem).toMatch(/signature does not verify/);
   });
 
-  it('the application cannot change or remove a checkpoint', async () => {
-    await expect(t.db.query(`DELETE FROM ledger_checkpoints`)).rejects.toThrow(/append-only/);
+  it('the application cannot change or remove a checkpoint; a superuser is stopped by the trigger unless it disables it', async () => {
+    await expect(t.db.query(`DELETE FROM ledger_checkpoints`)).rejects.toThrow(/permission denied/);
+    await expect(t.db.query(`UPDATE ledger_checkpoints SET kid = 'x'`)).rejects.toThrow(/permission denied/);
+    await expect(t.admin.query(`DELETE FROM ledger_checkpoints`)).rejects.toThrow(/append-only/);
   });
 });

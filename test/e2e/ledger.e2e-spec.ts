@@ -93,12 +93,12 @@ describe('disclosure ledger and notifications', () => {
 
   describe('fail closed', () => {
     async function withTrigger<T>(table: string, fn: () => Promise<T>): Promise<T> {
-      await t.db.query(`CREATE OR REPLACE FUNCTION test_fail() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$ LANGUAGE plpgsql`);
-      await t.db.query(`CREATE TRIGGER test_fail BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION test_fail()`);
+      await t.admin.query(`CREATE OR REPLACE FUNCTION test_fail() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$ LANGUAGE plpgsql`);
+      await t.admin.query(`CREATE TRIGGER test_fail BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION test_fail()`);
       try {
         return await fn();
       } finally {
-        await t.db.query(`DROP TRIGGER test_fail ON ${table}`);
+        await t.admin.query(`DROP TRIGGER test_fail ON ${table}`);
       }
     }
 
@@ -161,15 +161,17 @@ describe('disclosure ledger and notifications', () => {
 
     // the application cannot change the ledger …
     const [entry] = await t.db.query(`SELECT id FROM disclosures WHERE learner_id = $1`, [s.learner.id]);
-    await expect(t.db.query(`UPDATE disclosures SET recipient_id = $1 WHERE id = $2`, [providerId, entry.id])).rejects.toThrow(/append-only/);
+    await expect(t.db.query(`UPDATE disclosures SET recipient_id = $1 WHERE id = $2`, [providerId, entry.id])).rejects.toThrow(/permission denied/);
+    // … nor can the cluster's superuser without saying so: the trigger refuses
+    await expect(t.admin.query(`UPDATE disclosures SET recipient_id = $1 WHERE id = $2`, [providerId, entry.id])).rejects.toThrow(/append-only/);
     // … an attacker with the database's keys can, and is caught
-    await t.db.query(`ALTER TABLE disclosures DISABLE TRIGGER disclosures_append_only`);
-    await t.db.query(`UPDATE disclosures SET recipient_id = $1 WHERE id = $2`, [providerId, entry.id]);
+    await t.admin.query(`ALTER TABLE disclosures DISABLE TRIGGER disclosures_append_only`);
+    await t.admin.query(`UPDATE disclosures SET recipient_id = $1 WHERE id = $2`, [providerId, entry.id]);
     const tampered = await t.gql(staff, Q);
     expect(tampered.data.verifyLedger).toMatchObject({ ok: false, firstBroken: { disclosureId: entry.id, problem: 'column recipientId differs from the hashed content' } });
     // … and so is a change to what the entry says was disclosed, and on which basis
-    await t.db.query(`UPDATE disclosures SET recipient_id = $1, content = replace(content, '"basis":"PROCESSOR"', '"basis":"CONSENT"') WHERE id = $2`, [s.employer.id, entry.id]);
-    await t.db.query(`ALTER TABLE disclosures ENABLE TRIGGER disclosures_append_only`);
+    await t.admin.query(`UPDATE disclosures SET recipient_id = $1, content = replace(content, '"basis":"PROCESSOR"', '"basis":"CONSENT"') WHERE id = $2`, [s.employer.id, entry.id]);
+    await t.admin.query(`ALTER TABLE disclosures ENABLE TRIGGER disclosures_append_only`);
     const rewritten = await t.gql(staff, Q);
     expect(rewritten.data.verifyLedger).toMatchObject({ ok: false, firstBroken: { disclosureId: entry.id, problem: 'entry content does not match its hash' } });
   });

@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { join } from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../src/database/embedded-postgres';
 import { migrate } from '../../src/database/migrate';
+import { ensureApplicationRole } from '../../src/database/roles';
 
 // Unique per run, so two runs sharing one server (DATABASE_URL) do not drop each other's template.
 export const TEMPLATE_DB = `rsa_test_template_${process.pid}`;
@@ -34,7 +35,11 @@ export default async function globalSetup(): Promise<void> {
   }
   const templateUrl = new URL(adminUrl);
   templateUrl.pathname = `/${TEMPLATE_DB}`;
-  await migrate(templateUrl.toString());
+  // The app under test connects as the least-privilege role, like npm start (src/database/roles.ts);
+  // its grants are part of the template, so every cloned database has them.
+  const dataDir = process.env.TEST_DATA_DIR ?? join(__dirname, '..', '..', '.data', 'test');
+  process.env.TEST_DB_APP_PASSWORD = await ensureApplicationRole(adminUrl, 'rsa_app', join(dataDir, 'app-role.secret'));
+  await migrate(templateUrl.toString(), undefined, 'rsa_app');
   process.env.TEST_DB_ADMIN_URL = adminUrl;
   process.env.TEST_DB_TEMPLATE = TEMPLATE_DB;
 }

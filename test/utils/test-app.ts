@@ -8,6 +8,7 @@ import { createApp } from '../../src/app.factory';
 import type { AccessTokenClaims } from '../../src/auth/actor';
 import { TokenService } from '../../src/auth/token.service';
 import { loadConfig, type AppConfig } from '../../src/config/app-config';
+import { databaseOptions } from '../../src/database/database-options';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export const TEST_ISSUER = 'http://api.test.local';
@@ -23,7 +24,10 @@ export interface GqlResult<T = any> {
 export interface TestApp {
   app: INestApplication;
   config: AppConfig;
+  /** The app's own connection: the least-privilege application role. */
   db: DataSource;
+  /** The cluster's superuser on the same database, for what only an attacker or an operator could do. */
+  admin: DataSource;
   http: () => ReturnType<typeof request>;
   token(claims: AccessTokenClaims, ttlSeconds?: number): string;
   gql<T = any>(token: string | undefined, query: string, variables?: Record<string, unknown>): Promise<GqlResult<T>>;
@@ -44,15 +48,17 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     NOTIFY_COALESCE_SECONDS: '0',
     DATA_DIR: join(tmpdir(), 'rsa-test-data'),
     ...env,
-    DATABASE_URL: database.url,
+    DATABASE_URL: database.appUrl,
   });
-  const app = await createApp({ ...config, databaseUrl: database.url }, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  const app = await createApp({ ...config, databaseUrl: database.appUrl }, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  const admin = await new DataSource(databaseOptions(database.url, 2)).initialize();
   const server = app.getHttpServer();
   const tokens = app.get(TokenService);
   return {
     app,
     config,
     db: app.get(DataSource),
+    admin,
     http: () => request(server),
     token: (claims, ttl) => tokens.issue(claims, ttl).accessToken,
     async gql(token, query, variables) {
@@ -63,6 +69,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     },
     async close() {
       await app.close();
+      await admin.destroy();
       await database.drop();
     },
   };
