@@ -1,11 +1,12 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The ledger's one change path. The append-only trigger now lets a row change only when its
- * table's owner asks for it (a session switch alone no longer does), and `ledger_purge`, owned by
- * that role and SECURITY DEFINER, is the only way the application can ask: it removes the content
- * of entries older than the proof period and keeps their hash, chain position and batch, so the
- * ledger still verifies (docs/ledger-and-notifications.md; src/database/roles.ts).
+ * The ledger's one change path. The append-only trigger now lets exactly one change through: the
+ * tables' owner, saying so, blanking an entry's content and stamping `purged_at` — nothing else of
+ * any row, no delete, nothing of batches or checkpoints (a session switch alone no longer does).
+ * `ledger_purge`, owned by that role and SECURITY DEFINER, is the only way the application can
+ * ask: it purges entries older than the proof period and keeps their hash, chain position and
+ * batch, so the ledger still verifies (docs/ledger-and-notifications.md; src/database/roles.ts).
  */
 export class LeastPrivilegeLedger1795900000000 implements MigrationInterface {
   name = 'LeastPrivilegeLedger1795900000000';
@@ -16,12 +17,24 @@ export class LeastPrivilegeLedger1795900000000 implements MigrationInterface {
       `CREATE TABLE "ledger_policy" ("id" boolean PRIMARY KEY DEFAULT true CHECK ("id"), "proof_period" interval NOT NULL DEFAULT interval '7 years')`,
     );
     await queryRunner.query(`INSERT INTO "ledger_policy" DEFAULT VALUES`);
+    // Names qualified and search_path pinned: a session cannot shadow pg_roles with a temporary view.
     await queryRunner.query(`
-      CREATE OR REPLACE FUNCTION ledger_immutable() RETURNS trigger AS $$
+      CREATE OR REPLACE FUNCTION ledger_immutable() RETURNS trigger
+      SET search_path = pg_catalog AS $$
       BEGIN
-        IF current_setting('app.ledger_retention', true) = 'on'
-           AND current_user = (SELECT r.rolname FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE c.oid = TG_RELID) THEN
-          RETURN COALESCE(NEW, OLD);
+        -- Exactly the purge (ledger_purge): the owner, saying so, blanking content and stamping
+        -- purged_at of an entry, every other column as it was. Batches and checkpoints never change.
+        IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'disclosures'
+           AND current_setting('app.ledger_retention', true) = 'on'
+           AND current_user = (SELECT r.rolname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_roles r ON r.oid = c.relowner WHERE c.oid = TG_RELID) THEN
+          IF NEW.content = '' AND NEW.purged_at IS NOT NULL AND OLD.purged_at IS NULL
+             AND (NEW.id, NEW.batch_id, NEW.position, NEW.disclosed_at, NEW.request_id, NEW.operation_name, NEW.recipient_id,
+                  NEW.actor_subject, NEW.api_client_id, NEW.learner_id, NEW.entry_hash)
+                 IS NOT DISTINCT FROM
+                 (OLD.id, OLD.batch_id, OLD.position, OLD.disclosed_at, OLD.request_id, OLD.operation_name, OLD.recipient_id,
+                  OLD.actor_subject, OLD.api_client_id, OLD.learner_id, OLD.entry_hash) THEN
+            RETURN NEW;
+          END IF;
         END IF;
         RAISE EXCEPTION 'the disclosure ledger is append-only' USING ERRCODE = 'insufficient_privilege';
       END $$ LANGUAGE plpgsql`);

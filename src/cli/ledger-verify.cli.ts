@@ -8,7 +8,7 @@ import { LedgerVerifierService } from '../disclosures/ledger-verifier.service';
 /** `npm run ledger:verify`: exit 0 when every link holds, 1 with the first broken link otherwise. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const db = await prepareDatabase(config, undefined, { migrate: false });
+  const db = await prepareDatabase(config);
   const ds = await new DataSource(databaseOptions(db.appUrl, 2)).initialize();
   try {
     const result = await new LedgerVerifierService(ds).verify();

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../config/app-config';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { migrate } from './migrate';
-import { ensureApplicationRole, isSuperuser, urlAs } from './roles';
+import { canBypassLedger, ensureApplicationRole, grantApplicationRole, urlAs } from './roles';
 
 export interface PreparedDatabase {
   /** What the API (or a worker) connects with: the least-privilege application role. */
@@ -27,6 +27,9 @@ export async function prepareDatabase(config: AppConfig, logger?: Logger, opts: 
       if (runMigrations) {
         const { applied } = await migrate(ownerUrl, config.notifications, config.databaseAppRole);
         if (applied.length) logger?.info({ applied }, 'migrations applied');
+      } else {
+        // A data directory from before the role existed, or migrations run by hand: grant anyway.
+        await grantApplicationRole(ownerUrl, config.databaseAppRole);
       }
       return { appUrl: urlAs(ownerUrl, config.databaseAppRole, password), stop: () => pg.stop() };
     } catch (e) {
@@ -39,8 +42,8 @@ export async function prepareDatabase(config: AppConfig, logger?: Logger, opts: 
     if (applied.length) logger?.info({ applied }, 'migrations applied');
     if (!appRoleGranted) logger?.warn({ role: config.databaseAppRole }, 'application role not found: see docs/operations.md, "Database roles"');
   }
-  if (await isSuperuser(config.databaseUrl)) {
-    logger?.warn('DATABASE_URL connects as a superuser: the ledger\'s append-only rules can be bypassed (docs/operations.md, "Database roles")');
+  if (await canBypassLedger(config.databaseUrl)) {
+    logger?.warn('DATABASE_URL connects as a superuser or the ledger tables\' owner: the append-only rules can be bypassed (docs/operations.md, "Database roles")');
   }
   return { appUrl: config.databaseUrl, stop: () => Promise.resolve() };
 }

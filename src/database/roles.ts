@@ -34,17 +34,31 @@ export async function grantApplicationRole(ownerUrl: string, role: string): Prom
   return withClient(ownerUrl, async (c) => {
     const { rows } = await c.query<{ rolsuper: boolean }>(`SELECT rolsuper FROM pg_roles WHERE rolname = $1`, [role]);
     if (rows.length === 0) return false;
+    // Nothing to grant on before the first migration (a CLI on an empty database).
+    const { rows: schema } = await c.query<{ migrated: boolean; queue: boolean }>(
+      `SELECT to_regclass('public.ledger_policy') IS NOT NULL AS migrated, to_regnamespace('pgboss') IS NOT NULL AS queue`,
+    );
+    if (!schema[0].migrated) return false;
     const r = ident(role);
+    const schemas = schema[0].queue ? 'public, pgboss' : 'public';
     const [{ db }] = (await c.query<{ db: string }>(`SELECT current_database() AS db`)).rows;
-    await c.query(`GRANT CONNECT ON DATABASE ${ident(db)} TO ${r}`);
-    await c.query(`GRANT USAGE ON SCHEMA public, pgboss TO ${r}`);
-    await c.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public, pgboss TO ${r}`);
-    await c.query(`GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public, pgboss TO ${r}`);
-    await c.query(`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public, pgboss TO ${r}`);
-    // Append and read only: the ledger, its checkpoints; the migrations' own record; the ledger policy.
-    await c.query(`REVOKE UPDATE, DELETE, TRUNCATE ON ${LEDGER_TABLES.map(ident).join(', ')} FROM ${r}`);
-    await c.query(`REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON typeorm_migrations, ledger_policy FROM ${r}`);
-    await c.query(`REVOKE TRUNCATE ON ALL TABLES IN SCHEMA public, pgboss FROM ${r}`);
+    // One transaction: the role never holds, not even for a moment, what the revokes take back.
+    await c.query('BEGIN');
+    try {
+      await c.query(`GRANT CONNECT ON DATABASE ${ident(db)} TO ${r}`);
+      await c.query(`GRANT USAGE ON SCHEMA ${schemas} TO ${r}`);
+      await c.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schemas} TO ${r}`);
+      await c.query(`GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA ${schemas} TO ${r}`);
+      await c.query(`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA ${schemas} TO ${r}`);
+      // Append and read only: the ledger, its checkpoints; read only: the migrations' own record and the ledger policy.
+      await c.query(`REVOKE UPDATE, DELETE, TRUNCATE ON ${LEDGER_TABLES.map(ident).join(', ')} FROM ${r}`);
+      await c.query(`REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON typeorm_migrations, ledger_policy FROM ${r}`);
+      await c.query(`REVOKE TRUNCATE ON ALL TABLES IN SCHEMA ${schemas} FROM ${r}`);
+      await c.query('COMMIT');
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
     return true;
   });
 }
@@ -54,16 +68,19 @@ export async function grantApplicationRole(ownerUrl: string, role: string): Prom
  * role, created once with a random password kept beside the cluster (mode 0600).
  */
 export async function ensureApplicationRole(adminUrl: string, role: string, passwordFile: string): Promise<string> {
-  let password: string;
-  if (existsSync(passwordFile)) password = readFileSync(passwordFile, 'utf8').trim();
-  else {
-    password = randomBytes(18).toString('base64url');
+  if (!existsSync(passwordFile)) {
     mkdirSync(dirname(passwordFile), { recursive: true });
-    writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+    try {
+      // 'wx': of two processes starting at once, one writes and both read the same password.
+      writeFileSync(passwordFile, `${randomBytes(18).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'EEXIST') throw e;
+    }
     chmodSync(passwordFile, 0o600);
   }
+  const password = readFileSync(passwordFile, 'utf8').trim();
   await withClient(adminUrl, async (c) => {
-    const options = `LOGIN PASSWORD '${password}' NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT`;
+    const options = `LOGIN PASSWORD '${password.replace(/'/g, "''")}' NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT`;
     const { rows } = await c.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [role]);
     try {
       await c.query(rows.length ? `ALTER ROLE ${ident(role)} ${options}` : `CREATE ROLE ${ident(role)} ${options}`);
@@ -83,7 +100,16 @@ export function urlAs(url: string, role: string, password: string): string {
   return u.toString();
 }
 
-/** Whether the current connection can bypass the ledger's protections (for a warning at start). */
-export async function isSuperuser(url: string): Promise<boolean> {
-  return withClient(url, async (c) => (await c.query<{ rolsuper: boolean }>(`SELECT rolsuper FROM pg_roles WHERE rolname = current_user`)).rows[0]?.rolsuper ?? false);
+/**
+ * Whether a connection could get past the ledger's protections — as a superuser, or as the owner
+ * of its tables (who may switch the purge path on) — for a warning at start.
+ */
+export async function canBypassLedger(url: string): Promise<boolean> {
+  return withClient(url, async (c) => {
+    const { rows } = await c.query<{ bypass: boolean }>(
+      `SELECT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user)
+              OR EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE relname = 'disclosures' AND relowner = (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user)) AS bypass`,
+    );
+    return rows[0]?.bypass ?? false;
+  });
 }

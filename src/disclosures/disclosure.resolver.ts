@@ -39,7 +39,8 @@ export class DisclosureResolver {
 
   @Mutation(() => LedgerCheckpointModel, { description: "Takes a signed checkpoint of every ledger chain's head now (one is also taken on a schedule)." })
   @Allow('PROVIDER_STAFF')
-  checkpointLedger() {
-    return new LedgerCheckpoints(this.dataSource).take();
+  async checkpointLedger() {
+    const taken = await new LedgerCheckpoints(this.dataSource).take();
+    return { id: taken.id, createdAt: taken.createdAt, heads: taken.heads, kid: taken.kid };
   }
 }

@@ -1,6 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { DataSource } from 'typeorm';
+import { DomainError } from '../common/errors/domain-error';
 import type { ChainHead } from './ledger-checkpoint.entity';
 
 export interface CheckpointRow {
@@ -31,15 +32,21 @@ export class LedgerCheckpoints {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Takes a checkpoint now: every chain's head in one consistent snapshot, signed, stored. */
-  async take(): Promise<CheckpointRow> {
+  async take(): Promise<CheckpointRow & { signature: string }> {
     return this.dataSource.transaction('REPEATABLE READ', async (em) => {
       const heads = (
         await em.query<{ chain: number; seq: string; batch_hash: string; entries: string }[]>(
-          `SELECT DISTINCT ON (b.chain) b.chain, b.seq::text AS seq, b.batch_hash,
-                  (SELECT sum(x.entry_count) FROM ledger_batches x WHERE x.chain = b.chain)::text AS entries
-             FROM ledger_batches b ORDER BY b.chain, b.seq DESC`,
+          `SELECT h.chain, h.seq::text AS seq, b.batch_hash, h.entries::text AS entries
+             FROM (SELECT chain, max(seq) AS seq, sum(entry_count) AS entries FROM ledger_batches GROUP BY chain) h
+             JOIN ledger_batches b ON b.chain = h.chain AND b.seq = h.seq
+            ORDER BY h.chain`,
         )
       ).map((h): ChainHead => ({ chain: h.chain, seq: h.seq, batchHash: h.batch_hash, entries: Number(h.entries) }));
+      // Never sign a shorter chain than the last checkpoint saw: that is a cut tail, to report,
+      // not to make official.
+      const [previous] = await em.query<{ id: string; heads: ChainHead[] }[]>(`SELECT id::text, heads FROM ledger_checkpoints ORDER BY id DESC LIMIT 1`);
+      const backwards = previous ? shrunk(previous.heads, heads) : null;
+      if (backwards) throw DomainError.conflict('ledger', `checkpoint refused: ${backwards} since checkpoint ${previous.id} (run verifyLedger)`);
       const [key] = await em.query<{ kid: string; private_key_pem: string }[]>(
         `SELECT kid, private_key_pem FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC LIMIT 1`,
       );
@@ -50,7 +57,7 @@ export class LedgerCheckpoints {
         `INSERT INTO ledger_checkpoints (created_at, heads, kid, signature) VALUES ($1, $2, $3, $4) RETURNING id::text, created_at`,
         [at, JSON.stringify(heads), key.kid, signature],
       );
-      return { id: row.id, createdAt: row.created_at, heads, kid: key.kid };
+      return { id: row.id, createdAt: row.created_at, heads, kid: key.kid, signature };
     });
   }
 
@@ -60,6 +67,15 @@ export class LedgerCheckpoints {
    * Returns the checkpoint checked (null if none was ever taken) and the first problem.
    */
   async check(): Promise<{ checkpoint: CheckpointRow | null; problem: CheckpointProblem | null }> {
+    // Checkpoints only ever move forward: a later one that saw a shorter chain means a tail was
+    // cut and a checkpoint taken (or planted) since.
+    const history = await this.dataSource.query<{ id: string; heads: ChainHead[] }[]>(`SELECT id::text, heads FROM ledger_checkpoints ORDER BY id`);
+    for (let i = 1; i < history.length; i++) {
+      const backwards = shrunk(history[i - 1].heads, history[i].heads);
+      if (backwards) {
+        return { checkpoint: null, problem: { chain: -1, seq: '0', problem: `checkpoint ${history[i].id} saw less than checkpoint ${history[i - 1].id}: ${backwards}` } };
+      }
+    }
     const [latest] = await this.dataSource.query<{ id: string; created_at: Date; heads: ChainHead[]; kid: string; signature: string }[]>(
       `SELECT id::text, created_at, heads, kid, signature FROM ledger_checkpoints ORDER BY id DESC LIMIT 1`,
     );
@@ -103,4 +119,16 @@ export class LedgerCheckpoints {
 
 function canonical(heads: ChainHead[]): string {
   return JSON.stringify(heads.map((h) => [h.chain, String(h.seq), h.batchHash, Number(h.entries)]));
+}
+
+/** How `later` went back from `earlier` (a chain missing, shorter, or with fewer entries), or null. */
+function shrunk(earlier: ChainHead[], later: ChainHead[]): string | null {
+  for (const before of earlier) {
+    const after = later.find((h) => h.chain === before.chain);
+    if (!after) return `chain ${before.chain} is gone`;
+    if (BigInt(after.seq) < BigInt(before.seq) || Number(after.entries) < Number(before.entries)) {
+      return `chain ${before.chain} went back from seq ${before.seq} to ${after.seq}`;
+    }
+  }
+  return null;
 }

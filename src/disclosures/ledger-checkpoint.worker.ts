@@ -27,8 +27,15 @@ export class LedgerCheckpointWorker implements OnApplicationBootstrap {
     if (!this.config.notifications.workersInProcess) return;
     const checkpoints = new LedgerCheckpoints(this.dataSource);
     await this.boss.work(QUEUES.ledgerCheckpoint, { batchSize: 1, pollingIntervalSeconds: this.config.notifications.pollSeconds }, async () => {
-      const taken = await checkpoints.take();
-      this.logger.info({ checkpoint: taken.id, chains: taken.heads.length }, 'ledger checkpoint taken');
+      try {
+        const taken = await checkpoints.take();
+        // The signed checkpoint also leaves the database, in the logs: a copy no one with the
+        // database's keys can rewrite.
+        this.logger.info({ checkpoint: taken.id, chains: taken.heads.length, jws: taken.signature }, 'ledger checkpoint taken');
+      } catch (err) {
+        this.logger.error({ err }, 'ledger checkpoint failed');
+        throw err;
+      }
     });
     await this.boss.schedule(QUEUES.ledgerCheckpoint, this.config.ledger.checkpointCron, {});
   }

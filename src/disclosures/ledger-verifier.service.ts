@@ -57,6 +57,10 @@ export class LedgerVerifierService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async verify(): Promise<LedgerVerification> {
+    // An entry may only be purged past the proof period; one purged earlier is a broken link.
+    const [{ purgeable_before: purgeableBefore }] = await this.dataSource.query<{ purgeable_before: Date }[]>(
+      `SELECT now() - proof_period AS purgeable_before FROM ledger_policy`,
+    );
     const chains = await this.dataSource.query<{ chain: number }[]>(`SELECT DISTINCT chain FROM ledger_batches ORDER BY chain`);
     let batchesChecked = 0;
     let entriesChecked = 0;
@@ -93,8 +97,11 @@ export class LedgerVerifierService {
           if (list.length !== b.entry_count) return broken(`expected ${b.entry_count} entries, found ${list.length}`);
           for (const e of list) {
             // A purged entry has no content left to check: its kept hash is still a Merkle leaf.
-            if (e.purged_at) entriesPurged++;
-            else {
+            if (e.purged_at) {
+              if (e.content !== '') return broken('a purged entry still has content', e.id);
+              if (e.disclosed_at >= purgeableBefore) return broken('entry purged before its proof period ended', e.id);
+              entriesPurged++;
+            } else {
               const problem = this.checkEntry(e);
               if (problem) return broken(problem, e.id);
             }

@@ -116,12 +116,14 @@ export class EnrolmentService {
   }
 
   async recordProgress(id: string, input: RecordProgressInput): Promise<EnrolmentEntity> {
-    const enrolment = await this.getEnrolment(id);
-    if (enrolment.status === 'WITHDRAWN') throw DomainError.badInput('input.status', 'a withdrawn enrolment cannot change');
-    const status = input.status ?? enrolment.status;
-    if (input.completedAt && status !== 'COMPLETED') throw DomainError.badInput('input.completedAt', 'only with status COMPLETED');
-    const before = { ...enrolment };
     return this.dataSource.transaction(async (em) => {
+      // Locked for the change: two reports at once must not compare against the same 'before'.
+      const enrolment = isUuid(id) ? await em.getRepository(EnrolmentEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } }) : null;
+      if (!enrolment) throw DomainError.notFound('Enrolment');
+      if (enrolment.status === 'WITHDRAWN') throw DomainError.badInput('input.status', 'a withdrawn enrolment cannot change');
+      const status = input.status ?? enrolment.status;
+      if (input.completedAt && status !== 'COMPLETED') throw DomainError.badInput('input.completedAt', 'only with status COMPLETED');
+      const before = { ...enrolment };
       const now = await dbNow(em);
       if (input.progressPercent !== undefined) enrolment.progressPercent = input.progressPercent;
       if (input.timeSpentMinutes !== undefined) enrolment.timeSpentMinutes = input.timeSpentMinutes;
@@ -141,15 +143,15 @@ export class EnrolmentService {
   }
 
   async withdraw(id: string): Promise<EnrolmentEntity> {
-    const enrolment = await this.getEnrolment(id);
-    if (enrolment.status !== 'WITHDRAWN') {
+    await this.dataSource.transaction(async (em) => {
+      const enrolment = isUuid(id) ? await em.getRepository(EnrolmentEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } }) : null;
+      if (!enrolment) throw DomainError.notFound('Enrolment');
+      if (enrolment.status === 'WITHDRAWN') return;
       const before = { ...enrolment };
       enrolment.status = 'WITHDRAWN';
-      await this.dataSource.transaction(async (em) => {
-        await em.getRepository(EnrolmentEntity).save(enrolment);
-        await this.stamp(em, id, changedCategories(before, enrolment));
-      });
-    }
+      await em.getRepository(EnrolmentEntity).save(enrolment);
+      await this.stamp(em, id, changedCategories(before, enrolment));
+    });
     return this.getEnrolment(id);
   }
 
@@ -184,7 +186,9 @@ export class EnrolmentService {
     return this.dataSource.transaction(async (em) => {
       const repo = em.getRepository(CertificateEntity);
       if (await repo.existsBy({ number: input.number })) throw DomainError.badInput('input.number', 'is already in use');
-      await this.touch(em, input.enrolmentId, 'input.enrolmentId', ['CERTIFICATES', 'ACCREDITATION']);
+      // Points earned change only with points: a certificate without any must not move
+      // ACCREDITATION's change time (a recipient with it alone could time the certificate).
+      await this.touch(em, input.enrolmentId, 'input.enrolmentId', input.accreditationPoints ? ['CERTIFICATES', 'ACCREDITATION'] : ['CERTIFICATES']);
       const certificate = repo.create({ ...input, expiresAt: input.expiresAt ?? null, accreditationPoints: input.accreditationPoints ?? null });
       await repo.insert(certificate);
       return certificate;

@@ -38,6 +38,19 @@ export class EmploymentEntity {
   @Column({ name: 'ended_on', type: 'date', nullable: true })
   endedOn: string | null;
 
+  /**
+   * Set while the employment is only the employer's claim: recorded by an enrolment batch
+   * (enrolLearners) for a person the employer had no relation with, whether new or already with
+   * an account of their own. Answering those two differently would tell the employer who has an
+   * account here, and linking an existing person outright would open their own courses to the
+   * employer's employee-wide agreements. So both are claims: the person is told, and until
+   * provider staff confirm it (`confirmEmployment`) the employer sees only what it supplied —
+   * this name, the email, its employee number — and the enrolments it commissioned
+   * (docs/sharing-rules.md rule 3).
+   */
+  @Column({ name: 'claimed_name', type: 'text', nullable: true })
+  claimedName: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

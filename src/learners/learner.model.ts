@@ -25,6 +25,12 @@ export class EmploymentModel {
 
   @InternalField(() => String, { description: 'Last day employed, inclusive (YYYY-MM-DD).' })
   endedOn: string | null;
+
+  @InternalField(() => String, {
+    description:
+      "Set while the employment is only the employer's claim (an enrolment batch named a person who already had an account): the name the employer gave. Cleared by confirmEmployment.",
+  })
+  claimedName: string | null;
 }
 
 @ObjectType('Learner')

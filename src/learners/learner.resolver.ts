@@ -95,6 +95,14 @@ export class LearnerResolver {
     return this.service.createEmployment(input);
   }
 
+  @Mutation(() => EmploymentModel, {
+    description: "Confirms an employment an employer's batch claimed (claimedName): from then on it counts like any other (docs/sharing-rules.md rule 3).",
+  })
+  @Allow('PROVIDER_STAFF')
+  confirmEmployment(@Args('id', { type: () => ID }) id: string) {
+    return this.service.confirmEmployment(id);
+  }
+
   @Mutation(() => EmploymentModel)
   @Allow('PROVIDER_STAFF')
   updateEmployment(@Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateEmploymentInput) {

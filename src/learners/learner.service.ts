@@ -99,16 +99,35 @@ export class LearnerService {
     return employment;
   }
 
+  /** Staff confirm a claimed employment after checking it with the person or the employer. */
+  async confirmEmployment(id: string): Promise<EmploymentEntity> {
+    const employment = isUuid(id) ? await this.employments.findOneBy({ id }) : null;
+    if (!employment) throw DomainError.notFound('Employment');
+    if (employment.claimedName !== null) {
+      employment.claimedName = null;
+      await this.employments.update({ id }, { claimedName: null });
+    }
+    return employment;
+  }
+
   async updateEmployment(id: string, input: UpdateEmploymentInput): Promise<EmploymentEntity> {
     const employment = isUuid(id) ? await this.employments.findOneBy({ id }) : null;
     if (!employment) throw DomainError.notFound('Employment');
+    const before = employment.endedOn;
     if (input.endedOn !== undefined) {
       if (input.endedOn !== null && input.endedOn < employment.startedOn) {
         throw DomainError.badInput('input.endedOn', 'must not be before startedOn');
       }
       employment.endedOn = input.endedOn;
     }
-    return this.employments.save(employment);
+    return this.dataSource.transaction(async (em) => {
+      const [{ today }] = await em.query<{ today: string }[]>(`SELECT to_char(now() AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD') AS today`);
+      const wasOver = input.endedOn !== undefined && before !== null && before < today;
+      const saved = await em.getRepository(EmploymentEntity).save(employment);
+      // Reopened: the employer's employee-wide agreements cover the person again; they are told.
+      if (wasOver && (employment.endedOn === null || employment.endedOn >= today)) await this.agreements.informNewEmployee(em, [employment.learnerId], employment.employerId);
+      return saved;
+    });
   }
 
   private async assertUnique(email: string, externalSubjectId?: string): Promise<void> {

@@ -76,24 +76,28 @@ export class SharedLearnerService {
       if (list) list.push(e);
       else byLearner.set(e.learnerId, [e]);
     }
-    const employeeNumbers = employeeNumbersFor(view.recipient!, page);
+    const identity = identityFor(view.recipient!, page);
     return page.learners.map((learner) => ({
       ...learner,
-      employeeNumber: employeeNumbers.get(learner.id) ?? null,
+      name: identity.get(learner.id)?.claimedName ?? learner.name,
+      employeeNumber: identity.get(learner.id)?.employeeNumber ?? null,
       sharedEnrolments: view.listed(byLearner.get(learner.id) ?? []).filter((e) => matches(view, e, filter)),
     }));
   }
 }
 
-/** What the query selects below the learners (child data loaded with the facts) and where to put it. */
 /**
  * Employee numbers are identity the recipient supplied itself (docs/sharing-rules.md rule 3): an
  * employer sees its own; a broker sees the number at an employer only for a learner it enrolled
  * for that employer, while a mandate from that employer is in force (any permission). Anyone
  * else's number would tell the recipient where else the person works.
+ *
+ * Where the recipient's only such relation is an employment its batch claimed and staff have
+ * not confirmed (employment.entity.ts), the name it reads is the one it supplied: the person's
+ * own account says nothing to it until the claim is confirmed.
  */
-function employeeNumbersFor(recipient: Recipient, page: LoadedPage): Map<string, string | null> {
-  const numbers = new Map<string, string | null>();
+function identityFor(recipient: Recipient, page: LoadedPage): Map<string, { employeeNumber: string | null; claimedName: string | null }> {
+  const identity = new Map<string, { employeeNumber: string | null; claimedName: string | null }>();
   const mine = new Set<string>();
   if (recipient.kind === 'EMPLOYER') {
     for (const e of page.facts.employments) if (e.employerId === recipient.id) mine.add(`${e.learnerId}|${e.employerId}`);
@@ -104,11 +108,17 @@ function employeeNumbersFor(recipient: Recipient, page: LoadedPage): Map<string,
     }
   }
   for (const e of page.facts.employments) {
-    if (mine.has(`${e.learnerId}|${e.employerId}`) && !numbers.has(e.learnerId)) numbers.set(e.learnerId, e.employeeNumber ?? null);
+    if (!mine.has(`${e.learnerId}|${e.employerId}`)) continue;
+    const seen = identity.get(e.learnerId);
+    const claimedName = e.claimedName ?? null;
+    if (!seen) identity.set(e.learnerId, { employeeNumber: e.employeeNumber ?? null, claimedName });
+    // One confirmed relation is enough to know the person as they are.
+    else if (claimedName === null) seen.claimedName = null;
   }
-  return numbers;
+  return identity;
 }
 
+/** What the query selects below the learners (child data loaded with the facts) and where to put it. */
 export interface Prefetch {
   selected: ReadonlySet<string>;
   loaders: RequestLoaders;

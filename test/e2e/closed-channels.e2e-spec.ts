@@ -141,6 +141,14 @@ describe('closed channels', () => {
     // ASSESSMENT_RESULTS is not shared: its change selects nothing, so no binary search can time it.
     expect(await sync(new Date(before).toISOString())).toEqual([]);
 
+    // A certificate without accreditation points changes CERTIFICATES (not shared), not ACCREDITATION.
+    await w.agreement({ recipientId: employer.id, basis: 'PROCESSOR', categories: ['ACCREDITATION'] });
+    const issued = await t.gql(staff, `mutation($i: IssueCertificateInput!) { issueCertificate(input: $i) { id } }`, {
+      i: { enrolmentId: enrolment.id, number: `CC-${process.pid}-${Date.now()}`, issuedAt: new Date().toISOString() },
+    });
+    expect(issued.errors).toBeUndefined();
+    expect(await sync(new Date(before).toISOString())).toEqual([]);
+
     const progressed = await t.gql(staff, `mutation($id: ID!) { recordProgress(id: $id, input: { progressPercent: 55 }) { id } }`, { id: enrolment.id });
     expect(progressed.errors).toBeUndefined();
     expect(await sync(new Date(before).toISOString())).toEqual([learner.id]);
@@ -221,5 +229,47 @@ describe('closed channels', () => {
     expect(await told('AGREEMENT_COVERS_YOU')).toHaveLength(2);
     expect((await change(['CERTIFICATES'])).errors).toBeUndefined();
     expect(await told('AGREEMENT_COVERS_YOU')).toHaveLength(2);
+  });
+
+  it('enrolLearners answers a person with an account of their own exactly like a new one, and the claim opens none of their own courses', async () => {
+    const employer = await w.organisation('EMPLOYER', 'Zorggroep Claim');
+    const course = await w.course();
+    const ownCourse = await w.course();
+    // The employer may see completion of every course of its employees (legitimate interest).
+    await w.agreement({ recipientId: employer.id, basis: 'LEGITIMATE_INTEREST', categories: ['COMPLETION'] });
+    await w.agreement({ recipientId: employer.id, basis: 'PROCESSOR', categories: ['PROGRESS'] });
+    const existing = await w.learner({ name: 'Real Name On Account' });
+    await w.enrolment(existing.id, ownCourse.id, provider.id, { status: 'COMPLETED', completedAt: new Date(Date.now() - DAY), startedAt: new Date(Date.now() - 9 * DAY) });
+    const hr = await tokenOf(employer);
+    const n = `${process.pid}-${Date.now()}`;
+    const rows = [
+      { email: existing.email, name: 'Given Name', employeeNumber: `C-1-${n}`, courseCode: course.code, startDate: day(7) },
+      { email: `brand.new.${n}@example.test`, name: 'Other Given', employeeNumber: `C-2-${n}`, courseCode: course.code, startDate: day(7) },
+    ];
+    const res = await t.gql(hr, `mutation($i: EnrolLearnersInput!) { enrolLearners(input: $i) { outcomes { outcome errors { field } } } }`, {
+      i: { idempotencyKey: `claim-${n}`, rows },
+    });
+    expect(res.errors).toBeUndefined();
+    const [a, b] = res.data.enrolLearners.outcomes;
+    expect(a).toEqual(b);
+    expect(a).toEqual({ outcome: 'CREATED', errors: [] });
+
+    // What the employer then reads of each has the same shape: what it supplied and what it commissioned.
+    const nodes = (await t.gql(hr, `{ learners(first: 50) { nodes { name employeeNumber enrolments { course { id } progressPercent completed } } } }`)).data.learners.nodes;
+    const shapeOf = (name: string) => nodes.find((x: { name: string }) => x.name === name);
+    expect(shapeOf('Real Name On Account')).toBeUndefined();
+    const claimed = shapeOf('Given Name');
+    const fresh = shapeOf('Other Given');
+    expect(claimed.enrolments).toEqual([{ course: { id: course.id }, progressPercent: 0, completed: false }]);
+    expect(fresh.enrolments).toEqual(claimed.enrolments);
+    expect([claimed.employeeNumber, fresh.employeeNumber]).toEqual([`C-1-${n}`, `C-2-${n}`]);
+
+    // Once staff confirm the employment, the person is the employer's employee like any other.
+    const [claim] = await t.db.query(`SELECT id FROM employments WHERE learner_id = $1 AND employer_id = $2`, [existing.id, employer.id]);
+    const confirmed = await t.gql(staff, `mutation($id: ID!) { confirmEmployment(id: $id) { claimedName } }`, { id: claim.id });
+    expect(confirmed.data.confirmEmployment).toEqual({ claimedName: null });
+    const after = (await t.gql(hr, `{ learners(first: 50) { nodes { name enrolments { course { id } completed } } } }`)).data.learners.nodes;
+    const person = after.find((x: { name: string }) => x.name === 'Real Name On Account');
+    expect(person.enrolments).toContainEqual({ course: { id: ownCourse.id }, completed: true });
   });
 });

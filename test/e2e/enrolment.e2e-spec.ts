@@ -69,7 +69,7 @@ describe('enrolLearners', () => {
     expect(told[0].payload).toMatchObject({ recipientId: s.broker.id, employerId: s.employer.id, courseId: s.course.id });
   });
 
-  it('a batch never links a learner who is not the employer\'s employee, and a private enrolment on the course neither blocks nor shows', async () => {
+  it('a private enrolment on the course neither blocks nor shows; a person with an account of their own is only claimed', async () => {
     const s = await scene();
     const provider = await w.organisation('PROVIDER');
     const stranger = await w.learner(); // studies privately, no employment here
@@ -82,13 +82,15 @@ describe('enrolLearners', () => {
       i: { employerId: s.employer.id, idempotencyKey: key(), rows: [row('x', s.course.code, { email: stranger.email }), row('y', s.course.code, { email: employee.email, employeeNumber: `EMP-priv-${process.pid}` })] },
     });
     const [a, b] = res.data.enrolLearners.outcomes;
-    expect(a).toMatchObject({ outcome: 'REJECTED', learnerId: null, enrolmentId: null, errors: [{ field: 'email' }] });
-    // The employee's own course is not the employer's business: the answer is the same as for an
-    // employee who never took it (a new enrolment for this employer), never "cannot be enrolled".
+    // Answered like any new person; the employment is a claim, never a link (docs/sharing-rules.md rule 3).
+    expect(a).toMatchObject({ outcome: 'CREATED', learnerId: stranger.id, errors: [] });
+    const [claim] = await t.db.query(`SELECT claimed_name FROM employments WHERE learner_id = $1 AND employer_id = $2`, [stranger.id, s.employer.id]);
+    expect(claim).toEqual({ claimed_name: 'Person x' });
+    // The employee's own course is not the employer's business: a new enrolment for this employer,
+    // exactly as if there were none, never "cannot be enrolled".
     expect(b).toMatchObject({ outcome: 'CREATED', learnerId: employee.id, errors: [] });
     expect(b.enrolmentId).not.toBe(privately.id);
-    expect(await snapshot()).toEqual({ ...before, enrolments: before.enrolments + 1, notifications: before.notifications + 1 });
-    expect(await count(`SELECT count(*)::int AS n FROM employments WHERE learner_id = $1`, [stranger.id])).toBe(0);
+    expect(await snapshot()).toEqual({ ...before, employments: before.employments + 1, enrolments: before.enrolments + 2, notifications: before.notifications + 2 });
     const [still] = await t.db.query(`SELECT status, sponsor_employer_id FROM enrolments WHERE id = $1`, [privately.id]);
     expect(still).toEqual({ status: 'IN_PROGRESS', sponsor_employer_id: null });
   });

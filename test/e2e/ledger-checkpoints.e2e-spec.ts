@@ -66,12 +66,26 @@ describe('ledger checkpoints', () => {
     expect(res.checkpoint).toEqual({ id: cp.id });
     expect(res.firstBroken).toMatchObject({ seq: newest.seq, batchId: null });
     expect(res.firstBroken.problem).toMatch(/^truncated: the chain ends at seq \d+, checkpoint/);
+    // The next checkpoint (scheduled or on demand) refuses to make the shorter chain official.
+    const next = await t.gql(staff, CHECKPOINT);
+    expect(next.errors?.[0].extensions.code).toBe('CONFLICT');
+    expect(next.errors?.[0].message).toMatch(/went back/);
+  });
+
+  it('a checkpoint planted after a later one (an old copy re-inserted) is reported', async () => {
+    // The application role may insert checkpoints (it takes them): it re-inserts the first one.
+    await t.db.query(`INSERT INTO ledger_checkpoints (created_at, heads, kid, signature) SELECT now(), heads, kid, signature FROM ledger_checkpoints ORDER BY id LIMIT 1`);
+    const res = (await t.gql(staff, VERIFY)).data.verifyLedger;
+    expect(res.ok).toBe(false);
+    expect(res.firstBroken.problem).toMatch(/saw less than checkpoint/);
   });
 
   it('a checkpoint whose heads were rewritten no longer verifies its signature', async () => {
     await t.admin.transaction(async (em) => {
       await em.query(`SET LOCAL session_replication_role = replica`);
-      await em.query(`UPDATE ledger_checkpoints SET heads = '[]'::jsonb WHERE id = (SELECT max(id) FROM ledger_checkpoints)`);
+      // Rewritten to what the chains say now (so no other check fires first), but not re-signed.
+      await em.query(`DELETE FROM ledger_checkpoints WHERE id > (SELECT min(id) FROM ledger_checkpoints)`);
+      await em.query(`UPDATE ledger_checkpoints SET heads = '[]'::jsonb`);
     });
     const res = (await t.gql(staff, VERIFY)).data.verifyLedger;
     expect(res.ok).toBe(false);

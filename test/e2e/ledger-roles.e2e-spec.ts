@@ -49,6 +49,7 @@ describe('the ledger against its own application', () => {
     ['replace the trigger function', [`CREATE OR REPLACE FUNCTION ledger_immutable() RETURNS trigger AS $f$ BEGIN RETURN COALESCE(NEW, OLD); END $f$ LANGUAGE plpgsql`]],
     ['turn triggers off for the session', [`SET session_replication_role = replica`, `DELETE FROM disclosures WHERE id = $1`]],
     ['become another role', [`SET ROLE postgres`]],
+    ['shadow the catalogue the trigger asks', [`CREATE TEMP VIEW pg_roles AS SELECT current_user::name AS rolname, 0::oid AS oid`, `SET app.ledger_retention = 'on'`, `DELETE FROM disclosures WHERE id = $1`]],
   ];
 
   it.each(attempts)('cannot %s', async (_what, statements) => {
@@ -84,5 +85,37 @@ describe('the ledger against its own application', () => {
     const broken = (await t.gql(staff, VERIFY)).data.verifyLedger;
     expect(broken.ok).toBe(false);
     expect(broken.firstBroken.problem).toBe('Merkle root does not match the entries');
+  });
+
+  it('even the owner, saying so, can only blank content; and blanking a recent entry is reported', async () => {
+    // A database of its own: this test leaves its ledger broken on purpose.
+    const t2 = await createTestApp();
+    try {
+      const w = world(t2.db);
+      const staff2 = t2.token(staffClaims((await w.organisation('PROVIDER')).id));
+      const employer = await w.organisation('EMPLOYER');
+      const learner = await w.learner();
+      await w.employment(learner.id, employer.id);
+      await w.enrolment(learner.id, (await w.course()).id, employer.id, { sponsorEmployerId: employer.id });
+      await w.agreement({ recipientId: employer.id, basis: 'PROCESSOR', categories: ['PROGRESS'] });
+      await t2.gql(t2.token((await w.apiClient(employer)).claims), `{ learners { nodes { enrolments { progressPercent } } } }`);
+      const [recent] = await t2.admin.query(`SELECT id FROM disclosures WHERE learner_id = $1`, [learner.id]);
+      const asOwner = (sql: string) =>
+        t2.admin.transaction(async (em) => {
+          await em.query(`SET LOCAL app.ledger_retention = 'on'`);
+          await em.query(sql, [recent.id]);
+        });
+      await expect(asOwner(`DELETE FROM disclosures WHERE id = $1`)).rejects.toThrow(/append-only/);
+      await expect(asOwner(`UPDATE disclosures SET recipient_id = learner_id WHERE id = $1`)).rejects.toThrow(/append-only/);
+      await expect(asOwner(`UPDATE disclosures SET content = '', purged_at = now(), entry_hash = repeat('0', 64) WHERE id = $1`)).rejects.toThrow(/append-only/);
+      await expect(asOwner(`DELETE FROM ledger_batches WHERE id = (SELECT batch_id FROM disclosures WHERE id = $1)`)).rejects.toThrow(/append-only/);
+      // Blanking is the one change let through — and a recent entry blanked outside ledger_purge is reported.
+      await asOwner(`UPDATE disclosures SET content = '', purged_at = now() WHERE id = $1`);
+      const res = (await t2.gql(staff2, VERIFY)).data.verifyLedger;
+      expect(res.ok).toBe(false);
+      expect(res.firstBroken).toEqual({ disclosureId: recent.id, problem: 'entry purged before its proof period ended' });
+    } finally {
+      await t2.close();
+    }
   });
 });

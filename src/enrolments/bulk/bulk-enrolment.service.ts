@@ -91,7 +91,8 @@ export class BulkEnrolmentService {
       : [];
     if (!row) throw DomainError.notFound('Enrolment');
     // Withdrawing changes the (generalised) status only: these rows are never COMPLETED.
-    await this.dataSource.query(`UPDATE enrolments SET status = 'WITHDRAWN', changed_at = ${stampSql(2)}, updated_at = now() WHERE id = $1 AND status <> 'WITHDRAWN'`, [
+    // Only from ENROLLED or IN_PROGRESS, checked again here: one completed meanwhile stays completed.
+    await this.dataSource.query(`UPDATE enrolments SET status = 'WITHDRAWN', changed_at = ${stampSql(2)}, updated_at = now() WHERE id = $1 AND status IN ('ENROLLED', 'IN_PROGRESS')`, [
       row.id,
       ['ENROLMENT_STATUS'],
     ]);
@@ -178,18 +179,17 @@ export class BulkEnrolmentService {
         reject(r.index, 'employeeNumber', 'differs from the employee number on record for this email');
         continue;
       }
-      // A learner who exists but is not (yet) this employer's employee is never linked by a batch:
-      // otherwise naming anyone's email would make them visible to, and readable by, the caller.
-      if (!numbered && emailed && !emailed.number) {
-        reject(r.index, 'email', 'belongs to a learner the provider must first link to this employer');
-        continue;
-      }
+      // A person the employer has no relation with — new, or with an account of their own — is
+      // answered the same way (CREATED) and recorded the same way: the employment is the
+      // employer's claim until provider staff confirm it. So a batch cannot probe who has an
+      // account here, and a claim never opens a person's own courses to the employer
+      // (employment.entity.ts).
       let learnerId = numbered ?? emailed?.id ?? newLearners.get(r.email)?.id;
       if (!learnerId) {
         learnerId = randomUUID();
         newLearners.set(r.email, { ...r, id: learnerId });
       }
-      if (!numbered && !emailed) needEmployment.set(learnerId, r);
+      if (!numbered && !emailed?.number && !needEmployment.has(learnerId)) needEmployment.set(learnerId, r);
       resolved.push({ ...r, learnerId });
     }
 
@@ -227,9 +227,14 @@ export class BulkEnrolmentService {
     if (needEmployment.size) {
       // The first day employed is not in the batch; today (Amsterdam, database clock) is the earliest we know of.
       await em.query(
-        `INSERT INTO employments (learner_id, employer_id, employee_number, started_on)
-         SELECT l, $2, n, (now() AT TIME ZONE 'Europe/Amsterdam')::date FROM unnest($1::uuid[], $3::text[]) AS x(l, n)`,
-        [[...needEmployment.keys()], employerId, [...needEmployment.values()].map((r) => r.employeeNumber)],
+        `INSERT INTO employments (learner_id, employer_id, employee_number, started_on, claimed_name)
+         SELECT l, $2, n, (now() AT TIME ZONE 'Europe/Amsterdam')::date, c FROM unnest($1::uuid[], $3::text[], $4::text[]) AS x(l, n, c)`,
+        [
+          [...needEmployment.keys()],
+          employerId,
+          [...needEmployment.values()].map((r) => r.employeeNumber),
+          [...needEmployment.values()].map((r) => r.name),
+        ],
       );
       await this.agreements.informNewEmployee(em, [...needEmployment.keys()], employerId);
     }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { Brackets, DataSource, type EntityManager } from 'typeorm';
+import { Brackets, DataSource, IsNull, type EntityManager } from 'typeorm';
 import type { Actor } from '../../auth/actor';
 import type { DisclosureCategory } from '../../common/disclosure-category';
 import { DomainError } from '../../common/errors/domain-error';
@@ -183,9 +183,10 @@ export class SharingAgreementService {
   }
 
   /**
-   * A new employment brings the learner under the employer's employee-wide agreements in force
-   * whose basis tells its learners (legitimate interest): the learner is told of each, in the
-   * transaction that records the employment (docs/ledger-and-notifications.md, "Information duties").
+   * A new (or reopened) employment brings the learner under the employer's employee-wide
+   * agreements, in force now or later, whose basis tells its learners (legitimate interest): the
+   * learner is told of each, in the transaction that records the employment
+   * (docs/ledger-and-notifications.md, "Information duties").
    */
   async informNewEmployee(em: EntityManager, learnerIds: string[], employerId: string): Promise<void> {
     if (learnerIds.length === 0) return;
@@ -194,7 +195,8 @@ export class SharingAgreementService {
     const agreements = await em.query<{ agreement_id: string; basis: SharingAgreementEntity['basis'] }[]>(
       `SELECT agreement_id, basis FROM sharing_agreements a
         WHERE a.recipient_id = $1 AND a.learner_id IS NULL AND a.superseded_at IS NULL AND a.basis IN (${sqlBasisList(tellsEmployees)})
-          AND ${windowInForceSql('a', 'now()')}
+          -- in force now or later: one that starts after the hire covers the employee from its start
+          AND (a.revoked_at IS NULL OR a.revoked_at > now()) AND (a.valid_until IS NULL OR a.valid_until > now())
         ORDER BY a.created_at, a.id`,
       [employerId],
     );
@@ -213,9 +215,9 @@ export class SharingAgreementService {
 
   private async currentEmployees(em: EntityManager, employerId: string): Promise<string[]> {
     const rows = await em.query<{ id: string }[]>(
+      // Employees now and those whose employment starts later: the agreement will cover them too.
       `SELECT DISTINCT learner_id AS id FROM employments
-        WHERE employer_id = $1 AND started_on <= (now() AT TIME ZONE 'Europe/Amsterdam')::date
-          AND (ended_on IS NULL OR ended_on >= (now() AT TIME ZONE 'Europe/Amsterdam')::date)`,
+        WHERE employer_id = $1 AND (ended_on IS NULL OR ended_on >= (now() AT TIME ZONE 'Europe/Amsterdam')::date)`,
       [employerId],
     );
     return rows.map((r) => r.id);
@@ -251,7 +253,8 @@ export class SharingAgreementService {
     const known =
       actor.kind === 'PROVIDER_STAFF'
         ? await this.dataSource.getRepository(LearnerEntity).existsBy({ id: learnerId })
-        : await this.dataSource.getRepository(EmploymentEntity).existsBy({ learnerId, employerId: actor.organisationId });
+        : // A claimed, unconfirmed employment (employment.entity.ts) gives the employer no say over the person.
+          await this.dataSource.getRepository(EmploymentEntity).existsBy({ learnerId, employerId: actor.organisationId, claimedName: IsNull() });
     if (!known) throw DomainError.badInput(field, 'no such learner');
   }
 

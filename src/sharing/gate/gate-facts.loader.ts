@@ -147,7 +147,7 @@ export class GateFactsLoader {
              (SELECT coalesce(json_agg(json_build_object('id', id, 'brokerId', broker_id, 'employerId', employer_id, 'validFrom', valid_from,
                        'validUntil', valid_until, 'revokedAt', revoked_at, 'permissions', permissions, 'categories', categories)), '[]') FROM m) AS mandates,
              (SELECT coalesce(json_agg(json_build_object('learnerId', learner_id, 'employerId', employer_id, 'employeeNumber', employee_number,
-                       'startedOn', to_char(started_on, 'YYYY-MM-DD'), 'endedOn', to_char(ended_on, 'YYYY-MM-DD'))), '[]')
+                       'startedOn', to_char(started_on, 'YYYY-MM-DD'), 'endedOn', to_char(ended_on, 'YYYY-MM-DD'), 'claimedName', claimed_name)), '[]')
                 FROM employments WHERE learner_id = ANY($1::uuid[]) AND employer_id IN (SELECT id FROM r)) AS employments,
              (SELECT coalesce(json_agg(e ORDER BY e.learner_id, e.id), '[]') FROM e) AS enrolments,
              (SELECT coalesce(json_agg(json_build_object('id', id, 'agreementId', agreement_id, 'version', version, 'recipientId', recipient_id,

@@ -9,7 +9,7 @@ export interface GateFacts {
   /** The calendar date in Europe/Amsterdam at `now` (employment dates are calendar dates). */
   today: string;
   learners: Map<string, { id: string; erasedAt: Date | null }>;
-  employments: { learnerId: string; employerId: string; startedOn: string; endedOn: string | null; employeeNumber?: string }[];
+  employments: FactEmployment[];
   enrolments: FactEnrolment[];
   agreements: FactAgreement[];
   mandates: FactMandate[];
@@ -17,6 +17,16 @@ export interface GateFacts {
   objections: Map<string, Set<string>>;
   /** learners with a restriction of processing active at `now`. */
   restricted: Set<string>;
+}
+
+export interface FactEmployment {
+  learnerId: string;
+  employerId: string;
+  startedOn: string;
+  endedOn: string | null;
+  employeeNumber?: string;
+  /** A claim not yet confirmed (employment.entity.ts): the name the employer supplied. */
+  claimedName?: string | null;
 }
 
 export interface FactEnrolment {

@@ -80,7 +80,7 @@ export class SharingRules {
         const view = this.bestOf(m.employerId, enrolment, category, VIA_MANDATE);
         if (view?.allowed) allowed.push({ ...view, onBehalfOf: m.employerId });
         else if (view) reasons.push(...view.reasons);
-      } else if (this.employmentsByKey.has(`${enrolment.learnerId}|${m.employerId}`)) {
+      } else if (this.employmentsFor(enrolment, m.employerId).length > 0) {
         reasons.push('NO_MANDATE');
       }
     }
@@ -100,7 +100,7 @@ export class SharingRules {
     const key = `${recipientId}|${enrolment.id}`;
     let ranked = this.rankedByEnrolment.get(key);
     if (!ranked) {
-      const employee = this.employmentsByKey.has(`${enrolment.learnerId}|${recipientId}`);
+      const employee = this.employmentsFor(enrolment, recipientId).length > 0;
       const agreements = [...(employee ? (this.agreementsByKey.get(`${recipientId}|*`) ?? []) : []), ...(this.agreementsByKey.get(`${recipientId}|${enrolment.learnerId}`) ?? [])]
         .filter((a) => (a.courseIds === null || a.courseIds.includes(enrolment.courseId)) && !this.invisible(a))
         .sort(compareAgreements);
@@ -148,18 +148,28 @@ export class SharingRules {
     if (window.expired) reasons.push('AGREEMENT_EXPIRED');
     // As processor we act for the employer only on what it commissioned.
     if (rule.sponsoredOnly && enrolment.sponsorEmployerId !== recipientId) reasons.push('NOT_SPONSOR');
-    if (rule.needsActiveEmployment) reasons.push(...this.employmentReasons(learnerId, recipientId));
+    if (rule.needsActiveEmployment) reasons.push(...this.employmentReasons(enrolment, recipientId));
     // An objection stops the recipient's legitimate interest for this learner (GDPR Art. 21).
     if (rule.stoppedByObjection && this.facts.objections.get(learnerId)?.has(recipientId)) reasons.push('OBJECTION');
     return this.perspective === 'RECIPIENT' ? unique(reasons.map(maskForRecipient)) : reasons;
   }
 
   /**
+   * The learner's employment records with this employer that count for this enrolment. A claim
+   * not yet confirmed (employment.entity.ts) counts only for enrolments the employer commissioned:
+   * it must not open the person's own courses to the employer's employee-wide agreements.
+   */
+  private employmentsFor(enrolment: FactEnrolment, employerId: string): GateFacts['employments'] {
+    const records = this.employmentsByKey.get(`${enrolment.learnerId}|${employerId}`) ?? [];
+    return enrolment.sponsorEmployerId === employerId ? records : records.filter((e) => !e.claimedName);
+  }
+
+  /**
    * Employee-scope bases need an employment active today (start and end dates inclusive). Every
    * reason that applies: an ended employment and one not started yet give both.
    */
-  private employmentReasons(learnerId: string, employerId: string): WithheldReason[] {
-    const records = this.employmentsByKey.get(`${learnerId}|${employerId}`) ?? [];
+  private employmentReasons(enrolment: FactEnrolment, employerId: string): WithheldReason[] {
+    const records = this.employmentsFor(enrolment, employerId);
     const today = this.facts.today;
     if (records.some((e) => e.startedOn <= today && (e.endedOn === null || today <= e.endedOn))) return [];
     const reasons: WithheldReason[] = [];
