@@ -32,7 +32,7 @@ export class AppModule implements NestModule {
       module: AppModule,
       global: true,
       imports: [
-        TypeOrmModule.forRoot({ ...databaseOptions(config.databaseUrl, config.databasePoolSize), migrationsRun: false }),
+        TypeOrmModule.forRoot({ ...databaseOptions(config.databaseUrl, config.databasePoolSize, config.databaseTimeouts), migrationsRun: false }),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [DisclosuresModule],

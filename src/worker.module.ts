@@ -15,7 +15,7 @@ export class WorkerModule {
       module: WorkerModule,
       global: true,
       // A connection per delivery lane, and two for the job bookkeeping around them.
-      imports: [TypeOrmModule.forRoot(databaseOptions(config.databaseUrl, config.notifications.deliveryLanes + 2)), NotificationsModule, LedgerJobsModule],
+      imports: [TypeOrmModule.forRoot(databaseOptions(config.databaseUrl, config.notifications.deliveryLanes + 2, config.databaseTimeouts)), NotificationsModule, LedgerJobsModule],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: ROOT_LOGGER_TOKEN, useValue: logger },

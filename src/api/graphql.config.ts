@@ -26,7 +26,9 @@ export function graphqlConfig(config: AppConfig, logger: Logger, ledger: Disclos
     sortSchema: true,
     transformSchema: (schema: GraphQLSchema) => enforceFieldPolicies(schema),
     playground: false,
-    introspection: true,
+    introspection: config.graphql.introspection,
+    // Apollo's name for "no 'Did you mean …?' in validation errors".
+    hideSchemaDetailsFromClientErrors: !config.graphql.suggestions,
     includeStacktraceInErrorResponses: false,
     context: ({ req, res }: Pick<GraphqlContext, 'req' | 'res'>): GraphqlContext => ({
       req,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -69,12 +70,29 @@ export class ApiClientService {
   }
 
   /** Client credentials check. Unknown id, wrong secret and revoked client are one answer. */
+  /**
+   * The same work whatever the client id: an unknown, revoked or malformed one is checked against
+   * a stand-in hash, so the answer's timing says nothing about which client ids exist.
+   */
   async authenticate(clientId: string, secret: string): Promise<AuthenticatedClient | null> {
-    const client = await this.dataSource
-      .getRepository(ApiClientEntity)
-      .findOne({ where: { clientId }, relations: { organisation: true } });
-    if (!client || client.revokedAt || !client.organisation) return null;
-    if (!(await verifyClientSecret(secret, client.secretHash))) return null;
-    return { client, kind: KIND_BY_ORGANISATION[client.organisation.kind] };
+    // Ids and secrets are ours: printable ASCII, bounded. Anything else (a NUL byte, a megabyte)
+    // never reaches the database, and is answered like a wrong secret.
+    const wellFormed = CREDENTIAL.test(clientId) && CREDENTIAL.test(secret);
+    const client = wellFormed
+      ? await this.dataSource.getRepository(ApiClientEntity).findOne({ where: { clientId }, relations: { organisation: true } })
+      : null;
+    const usable = client !== null && !client.revokedAt && client.organisation !== undefined && client.organisation !== null;
+    const matches = await verifyClientSecret(wellFormed ? secret : '', usable ? client.secretHash : await standInHash());
+    if (!usable || !matches) return null;
+    return { client, kind: KIND_BY_ORGANISATION[client.organisation!.kind] };
   }
+}
+
+const CREDENTIAL = /^[\x21-\x7e]{1,256}$/;
+
+let standIn: Promise<string> | undefined;
+/** A hash no secret matches, with the same parameters as real ones: the work done for a client that does not exist. */
+function standInHash(): Promise<string> {
+  standIn ??= hashClientSecret(randomBytes(32).toString('base64url'));
+  return standIn;
 }

@@ -73,6 +73,13 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   async validate(_req: Request, payload: JwtPayload): Promise<Actor> {
+    // A bearer token without an expiry, or one that lives for years, is a credential that can
+    // never be taken back once it leaks (RFC 8725 §3.10): refused, ours and the IdP's alike.
+    const max = this.config.jwt.maxLifetimeSeconds;
+    if (typeof payload.exp !== 'number') throw new TokenRejected('token has no expiry (exp)');
+    const now = Math.floor(Date.now() / 1000);
+    const issuedAt = typeof payload.iat === 'number' ? payload.iat : now;
+    if (payload.exp - issuedAt > max || payload.exp - now > max) throw new TokenRejected(`token lives longer than the maximum of ${max} s`);
     const sub = payload.sub;
     if (typeof sub !== 'string' || sub === '') throw new TokenRejected('token has no subject');
     if (this.config.learnerIdp && payload.iss === this.config.learnerIdp.issuer) {

@@ -19,6 +19,8 @@ export class TokenService {
   ) {}
 
   issue(claims: AccessTokenClaims, ttlSeconds = this.config.jwt.accessTokenTtlSeconds): IssuedToken {
+    // Never mint what the API itself would refuse.
+    if (ttlSeconds > this.config.jwt.maxLifetimeSeconds) throw new Error(`a token may live at most ${this.config.jwt.maxLifetimeSeconds} s (JWT_MAX_LIFETIME_SECONDS)`);
     const key = this.keys.signingKey();
     const { sub, ...rest } = claims;
     const accessToken = sign(rest, key.privateKeyPem, {

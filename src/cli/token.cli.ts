@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     process.exit(values.help ? 0 : 64);
   }
   const ttl = Number(values.ttl);
-  if (!Number.isInteger(ttl) || ttl < 60 || ttl > 7 * 86400) throw new Error('--ttl must be 60 to 604800 seconds');
+  if (!Number.isInteger(ttl) || ttl < 60) throw new Error('--ttl must be at least 60 seconds (and at most JWT_MAX_LIFETIME_SECONDS)');
 
   const claims = claimsFor(kind, values);
   const config = loadConfig();

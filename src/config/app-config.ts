@@ -16,6 +16,7 @@ export interface AppConfig {
   /** The role the API connects as, granted its privileges after each migration. */
   databaseAppRole: string;
   databasePoolSize: number;
+  databaseTimeouts: { statementMs: number; lockMs: number; idleInTransactionMs: number };
   dataDir: string;
   embeddedPostgresPort: number;
   migrateOnStart: boolean;
@@ -25,10 +26,16 @@ export interface AppConfig {
     audience: string;
     accessTokenTtlSeconds: number;
     clockToleranceSeconds: number;
+    /** Tokens (ours and the learner IdP's) living longer than this are refused (RFC 8725). */
+    maxLifetimeSeconds: number;
   };
   /** The learning platform's identity provider, which issues learner tokens. Optional. */
   learnerIdp?: { issuer: string; jwksUri: string; audience: string };
-  graphql: { landingPage: boolean };
+  /**
+   * Introspection and "Did you mean …" suggestions tell an anonymous caller the whole schema:
+   * off in production unless asked for (docs/operations.md).
+   */
+  graphql: { landingPage: boolean; introspection: boolean; suggestions: boolean };
   ledger: { chains: number; checkpointCron: string };
   notifications: {
     /** Run the notification workers inside the API process (else: `npm run worker`). */
@@ -146,6 +153,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseMigrationUrl,
     databaseAppRole,
     databasePoolSize: int('DATABASE_POOL_SIZE', 10, 1, 200),
+    databaseTimeouts: {
+      statementMs: int('DB_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
+      lockMs: int('DB_LOCK_TIMEOUT_MS', 5_000, 50, 600_000),
+      idleInTransactionMs: int('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000, 1_000, 3_600_000),
+    },
     dataDir: resolve(str('DATA_DIR', '.data')!),
     embeddedPostgresPort: int('EMBEDDED_PG_PORT', 54320, 1024, 65535),
     migrateOnStart: bool('MIGRATE_ON_START', true),
@@ -155,6 +167,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       audience,
       accessTokenTtlSeconds: int('ACCESS_TOKEN_TTL_SECONDS', 900, 60, 86400),
       clockToleranceSeconds: int('JWT_CLOCK_TOLERANCE_SECONDS', 5, 0, 300),
+      maxLifetimeSeconds: int('JWT_MAX_LIFETIME_SECONDS', 86400, 60, 30 * 86400),
     },
     learnerIdp:
       idpIssuer && idpJwks
@@ -162,6 +175,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
         : undefined,
     graphql: {
       landingPage: bool('GRAPHQL_LANDING_PAGE', nodeEnv !== 'production'),
+      introspection: bool('GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
+      suggestions: bool('GRAPHQL_SUGGESTIONS', nodeEnv !== 'production'),
     },
     ledger: { chains: int('LEDGER_CHAINS', 16, 1, 1024), checkpointCron: str('LEDGER_CHECKPOINT_CRON', '*/10 * * * *')! },
     notifications: {

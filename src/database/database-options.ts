@@ -2,7 +2,14 @@ import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 
-export function databaseOptions(url: string, poolSize = 10): DataSourceOptions {
+/** Per-connection limits, so that no lock or runaway statement can hang the API (docs/operations.md). */
+export interface DatabaseTimeouts {
+  statementMs: number;
+  lockMs: number;
+  idleInTransactionMs: number;
+}
+
+export function databaseOptions(url: string, poolSize = 10, timeouts?: DatabaseTimeouts): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -13,6 +20,16 @@ export function databaseOptions(url: string, poolSize = 10): DataSourceOptions {
     migrationsTransactionMode: 'all',
     synchronize: false,
     uuidExtension: 'pgcrypto',
-    extra: { max: poolSize, application_name: 'results-sharing-api' },
+    extra: {
+      max: poolSize,
+      application_name: 'results-sharing-api',
+      // Set by node-postgres on every new connection. Migrations run without them (a backfill may
+      // rightly take long); the API and the workers always with them.
+      ...(timeouts && {
+        statement_timeout: timeouts.statementMs,
+        lock_timeout: timeouts.lockMs,
+        idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+      }),
+    },
   };
 }

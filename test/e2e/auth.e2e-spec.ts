@@ -2,9 +2,16 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { sign } from 'jsonwebtoken';
+import * as clientSecret from '../../src/auth/client-secret';
 import { SigningKeyService } from '../../src/auth/signing-key.service';
 import { staffClaims, world } from '../factories/world';
 import { createTestApp, TEST_AUDIENCE, TEST_ISSUER, type TestApp } from '../utils/test-app';
+
+// The secret check, wrapped to count calls (it still does the real work).
+jest.mock('../../src/auth/client-secret', () => {
+  const actual = jest.requireActual('../../src/auth/client-secret');
+  return { ...actual, verifyClientSecret: jest.fn(actual.verifyClientSecret) };
+});
 
 const VIEWER = '{ viewer { kind subject organisationId learnerId } }';
 const IDP_ISSUER = 'https://idp.learning-platform.test';
@@ -52,7 +59,65 @@ describe('authentication (docs/architecture.md, "The request path")', () => {
     expect(res.body.data).toBeUndefined();
   }
 
+  describe('lifetime (RFC 8725)', () => {
+    const raw = (payload: object, opts: { noTimestamp?: boolean } = {}) =>
+      sign({ kind: 'PROVIDER_STAFF', org: randomUUID(), ...payload }, ownKey().privateKeyPem, {
+        algorithm: 'ES256',
+        keyid: ownKey().kid,
+        issuer: TEST_ISSUER,
+        audience: TEST_AUDIENCE,
+        subject: 'staff:x',
+        noTimestamp: opts.noTimestamp ?? false,
+      });
+
+    it('refuses a token without exp', async () => {
+      await expect401(raw({}), /no expiry/);
+    });
+
+    it('refuses a token that lives longer than the maximum (default 24 h), with or without iat', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const tenYears = now + 10 * 365 * 86400;
+      await expect401(raw({ exp: tenYears }), /lives longer than the maximum/);
+      await expect401(raw({ exp: tenYears }, { noTimestamp: true }), /lives longer than the maximum/);
+      // An iat set close to its far exp does not make it short-lived: measured from now too.
+      await expect401(raw({ exp: tenYears, iat: tenYears - 60 }), /lives longer than the maximum/);
+    });
+
+    it('accepts one within the maximum', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const res = await t.http().post('/graphql').set('authorization', `Bearer ${forge({ exp: now + 3600 })}`).send({ query: VIEWER });
+      expect(res.status).toBe(200);
+      expect(res.body.data.viewer.kind).toBe('PROVIDER_STAFF');
+    });
+  });
+
   describe('client credentials', () => {
+    it('malformed credentials (a NUL byte, a control character, an overlong id) are a 401 with an OAuth body, never a 500', async () => {
+      for (const client_id of ['demo\u0000client', 'x'.repeat(1_000), 'tab\tinside']) {
+        const res = await t.http().post('/oauth/token').type('form').send({ grant_type: 'client_credentials', client_id, client_secret: 's' });
+        expect(res.status).toBe(401);
+        expect(res.body).toEqual({ error: 'invalid_client', error_description: expect.any(String) });
+      }
+    });
+
+    it('an unknown client id costs the same work as a known one: the secret is checked either way', async () => {
+      const spy = clientSecret.verifyClientSecret as jest.MockedFunction<typeof clientSecret.verifyClientSecret>;
+      spy.mockClear();
+      try {
+        const unknown = await t.http().post('/oauth/token').type('form').send({ grant_type: 'client_credentials', client_id: 'rsa_doesnotexist', client_secret: 'wrong' });
+        expect(unknown.status).toBe(401);
+        expect(spy).toHaveBeenCalledTimes(1);
+        const employer = await w.organisation('EMPLOYER');
+        const { client } = await w.apiClient(employer);
+        const known = await t.http().post('/oauth/token').type('form').send({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: 'wrong' });
+        expect(known.status).toBe(401);
+        expect(known.body).toEqual(unknown.body);
+        expect(spy).toHaveBeenCalledTimes(2);
+      } finally {
+        spy.mockClear();
+      }
+    });
+
     it('issues a token for a valid client (form body) that the API accepts', async () => {
       const employer = await w.organisation('EMPLOYER');
       const { client, secret } = await w.apiClient(employer);

@@ -49,4 +49,19 @@ describe('operations', () => {
     const token = await t.http().post('/oauth/token').send({ grant_type: 'client_credentials', client_id: DEMO.hrPortal.clientId, client_secret: DEMO.hrPortal.secret });
     expect(token.status).toBe(200);
   });
+
+  it('in production, introspection and field suggestions are off', async () => {
+    const prod = await createTestApp({ NODE_ENV: 'production' });
+    try {
+      const introspection = await prod.gql(undefined, `{ __schema { types { name } } }`);
+      expect(introspection.data?.__schema).toBeUndefined();
+      expect(introspection.errors?.[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      const typo = await prod.gql(undefined, `{ learnrs { nodes { id } } }`);
+      expect(typo.errors?.[0].message).not.toMatch(/Did you mean/);
+      // Development keeps both (the default of this suite's app).
+      expect((await t.gql(undefined, `{ learnrs { nodes { id } } }`)).errors?.[0].message).toMatch(/Did you mean/);
+    } finally {
+      await prod.close();
+    }
+  });
 });
