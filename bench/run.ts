@@ -217,6 +217,9 @@ async function startApi(dbUrl: string): Promise<ChildProcess> {
       LOG_LEVEL: 'error',
       WORKERS_IN_PROCESS: 'false',
       SEED_DEMO: 'false',
+      // The budget statement runs (its cost is part of the page) but the load phases are not
+      // throttled: they measure speed, not the per-client limit (docs/api-limits.md).
+      GRAPHQL_COST_REFILL_PER_SECOND: process.env.GRAPHQL_COST_REFILL_PER_SECOND ?? '100000000',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -242,6 +245,7 @@ async function inProcess(dbUrl: string, quick: boolean): Promise<void> {
     NOTIFY_DELIVERY_LANES: '8',
     DATABASE_POOL_SIZE: '12',
     SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+    GRAPHQL_COST_REFILL_PER_SECOND: '100000000',
   });
   const app = await createApp({ ...config, databaseUrl: dbUrl }, pino({ level: 'error' }));
   await app.listen(0, '127.0.0.1');

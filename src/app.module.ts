@@ -4,6 +4,7 @@ import { APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
 import { AuthModule } from './auth/auth.module';
 import { DisclosureLedgerService } from './disclosures/disclosure-ledger.service';
 import { DisclosuresModule } from './disclosures/disclosures.module';
@@ -36,8 +37,8 @@ export class AppModule implements NestModule {
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [DisclosuresModule],
-          inject: [DisclosureLedgerService],
-          useFactory: (ledger: DisclosureLedgerService) => graphqlConfig(config, logger, ledger),
+          inject: [DisclosureLedgerService, DataSource],
+          useFactory: (ledger: DisclosureLedgerService, dataSource: DataSource) => graphqlConfig(config, logger, ledger, dataSource),
         }),
         HealthModule,
         AuthModule,

@@ -1,10 +1,16 @@
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
-import type { GraphQLSchema } from 'graphql';
+import type { GraphQLError, GraphQLSchema, ValidationContext } from 'graphql';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/app-config';
 import { formatGraphqlError } from '../common/errors/graphql-error.mapper';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import type { DataSource } from 'typeorm';
+import { CostBudget } from './cost-budget';
+import { costPlugin } from './cost.plugin';
 import { errorLoggingPlugin } from './error-logging.plugin';
 import type { Actor } from '../auth/actor';
 import type { DisclosureLedgerService } from '../disclosures/disclosure-ledger.service';
@@ -15,12 +21,22 @@ import { RequestLoaders } from '../common/graphql/request-loaders';
 import type { GraphqlContext } from '../sharing/gate/graphql-context';
 
 /**
+ * graphql-armor's rules throw by default, which Apollo answers as an internal error; reported
+ * through the validation context instead, they are GRAPHQL_VALIDATION_FAILED like any other.
+ */
+const asValidationError = {
+  propagateOnRejection: false,
+  onReject: [(ctx: ValidationContext | null, error: GraphQLError) => ctx?.reportError(error)],
+};
+
+/**
  * The GraphQL API as Apollo serves it: the schema built from the resolvers with the gate installed
  * on every field that declares a policy, the per-request context (loaders and the caller's view),
  * error formatting and the plugins — the ledger's among them, which writes every disclosure
  * before the response leaves.
  */
-export function graphqlConfig(config: AppConfig, logger: Logger, ledger: DisclosureLedgerService): ApolloDriverConfig {
+export function graphqlConfig(config: AppConfig, logger: Logger, ledger: DisclosureLedgerService, dataSource: DataSource): ApolloDriverConfig {
+  const limits = config.graphql;
   return {
     autoSchemaFile: true,
     sortSchema: true,
@@ -37,12 +53,27 @@ export function graphqlConfig(config: AppConfig, logger: Logger, ledger: Disclos
       view: viewFor(req.user as Actor | undefined),
     }),
     formatError: formatGraphqlError,
+    // docs/api-limits.md: a document is refused while it is parsed once it has too many tokens
+    // (an anonymous megabyte of aliases costs nothing), then by depth, aliases and directives,
+    // then by cost before it runs.
+    parseOptions: { maxTokens: limits.maxTokens },
+    validationRules: [
+      maxDepthRule({ n: limits.maxDepth, ...asValidationError }),
+      maxAliasesRule({ n: limits.maxAliases, ...asValidationError }),
+      maxDirectivesRule({ n: limits.maxDirectives, ...asValidationError }),
+    ],
+    allowBatchedHttpRequests: false,
     // @apollo/server ships ESM and CJS type declarations; Nest's types name the other copy, so
     // the identical plugin types do not unify without this cast.
     plugins: [
       // Per-field cache hints are of no use to this API and cost a hook on every field.
       ApolloServerPluginCacheControlDisabled(),
       errorLoggingPlugin(logger),
+      costPlugin({
+        maxCost: limits.maxCost,
+        listSize: limits.listSize,
+        budget: limits.costBudget > 0 ? { store: new CostBudget(dataSource, { capacity: limits.costBudget, refillPerSecond: limits.costRefillPerSecond }), refillPerSecond: limits.costRefillPerSecond } : null,
+      }),
       ledgerPlugin(ledger, logger),
       ...(config.graphql.landingPage ? [ApolloServerPluginLandingPageLocalDefault({ embed: true })] : []),
     ] as NonNullable<ApolloDriverConfig['plugins']>,

@@ -35,7 +35,20 @@ export interface AppConfig {
    * Introspection and "Did you mean …" suggestions tell an anonymous caller the whole schema:
    * off in production unless asked for (docs/operations.md).
    */
-  graphql: { landingPage: boolean; introspection: boolean; suggestions: boolean };
+  graphql: {
+    landingPage: boolean;
+    introspection: boolean;
+    suggestions: boolean;
+    /** docs/api-limits.md */
+    maxCost: number;
+    listSize: number;
+    costBudget: number;
+    costRefillPerSecond: number;
+    maxDepth: number;
+    maxAliases: number;
+    maxDirectives: number;
+    maxTokens: number;
+  };
   ledger: { chains: number; checkpointCron: string };
   notifications: {
     /** Run the notification workers inside the API process (else: `npm run worker`). */
@@ -177,6 +190,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
       landingPage: bool('GRAPHQL_LANDING_PAGE', nodeEnv !== 'production'),
       introspection: bool('GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
       suggestions: bool('GRAPHQL_SUGGESTIONS', nodeEnv !== 'production'),
+      maxCost: int('GRAPHQL_MAX_COST', 300_000, 100, 100_000_000),
+      listSize: int('GRAPHQL_LIST_SIZE', 5, 1, 1000),
+      costBudget: int('GRAPHQL_COST_BUDGET', 2_000_000, 0, 1_000_000_000),
+      costRefillPerSecond: int('GRAPHQL_COST_REFILL_PER_SECOND', 100_000, 1, 100_000_000),
+      maxDepth: int('GRAPHQL_MAX_DEPTH', 10, 2, 100),
+      maxAliases: int('GRAPHQL_MAX_ALIASES', 15, 0, 1000),
+      maxDirectives: int('GRAPHQL_MAX_DIRECTIVES', 10, 0, 1000),
+      maxTokens: int('GRAPHQL_MAX_TOKENS', 5_000, 100, 1_000_000),
     },
     ledger: { chains: int('LEDGER_CHAINS', 16, 1, 1024), checkpointCron: str('LEDGER_CHECKPOINT_CRON', '*/10 * * * *')! },
     notifications: {

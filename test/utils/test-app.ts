@@ -46,6 +46,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     // Tests that exercise delivery turn the workers on and point SMTP_URL at their SMTP server.
     WORKERS_IN_PROCESS: 'false',
     NOTIFY_COALESCE_SECONDS: '0',
+    // The per-client cost budget is off unless a test is about it: other suites make thousands
+    // of requests in a minute (test/e2e/api-limits.e2e-spec.ts turns it on).
+    GRAPHQL_COST_BUDGET: '0',
     DATA_DIR: join(tmpdir(), 'rsa-test-data'),
     ...env,
     DATABASE_URL: database.appUrl,

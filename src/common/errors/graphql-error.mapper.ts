@@ -31,6 +31,9 @@ const SAFE_GRAPHQL_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
   'BAD_REQUEST',
+  // API limits (docs/api-limits.md): they carry the cost and, when throttled, when to retry.
+  'QUERY_TOO_COSTLY',
+  'THROTTLED',
 ]);
 
 /**
@@ -63,7 +66,8 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
   }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && SAFE_GRAPHQL_CODES.has(code)) {
-    return { ...base, message: formatted.message, extensions: { code } };
+    const { cost, retryAfterSeconds } = formatted.extensions ?? {};
+    return { ...base, message: formatted.message, extensions: { code, ...(cost ? { cost } : {}), ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) } };
   }
   return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }

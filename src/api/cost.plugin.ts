@@ -1,0 +1,66 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import type { Actor } from '../auth/actor';
+import type { GraphqlContext } from '../sharing/gate/graphql-context';
+import type { CostBudget } from './cost-budget';
+import { operationCost } from './query-cost';
+
+export interface CostLimits {
+  /** Refused before it runs when an operation costs more (GRAPHQL_MAX_COST). */
+  maxCost: number;
+  /** The assumed size of a list without `first` (GRAPHQL_LIST_SIZE). */
+  listSize: number;
+  /** Per-client budget; null: none (GRAPHQL_COST_BUDGET=0). */
+  budget: { store: CostBudget; refillPerSecond: number } | null;
+}
+
+/**
+ * Query cost before execution (docs/api-limits.md): computed from the document once it is
+ * validated, refused above the per-operation maximum, drawn from the caller's budget, and reported
+ * on every response as `extensions.cost`, in the spirit of Shopify's calculated query cost. A
+ * refused operation runs no resolver and so no SQL.
+ */
+export function costPlugin(limits: CostLimits): ApolloServerPlugin<GraphqlContext> {
+  return {
+    requestDidStart() {
+      let cost: { requested: number; maximum: number; remaining?: number; refillPerSecond?: number } | undefined;
+      return Promise.resolve({
+        async didResolveOperation({ request, document, schema, contextValue, operationName }) {
+          const requested = operationCost(schema, document, request.variables, operationName ?? undefined, limits.listSize);
+          cost = { requested, maximum: limits.maxCost };
+          if (requested > limits.maxCost) {
+            throw new GraphQLError(`This operation costs ${requested}, more than the maximum of ${limits.maxCost} per operation (GRAPHQL_MAX_COST): ask for fewer items or fewer aliases.`, {
+              extensions: { code: 'QUERY_TOO_COSTLY', cost, http: { status: 400 } },
+            });
+          }
+          if (!limits.budget) return;
+          const answer = await limits.budget.store.consume(budgetKey(contextValue), requested);
+          cost = { ...cost, remaining: answer.remaining, refillPerSecond: limits.budget.refillPerSecond };
+          if (!answer.ok) {
+            throw new GraphQLError(`Over the cost budget: this operation costs ${requested}, ${answer.remaining} is left. Retry after ${answer.retryAfterSeconds} s.`, {
+              extensions: {
+                code: 'THROTTLED',
+                cost,
+                retryAfterSeconds: answer.retryAfterSeconds,
+                http: { status: 429, headers: new Map([['retry-after', String(answer.retryAfterSeconds)]]) },
+              },
+            });
+          }
+        },
+        willSendResponse({ response }) {
+          if (cost && response.body.kind === 'single') {
+            response.body.singleResult.extensions = { ...response.body.singleResult.extensions, cost };
+          }
+          return Promise.resolve();
+        },
+      });
+    },
+  };
+}
+
+/** Whose budget: the API client, the learner, staff by subject; anonymous callers by address. */
+function budgetKey(ctx: GraphqlContext): string {
+  const actor = ctx.req.user as Actor | undefined;
+  if (!actor) return `anonymous:${ctx.req.ip ?? 'unknown'}`;
+  return actor.apiClientId ? `client:${actor.apiClientId}` : `${actor.kind}:${actor.learnerId ?? actor.subject}`;
+}
