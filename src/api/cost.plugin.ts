@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { Actor } from '../auth/actor';
+import { graphqlCost, graphqlThrottled } from '../common/metrics';
 import type { GraphqlContext } from '../sharing/gate/graphql-context';
 import type { CostBudget } from './cost-budget';
 import { operationCost } from './query-cost';
@@ -29,6 +30,7 @@ export function costPlugin(limits: CostLimits): ApolloServerPlugin<GraphqlContex
           const requested = operationCost(schema, document, request.variables, operationName ?? undefined, limits.listSize);
           cost = { requested, maximum: limits.maxCost };
           if (requested > limits.maxCost) {
+            graphqlThrottled.inc({ reason: 'QUERY_TOO_COSTLY' });
             throw new GraphQLError(`This operation costs ${requested}, more than the maximum of ${limits.maxCost} per operation (GRAPHQL_MAX_COST): ask for fewer items or fewer aliases.`, {
               extensions: { code: 'QUERY_TOO_COSTLY', cost, http: { status: 400 } },
             });
@@ -37,6 +39,7 @@ export function costPlugin(limits: CostLimits): ApolloServerPlugin<GraphqlContex
           const answer = await limits.budget.store.consume(budgetKey(contextValue), requested);
           cost = { ...cost, remaining: answer.remaining, refillPerSecond: limits.budget.refillPerSecond };
           if (!answer.ok) {
+            graphqlThrottled.inc({ reason: 'THROTTLED' });
             throw new GraphQLError(`Over the cost budget: this operation costs ${requested}, ${answer.remaining} is left. Retry after ${answer.retryAfterSeconds} s.`, {
               extensions: {
                 code: 'THROTTLED',
@@ -46,6 +49,10 @@ export function costPlugin(limits: CostLimits): ApolloServerPlugin<GraphqlContex
               },
             });
           }
+        },
+        executionDidStart() {
+          if (cost) graphqlCost.inc(cost.requested);
+          return Promise.resolve();
         },
         willSendResponse({ response }) {
           if (cost && response.body.kind === 'single') {

@@ -9,9 +9,11 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import type { DataSource } from 'typeorm';
+import { StrictDateTime } from '../common/graphql/date-time.scalar';
 import { CostBudget } from './cost-budget';
 import { costPlugin } from './cost.plugin';
 import { errorLoggingPlugin } from './error-logging.plugin';
+import { metricsPlugin } from './metrics.plugin';
 import type { Actor } from '../auth/actor';
 import type { DisclosureLedgerService } from '../disclosures/disclosure-ledger.service';
 import { ledgerPlugin } from '../disclosures/ledger.plugin';
@@ -39,6 +41,8 @@ export function graphqlConfig(config: AppConfig, logger: Logger, ledger: Disclos
   const limits = config.graphql;
   return {
     autoSchemaFile: true,
+    // Every Date field and argument is the strict DateTime (no 2026-02-30, no epoch numbers).
+    buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: StrictDateTime }] },
     sortSchema: true,
     transformSchema: (schema: GraphQLSchema) => enforceFieldPolicies(schema),
     playground: false,
@@ -69,6 +73,7 @@ export function graphqlConfig(config: AppConfig, logger: Logger, ledger: Disclos
       // Per-field cache hints are of no use to this API and cost a hook on every field.
       ApolloServerPluginCacheControlDisabled(),
       errorLoggingPlugin(logger),
+      metricsPlugin(),
       costPlugin({
         maxCost: limits.maxCost,
         listSize: limits.listSize,

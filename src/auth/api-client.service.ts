@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
+import { isUuid } from '../common/uuid';
 import { OrganisationEntity } from '../organisations/organisation.entity';
 import type { Actor, ActorKind } from './actor';
 import { ApiClientEntity } from './api-client.entity';
@@ -48,7 +49,7 @@ export class ApiClientService {
 
   async revoke(id: string): Promise<ApiClientEntity> {
     const repo = this.dataSource.getRepository(ApiClientEntity);
-    const client = await repo.findOneBy({ id });
+    const client = isUuid(id) ? await repo.findOneBy({ id }) : null;
     if (!client) throw DomainError.notFound('API client');
     if (!client.revokedAt) {
       await this.dataSource.query(`UPDATE api_clients SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [id]);
@@ -59,6 +60,7 @@ export class ApiClientService {
 
   /** Provider staff see every client; an organisation's own clients see their siblings only. */
   list(actor: Actor, organisationId?: string): Promise<ApiClientEntity[]> {
+    if (organisationId !== undefined && !isUuid(organisationId)) throw DomainError.badInput('organisationId', 'must be an organisation id (a UUID)');
     const scope = actor.kind === 'PROVIDER_STAFF' ? organisationId : actor.organisationId;
     if (actor.kind !== 'PROVIDER_STAFF' && organisationId !== undefined && organisationId !== actor.organisationId) {
       return Promise.resolve([]);
@@ -69,7 +71,6 @@ export class ApiClientService {
     });
   }
 
-  /** Client credentials check. Unknown id, wrong secret and revoked client are one answer. */
   /**
    * The same work whatever the client id: an unknown, revoked or malformed one is checked against
    * a stand-in hash, so the answer's timing says nothing about which client ids exist.

@@ -8,6 +8,7 @@ import { JwtStrategy } from './jwt.strategy';
 import { SigningKeyService } from './signing-key.service';
 import { TokenController } from './token.controller';
 import { TokenService } from './token.service';
+import { TokenThrottle } from './token-throttle.service';
 
 @Module({
   imports: [PassportModule],
@@ -15,6 +16,7 @@ import { TokenService } from './token.service';
   providers: [
     SigningKeyService,
     TokenService,
+    TokenThrottle,
     ApiClientService,
     JwtStrategy,
     ApiClientResolver,

@@ -4,6 +4,7 @@ import { ApiClientService } from './api-client.service';
 import { Public } from './auth.decorators';
 import { SigningKeyService } from './signing-key.service';
 import { TokenService } from './token.service';
+import { TokenThrottle } from './token-throttle.service';
 
 interface TokenRequestBody {
   grant_type?: unknown;
@@ -21,6 +22,7 @@ export class TokenController {
     private readonly clients: ApiClientService,
     private readonly tokens: TokenService,
     private readonly keys: SigningKeyService,
+    private readonly throttle: TokenThrottle,
   ) {}
 
   @Public()
@@ -42,14 +44,25 @@ export class TokenController {
       res.status(400).json({ error: 'invalid_request', error_description: 'client_id and client_secret are required' });
       return;
     }
+    const address = req.ip ?? 'unknown';
+    const locked = await this.throttle.lockedFor(credentials.clientId, address);
+    if (locked > 0) {
+      res
+        .status(429)
+        .set('Retry-After', String(locked))
+        .json({ error: 'invalid_request', error_description: `too many failed attempts: retry after ${locked} s` });
+      return;
+    }
     const auth = await this.clients.authenticate(credentials.clientId, credentials.secret);
     if (!auth) {
+      await this.throttle.failed(credentials.clientId, address);
       res
         .status(401)
         .set('WWW-Authenticate', 'Basic realm="oauth"')
         .json({ error: 'invalid_client', error_description: 'unknown client, wrong secret or revoked client' });
       return;
     }
+    await this.throttle.succeeded(credentials.clientId);
     const issued = this.tokens.issue({
       sub: auth.client.id,
       kind: auth.kind,

@@ -21,6 +21,12 @@ export interface AppConfig {
   embeddedPostgresPort: number;
   migrateOnStart: boolean;
   seedDemo: boolean;
+  /** Bearer token that /metrics asks for; unset: open in development, absent (404) in production. */
+  metricsToken?: string;
+  /** Express's `trust proxy`: unset, the peer address; e.g. `loopback`, `10.0.0.0/8` or a hop count. */
+  trustProxy?: string | number;
+  /** Lockout of repeated failures at POST /oauth/token (src/auth/token-throttle.service.ts). */
+  tokenEndpoint: { maxFailures: number; maxFailuresPerAddress: number; windowSeconds: number; lockoutSeconds: number };
   jwt: {
     issuer: string;
     audience: string;
@@ -175,6 +181,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     embeddedPostgresPort: int('EMBEDDED_PG_PORT', 54320, 1024, 65535),
     migrateOnStart: bool('MIGRATE_ON_START', true),
     seedDemo: bool('SEED_DEMO', nodeEnv !== 'production'),
+    metricsToken: str('METRICS_TOKEN'),
+    trustProxy: ((v) => (v === undefined ? undefined : /^\d+$/.test(v) ? Number(v) : v))(str('TRUST_PROXY')),
+    tokenEndpoint: {
+      maxFailures: int('TOKEN_MAX_FAILURES', 10, 2, 10_000),
+      maxFailuresPerAddress: int('TOKEN_MAX_FAILURES_PER_ADDRESS', 50, 2, 100_000),
+      windowSeconds: int('TOKEN_FAILURE_WINDOW_SECONDS', 900, 1, 86_400),
+      lockoutSeconds: int('TOKEN_LOCKOUT_SECONDS', 900, 1, 86_400),
+    },
     jwt: {
       issuer,
       audience,

@@ -11,6 +11,7 @@ import { JOB_QUEUE } from '../outbox/job-queue.provider';
 import type { GatedView } from '../sharing/gate/request-view';
 import { itemOf, type DisclosureItem } from './disclosure-item';
 import { sha256Hex } from '../common/hashing';
+import { disclosuresWritten, ledgerWriteSeconds } from '../common/metrics';
 import { merkleRoot } from './ledger-hash';
 
 export interface DisclosureContext {
@@ -99,6 +100,7 @@ export class DisclosureLedgerService {
     const chain = randomInt(this.config.ledger.chains);
     const root = merkleRoot(entries.map((e) => e.entryHash));
     const job = emailJob([...new Set(entries.map((e) => e.learnerId))], this.config.notifications);
+    const timer = ledgerWriteSeconds.startTimer();
     const qr = this.dataSource.createQueryRunner();
     await qr.connect();
     try {
@@ -124,6 +126,8 @@ export class DisclosureLedgerService {
       );
       await this.boss.insert([job], inTransaction(qr));
       await qr.commitTransaction();
+      timer();
+      disclosuresWritten.inc(entries.length);
     } catch (e) {
       if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
       throw e;

@@ -127,14 +127,17 @@ export class RecordAssessmentResultInput {
   @IsDate()
   attemptedAt: Date;
 
+  // Stored as numeric(8,2): at most 999,999.99, and two decimals.
   @Field(() => Float)
-  @IsNumber()
+  @IsNumber({ maxDecimalPlaces: 2 })
   @Min(0)
+  @Max(999_999.99)
   score: number;
 
   @Field(() => Float)
-  @IsNumber()
+  @IsNumber({ maxDecimalPlaces: 2 })
   @Min(0.01)
+  @Max(999_999.99)
   maxScore: number;
 
   @Field()

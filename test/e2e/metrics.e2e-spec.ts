@@ -1,0 +1,47 @@
+import { world } from '../factories/world';
+import { createTestApp, type TestApp } from '../utils/test-app';
+
+/** `/metrics` (docs/operations.md, "Metrics"): what it counts, and who may read it. */
+describe('metrics', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ METRICS_TOKEN: 'scrape-secret' });
+  });
+  afterAll(() => t.close());
+
+  it('counts operations, cost, disclosures and the ledger write, and reads queue depth and lag from the database', async () => {
+    const w = world(t.db);
+    const employer = await w.organisation('EMPLOYER');
+    const learner = await w.learner();
+    await w.employment(learner.id, employer.id);
+    await w.enrolment(learner.id, (await w.course()).id, employer.id, { sponsorEmployerId: employer.id, progressPercent: 10 });
+    await w.agreement({ recipientId: employer.id, basis: 'PROCESSOR', categories: ['PROGRESS'] });
+    const res = await t.gql(t.token((await w.apiClient(employer)).claims), `query HrSync { learners { nodes { enrolments { progressPercent } } } }`);
+    expect(res.errors).toBeUndefined();
+
+    expect((await t.http().get('/metrics')).status).toBe(401);
+    const scrape = await t.http().get('/metrics').set('authorization', 'Bearer scrape-secret');
+    expect(scrape.status).toBe(200);
+    const text = scrape.text;
+    const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? NaN);
+    expect(value(/^rsa_graphql_requests_total\{operation="HrSync",outcome="ok"\} (\d+)/m)).toBeGreaterThanOrEqual(1);
+    expect(value(/^rsa_disclosures_written_total (\d+)/m)).toBeGreaterThanOrEqual(1);
+    expect(value(/^rsa_ledger_write_seconds_count (\d+)/m)).toBeGreaterThanOrEqual(1);
+    expect(value(/^rsa_graphql_cost_total (\d+)/m)).toBeGreaterThan(0);
+    // The email job of that disclosure waits (no workers here), and its notification is unsent.
+    expect(value(/^rsa_job_queue_depth\{queue="notify-email"\} (\d+)/m)).toBeGreaterThanOrEqual(1);
+    expect(value(/^rsa_notification_lag_seconds ([\d.e-]+)/m)).toBeGreaterThanOrEqual(0);
+    expect(text).toMatch(/^rsa_db_pool_waiting \d+/m);
+    expect(text).toMatch(/^rsa_dead_letters \d+/m);
+  });
+
+  it('does not exist in production without a token', async () => {
+    const prod = await createTestApp({ NODE_ENV: 'production' });
+    try {
+      expect((await prod.http().get('/metrics')).status).toBe(404);
+    } finally {
+      await prod.close();
+    }
+  });
+});
