@@ -282,10 +282,24 @@ async function inProcess(dbUrl: string, quick: boolean): Promise<void> {
   for (let i = 0; i < (quick ? 8 : 25); i++) await call();
   loop.disable();
   ledger.write = write;
+  // The cost check of the page's document (docs/api-limits.md), as the cost plugin runs it.
+  const { GraphQLSchemaHost } = await import('@nestjs/graphql');
+  const { parse } = await import('graphql');
+  const { operationCost } = await import('../src/api/query-cost');
+  const schema = app.get(GraphQLSchemaHost).schema;
+  const document = parse(PAGE_QUERY);
+  const costChecks: number[] = [];
+  let pageCost = 0;
+  for (let i = 0; i < 200; i++) {
+    const t0 = performance.now();
+    pageCost = operationCost(schema, document, {}, undefined, config.graphql.listSize);
+    costChecks.push(performance.now() - t0);
+  }
   results.perPage = {
     databaseRoundTrips: queries,
     ledgerAndOutboxWrite: summary(writes),
     longestEventLoopBlockMs: ms(loop.max / 1e6),
+    costCheck: { ...summary(costChecks), samples: costChecks.length, cost: pageCost },
   };
 
   // worker: drain what the pages above queued (500 disclosures a page), commit → SMTP latency
@@ -357,6 +371,7 @@ function printTable(): void {
       '≥ 1×',
     ],
     ['database round trips per page', `${r.perPage.databaseRoundTrips}`, '≤ 8'],
+    ['cost check of the page document', `p50 ${r.perPage.costCheck.p50} ms, p95 ${r.perPage.costCheck.p95} ms (n ${r.perPage.costCheck.samples}; cost ${r.perPage.costCheck.cost})`, '≤ 1 ms'],
     ['ledger + outbox write per page', `p50 ${r.perPage.ledgerAndOutboxWrite.p50} ms, p95 ${r.perPage.ledgerAndOutboxWrite.p95} ms`, 'p95 ≤ 10 ms'],
     ['longest event-loop block during pages', `${r.perPage.longestEventLoopBlockMs} ms`, '≤ 50 ms'],
     [`paging all ${r.dataSet.learners} learners`, `${r.pagingAll.pages} pages in ${r.pagingAll.totalS} s; start ${r.pagingAll.startMs} / middle ${r.pagingAll.middleMs} / end ${r.pagingAll.endMs} ms; API peak RSS (fresh process) ${r.pagingAll.apiPeakRssMb} MB`, 'flat; RSS ≤ 512 MB'],
