@@ -21,6 +21,7 @@ import { OrganisationsModule } from './organisations/organisations.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { SeedModule } from './seed/seed.module';
 import { SharingModule } from './sharing/sharing.module';
+import { CONTROL_CONNECTION } from './common/database/control-connection';
 import { ROOT_LOGGER_TOKEN } from './common/logging/root-logger.token';
 
 export const ROOT_LOGGER = ROOT_LOGGER_TOKEN;
@@ -34,6 +35,8 @@ export class AppModule implements NestModule {
       global: true,
       imports: [
         TypeOrmModule.forRoot({ ...databaseOptions(config.databaseUrl, config.databasePoolSize, config.databaseTimeouts), migrationsRun: false }),
+        // A pool of its own for the token endpoint, token checks and health (common/database/control-connection.ts).
+        TypeOrmModule.forRoot({ ...databaseOptions(config.databaseUrl, config.databaseControlPoolSize, config.databaseTimeouts), name: CONTROL_CONNECTION }),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [DisclosuresModule],

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { CONTROL_CONNECTION } from '../common/database/control-connection';
 import { DomainError } from '../common/errors/domain-error';
 import { isUuid } from '../common/uuid';
 import { OrganisationEntity } from '../organisations/organisation.entity';
@@ -28,7 +29,10 @@ const KIND_BY_ORGANISATION: Record<OrganisationEntity['kind'], ActorKind> = {
 
 @Injectable()
 export class ApiClientService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectDataSource(CONTROL_CONNECTION) private readonly control: DataSource,
+  ) {}
 
   async create(organisationId: string, name: string, createdBy: string): Promise<CreatedApiClient> {
     const secret = generateClientSecret();
@@ -80,7 +84,7 @@ export class ApiClientService {
     // never reaches the database, and is answered like a wrong secret.
     const wellFormed = CREDENTIAL.test(clientId) && CREDENTIAL.test(secret);
     const client = wellFormed
-      ? await this.dataSource.getRepository(ApiClientEntity).findOne({ where: { clientId }, relations: { organisation: true } })
+      ? await this.control.getRepository(ApiClientEntity).findOne({ where: { clientId }, relations: { organisation: true } })
       : null;
     const usable = client !== null && !client.revokedAt && client.organisation !== undefined && client.organisation !== null;
     const matches = await verifyClientSecret(wellFormed ? secret : '', usable ? client.secretHash : await standInHash());

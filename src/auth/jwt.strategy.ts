@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { CONTROL_CONNECTION } from '../common/database/control-connection';
 import type { Request } from 'express';
 import { decode, type JwtPayload } from 'jsonwebtoken';
 import { JwksClient } from 'jwks-rsa';
@@ -27,7 +28,7 @@ export class TokenRejected extends Error {
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectDataSource(CONTROL_CONNECTION) private readonly dataSource: DataSource,
     keys: SigningKeyService,
   ) {
     const idp = config.learnerIdp;

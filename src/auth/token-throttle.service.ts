@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { CONTROL_CONNECTION } from '../common/database/control-connection';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 
 /**
@@ -18,7 +19,7 @@ export class TokenThrottle implements OnModuleInit {
   private byAddress!: RateLimiterPostgres;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectDataSource(CONTROL_CONNECTION) private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 

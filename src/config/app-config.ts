@@ -16,6 +16,8 @@ export interface AppConfig {
   /** The role the API connects as, granted its privileges after each migration. */
   databaseAppRole: string;
   databasePoolSize: number;
+  /** The control pool: token endpoint, token checks, health. */
+  databaseControlPoolSize: number;
   databaseTimeouts: { statementMs: number; lockMs: number; idleInTransactionMs: number };
   dataDir: string;
   embeddedPostgresPort: number;
@@ -172,6 +174,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseMigrationUrl,
     databaseAppRole,
     databasePoolSize: int('DATABASE_POOL_SIZE', 10, 1, 200),
+    databaseControlPoolSize: int('DATABASE_CONTROL_POOL_SIZE', 3, 1, 50),
     databaseTimeouts: {
       statementMs: int('DB_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
       lockMs: int('DB_LOCK_TIMEOUT_MS', 5_000, 50, 600_000),
