@@ -5,6 +5,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { ApiLimitsModule } from './api/api-limits.module';
 import { AuthModule } from './auth/auth.module';
 import { DisclosureLedgerService } from './disclosures/disclosure-ledger.service';
 import { DisclosuresModule } from './disclosures/disclosures.module';
@@ -44,6 +45,7 @@ export class AppModule implements NestModule {
           useFactory: (ledger: DisclosureLedgerService, dataSource: DataSource) => graphqlConfig(config, logger, ledger, dataSource),
         }),
         HealthModule,
+        ApiLimitsModule,
         AuthModule,
         OrganisationsModule,
         LearnersModule,

@@ -27,7 +27,13 @@ export function costPlugin(limits: CostLimits): ApolloServerPlugin<GraphqlContex
       let cost: { requested: number; maximum: number; remaining?: number; refillPerSecond?: number } | undefined;
       return Promise.resolve({
         async didResolveOperation({ request, document, schema, contextValue, operationName }) {
-          const requested = operationCost(schema, document, request.variables, operationName ?? undefined, limits.listSize);
+          let requested: number;
+          try {
+            requested = Math.max(1, operationCost(schema, document, request.variables, operationName ?? undefined, limits.listSize));
+          } catch (e) {
+            // The cost is computed from the variables too: ones that do not fit their types are the caller's error.
+            throw new GraphQLError(e instanceof Error ? e.message : 'Invalid variables', { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+          }
           cost = { requested, maximum: limits.maxCost };
           if (requested > limits.maxCost) {
             graphqlThrottled.inc({ reason: 'QUERY_TOO_COSTLY' });

@@ -1,6 +1,6 @@
 import { getNamedType, getNullableType, isListType, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
-import { DEFAULT_PAGE_SIZE } from '../common/pagination/connection';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../common/pagination/connection';
 
 /**
  * The cost of an operation, from its document alone, before anything runs (docs/api-limits.md):
@@ -16,7 +16,8 @@ function listAware(listSize: number): ComplexityEstimator {
   return ({ type, field, args, childComplexity }) => {
     const named = getNamedType(field.type);
     if (named.name.endsWith('Connection')) {
-      const first = typeof args.first === 'number' ? args.first : DEFAULT_PAGE_SIZE;
+      // Clamped to what a page can hold: a negative `first` must not make an operation cheap.
+      const first = typeof args.first === 'number' ? Math.min(Math.max(Math.trunc(args.first), 1), MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE;
       return 1 + first * childComplexity;
     }
     // A connection's own lists hold the page its `first` already counted.

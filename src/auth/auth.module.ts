@@ -22,6 +22,6 @@ import { TokenThrottle } from './token-throttle.service';
     ApiClientResolver,
     { provide: APP_GUARD, useClass: ActorGuard },
   ],
-  exports: [TokenService, SigningKeyService, ApiClientService],
+  exports: [TokenService, SigningKeyService, ApiClientService, TokenThrottle],
 })
 export class AuthModule {}

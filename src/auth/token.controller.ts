@@ -62,7 +62,7 @@ export class TokenController {
         .json({ error: 'invalid_client', error_description: 'unknown client, wrong secret or revoked client' });
       return;
     }
-    await this.throttle.succeeded(credentials.clientId);
+    await this.throttle.succeeded(credentials.clientId, address);
     const issued = this.tokens.issue({
       sub: auth.client.id,
       kind: auth.kind,

@@ -39,4 +39,10 @@ describe('loadConfig', () => {
     const c = loadConfig({ LEARNER_IDP_ISSUER: 'https://idp.example', LEARNER_IDP_JWKS_URI: 'https://idp.example/jwks.json' });
     expect(c.learnerIdp).toEqual({ issuer: 'https://idp.example', jwksUri: 'https://idp.example/jwks.json', audience: 'results-sharing-api' });
   });
+
+  it('refuses settings that contradict each other at run time', () => {
+    expect(() => loadConfig({ ACCESS_TOKEN_TTL_SECONDS: '7200', JWT_MAX_LIFETIME_SECONDS: '3600' })).toThrow(/ACCESS_TOKEN_TTL_SECONDS must not exceed JWT_MAX_LIFETIME_SECONDS/);
+    expect(() => loadConfig({ GRAPHQL_COST_BUDGET: '1000', GRAPHQL_MAX_COST: '5000' })).toThrow(/GRAPHQL_COST_BUDGET must be 0 \(off\) or at least GRAPHQL_MAX_COST/);
+    expect(loadConfig({ GRAPHQL_COST_BUDGET: '0' }).graphql.costBudget).toBe(0);
+  });
 });

@@ -18,7 +18,7 @@ export interface AppConfig {
   databasePoolSize: number;
   /** The control pool: token endpoint, token checks, health. */
   databaseControlPoolSize: number;
-  databaseTimeouts: { statementMs: number; lockMs: number; idleInTransactionMs: number };
+  databaseTimeouts: { statementMs: number; lockMs: number; idleInTransactionMs: number; poolWaitMs: number };
   dataDir: string;
   embeddedPostgresPort: number;
   migrateOnStart: boolean;
@@ -174,11 +174,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseMigrationUrl,
     databaseAppRole,
     databasePoolSize: int('DATABASE_POOL_SIZE', 10, 1, 200),
-    databaseControlPoolSize: int('DATABASE_CONTROL_POOL_SIZE', 3, 1, 50),
+    databaseControlPoolSize: int('DATABASE_CONTROL_POOL_SIZE', 5, 1, 50),
     databaseTimeouts: {
       statementMs: int('DB_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
       lockMs: int('DB_LOCK_TIMEOUT_MS', 5_000, 50, 600_000),
       idleInTransactionMs: int('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000, 1_000, 3_600_000),
+      poolWaitMs: int('DB_POOL_WAIT_MS', 10_000, 100, 600_000),
     },
     dataDir: resolve(str('DATA_DIR', '.data')!),
     embeddedPostgresPort: int('EMBEDDED_PG_PORT', 54320, 1024, 65535),
@@ -235,6 +236,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
   // In process, delivery lanes share the API's pool: leave connections for requests.
   if (n.workersInProcess && n.deliveryLanes > config.databasePoolSize - 2) {
     problems.push(`NOTIFY_DELIVERY_LANES must be at most DATABASE_POOL_SIZE - 2 (${config.databasePoolSize - 2}) while WORKERS_IN_PROCESS is true`);
+  }
+  // Settings that would contradict each other at run time are refused at boot.
+  if (config.jwt.accessTokenTtlSeconds > config.jwt.maxLifetimeSeconds) {
+    problems.push('ACCESS_TOKEN_TTL_SECONDS must not exceed JWT_MAX_LIFETIME_SECONDS (the API would refuse its own tokens)');
+  }
+  if (config.graphql.costBudget > 0 && config.graphql.costBudget < config.graphql.maxCost) {
+    problems.push('GRAPHQL_COST_BUDGET must be 0 (off) or at least GRAPHQL_MAX_COST (an operation could never fit the budget)');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

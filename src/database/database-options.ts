@@ -7,6 +7,7 @@ export interface DatabaseTimeouts {
   statementMs: number;
   lockMs: number;
   idleInTransactionMs: number;
+  poolWaitMs: number;
 }
 
 export function databaseOptions(url: string, poolSize = 10, timeouts?: DatabaseTimeouts): DataSourceOptions {
@@ -29,6 +30,8 @@ export function databaseOptions(url: string, poolSize = 10, timeouts?: DatabaseT
         statement_timeout: timeouts.statementMs,
         lock_timeout: timeouts.lockMs,
         idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+        // Waiting for a free connection is bounded too: an error, not a hang, when a pool is full.
+        connectionTimeoutMillis: timeouts.poolWaitMs,
       }),
     },
   };

@@ -1,5 +1,5 @@
 import { ArgsType, Field, Float, ID, InputType, Int } from '@nestjs/graphql';
-import { IsBoolean, IsDate, IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsDate, IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, registerDecorator } from 'class-validator';
 import { EnrolmentStatusEnum } from './enrolment-status';
 import { PageArgs } from '../common/pagination/connection';
 import { ENROLMENT_STATUSES, type EnrolmentStatus } from './enrolment-status';
@@ -129,15 +129,17 @@ export class RecordAssessmentResultInput {
 
   // Stored as numeric(8,2): at most 999,999.99, and two decimals.
   @Field(() => Float)
-  @IsNumber({ maxDecimalPlaces: 2 })
+  @IsNumber()
   @Min(0)
   @Max(999_999.99)
+  @HasCents()
   score: number;
 
   @Field(() => Float)
-  @IsNumber({ maxDecimalPlaces: 2 })
+  @IsNumber()
   @Min(0.01)
   @Max(999_999.99)
+  @HasCents()
   maxScore: number;
 
   @Field()
@@ -185,4 +187,16 @@ export class EnrolmentsArgs extends PageArgs {
   @IsOptional()
   @IsUUID()
   courseId?: string;
+}
+
+/** At most two decimals (numeric(…,2)), checked without string tricks: 1e-7 is a number too. */
+function HasCents(): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'hasCents',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: 'must have at most two decimals' },
+      validator: { validate: (v: unknown) => typeof v === 'number' && Math.abs(Math.round(v * 100) - v * 100) < 1e-6 },
+    });
 }

@@ -11,6 +11,8 @@ export const QUEUES = {
   digest: 'notify-digest',
   /** A signed checkpoint of every ledger chain's head (docs/ledger-and-notifications.md). */
   ledgerCheckpoint: 'ledger-checkpoint',
+  /** Old rows of the API limits' tables (src/api/limits-housekeeping.ts). */
+  limitsHousekeeping: 'limits-housekeeping',
 } as const;
 
 export interface EmailJob {
@@ -71,6 +73,7 @@ export async function installQueues(databaseUrl: string, settings: QueueSettings
     // pg-boss's scheduler creates this queue of its own when it starts: create it here, as the
     // owner, since the application's role may not create tables (src/database/roles.ts).
     if (!existing.has('__pgboss__send-it')) await boss.createQueue('__pgboss__send-it');
+    if (!existing.has(QUEUES.limitsHousekeeping)) await boss.createQueue(QUEUES.limitsHousekeeping, { name: QUEUES.limitsHousekeeping, ...common });
     if (!existing.has(QUEUES.ledgerCheckpoint)) await boss.createQueue(QUEUES.ledgerCheckpoint, { name: QUEUES.ledgerCheckpoint, ...common });
   } finally {
     await boss.stop({ graceful: false, wait: true });

@@ -17,8 +17,8 @@ describe('API limits', () => {
   let clientId: string;
 
   beforeAll(async () => {
-    // A small budget and a slow refill, so that two pages exhaust it.
-    t = await createTestApp({ GRAPHQL_COST_BUDGET: '60000', GRAPHQL_COST_REFILL_PER_SECOND: '1000' });
+    // A small maximum and budget and a slow refill, so that two pages exhaust the budget.
+    t = await createTestApp({ GRAPHQL_MAX_COST: '100000', GRAPHQL_COST_BUDGET: '100000', GRAPHQL_COST_REFILL_PER_SECOND: '1000' });
     const w = world(t.db);
     staff = t.token(staffClaims((await w.organisation('PROVIDER')).id));
     const employer = await w.organisation('EMPLOYER');
@@ -34,19 +34,27 @@ describe('API limits', () => {
 
   it('reports the cost of every response, and the budget left', async () => {
     const res = await t.gql(staff, `{ viewer { kind } }`);
-    expect(res.body.extensions.cost).toEqual({ requested: 2, maximum: 300000, remaining: expect.any(Number), refillPerSecond: 1000 });
+    expect(res.body.extensions.cost).toEqual({ requested: 2, maximum: 100000, remaining: expect.any(Number), refillPerSecond: 1000 });
   });
 
   it('refuses fourteen aliases of the page by cost, before any SQL runs', async () => {
     const doc = `{ ${Array.from({ length: 14 }, (_, i) => `a${i}: ${PAGE}`).join(' ')} }`;
     const { result, queries } = await countQueries(t.db, () => t.http().post('/graphql').set('authorization', `Bearer ${hr}`).send({ query: doc }));
     expect(result.status).toBe(400);
-    expect(result.body.errors[0].extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY', cost: { maximum: 300000 } });
-    expect(result.body.errors[0].message).toMatch(/maximum of 300000/);
+    expect(result.body.errors[0].extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY', cost: { maximum: 100000 } });
+    expect(result.body.errors[0].message).toMatch(/maximum of 100000/);
     expect(result.body.data).toBeUndefined();
     // The token check is the only statement (and the budget is not charged for a refused operation).
     expect(queries.filter((q) => !/api_clients/.test(q))).toEqual([]);
     expect(await t.db.query(`SELECT ledger.n FROM (SELECT count(*)::int AS n FROM disclosures) ledger`)).toEqual([{ n: 0 }]);
+  });
+
+  it('a negative first cannot make an operation cheap, and variables of the wrong type are a 400, not a 500', async () => {
+    const negative = await t.gql(staff, `{ learners(first: -2000000000) { nodes { id } } }`);
+    expect(negative.body.extensions.cost.requested).toBeGreaterThan(0);
+    const wrong = await t.http().post('/graphql').set('authorization', `Bearer ${staff}`).send({ query: `query($f: Int) { learners(first: $f) { nodes { id } } }`, variables: { f: 'x' } });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
   });
 
   it('refuses too many aliases and an anonymous megabyte document before they run', async () => {

@@ -63,6 +63,14 @@ describe('inputs', () => {
     expect(await counts()).toEqual(before);
   });
 
+  it.each([[1e-7], [0.001], [12.345]])('a score with more than two decimals (%p) is refused, not a 500', async (score) => {
+    const enrolment = await w.enrolment((await w.learner()).id, (await w.course()).id, (await w.organisation('PROVIDER')).id);
+    const res = await t.gql(staff, `mutation($i: RecordAssessmentResultInput!) { recordAssessmentResult(input: $i) { id } }`, {
+      i: { enrolmentId: enrolment.id, assessmentName: 'Exam', attemptedAt: '2026-11-01T10:00:00Z', score, maxScore: 10, passed: true },
+    });
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.score' });
+  });
+
   it('an id that is not a UUID answers like an unknown one, or names the argument', async () => {
     const revoke = await t.gql(staff, `mutation { revokeApiClient(id: "not-a-uuid") { id } }`);
     expect(revoke.errors?.[0].extensions.code).toBe('NOT_FOUND');

@@ -19,7 +19,7 @@ describe('token endpoint lockout', () => {
   const attempt = (client_id: string, client_secret: string) =>
     t.http().post('/oauth/token').type('form').send({ grant_type: 'client_credentials', client_id, client_secret });
 
-  it('after three wrong secrets a client id is locked, right secret or not; other clients are not; the lock ends', async () => {
+  it('after three wrong secrets a client id is locked from that address, right secret or not; other clients are not; the lock ends', async () => {
     const employer = await w.organisation('EMPLOYER');
     const { client, secret } = await w.apiClient(employer);
     const other = await w.apiClient(employer);
@@ -30,9 +30,9 @@ describe('token endpoint lockout', () => {
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(500);
     expect((await attempt(other.client.clientId, other.secret)).status).toBe(200);
     // The lockout ends (moved through the database, not by waiting), and a success clears the count.
-    await t.db.query(`UPDATE token_failures SET expire = 0 WHERE key = $1`, [`client:${client.clientId}`]);
+    await t.db.query(`UPDATE token_failures SET expire = 0 WHERE key LIKE $1`, [`client:${client.clientId}|%`]);
     expect((await attempt(client.clientId, secret)).status).toBe(200);
-    expect(await t.db.query(`SELECT 1 FROM token_failures WHERE key = $1`, [`client:${client.clientId}`])).toEqual([]);
+    expect(await t.db.query(`SELECT 1 FROM token_failures WHERE key LIKE $1`, [`client:${client.clientId}|%`])).toEqual([]);
   });
 
   it('an address spraying client ids is locked after six failures, for every client id', async () => {
@@ -41,5 +41,14 @@ describe('token endpoint lockout', () => {
     const employer = await w.organisation('EMPLOYER');
     const { client, secret } = await w.apiClient(employer);
     expect((await attempt(client.clientId, secret)).status).toBe(429);
+  });
+
+  it('expired counts are cleared by the limits housekeeping', async () => {
+    await attempt('rsa_someone', 'guess');
+    await t.db.query(`UPDATE token_failures SET expire = 1`);
+    const { LimitsHousekeeping } = await import('../../src/api/limits-housekeeping');
+    const done = await t.app.get(LimitsHousekeeping).run();
+    expect(done.tokenFailures).toBeGreaterThan(0);
+    expect(await t.db.query(`SELECT 1 FROM token_failures`)).toEqual([]);
   });
 });

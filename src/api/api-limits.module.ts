@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { OutboxModule } from '../outbox/outbox.module';
+import { LimitsHousekeeping } from './limits-housekeeping';
+
+/** The API limits' background work (docs/api-limits.md). */
+@Module({
+  imports: [AuthModule, OutboxModule],
+  providers: [LimitsHousekeeping],
+  exports: [LimitsHousekeeping],
+})
+export class ApiLimitsModule {}
