@@ -26,6 +26,7 @@ import { waitUntilUp } from './wait-until-up';
 const PAGE_QUERY = `query Page($after: String) { learners(first: 500, after: $after) { nodes { id name employeeNumber enrolments { id courseId status enrolledAt startedAt startsOn progressPercent lastActivityAt timeSpentMinutes completedAt completed assessmentResults { assessmentName attemptedAt score maxScore passed } certificates { number issuedAt expiresAt accreditationPoints } accreditationPointsEarned withheld { field reason } } } pageInfo { endCursor hasNextPage } } }`;
 const PORT = Number(process.env.BENCH_API_PORT ?? 3900);
 const PEER_PORT = Number(process.env.BENCH_PEER_PORT ?? 3901);
+const UNLIMITED_PORT = Number(process.env.BENCH_UNLIMITED_PORT ?? 3902);
 const API_URL = `http://127.0.0.1:${PORT}/graphql`;
 const PEER_URL = `http://127.0.0.1:${PEER_PORT}/graphql`;
 const results: Record<string, unknown> = {};
@@ -140,6 +141,28 @@ async function main(): Promise<void> {
     const floor = summary(floorTimes);
     results.floor = { ...floor, gatedOverFloorP50: ms(gated1.p50 / floor.p50) };
 
+    // 2b. what the API limits cost: the same page on a second API process with them off
+    // (GRAPHQL_LIMITS_ENABLED=false), alternating request by request with this one.
+    const unlimited = await startApi(dbUrl, UNLIMITED_PORT, { GRAPHQL_LIMITS_ENABLED: 'false', LOG_LEVEL: 'fatal' });
+    try {
+      const offUrl = `http://127.0.0.1:${UNLIMITED_PORT}/graphql`;
+      for (let i = 0; i < 3; i++) {
+        await gql(hr, PAGE_QUERY);
+        await gql(hr, PAGE_QUERY, {}, offUrl);
+      }
+      const on: number[] = [];
+      const off: number[] = [];
+      for (let i = 0; i < n; i++) {
+        // Which goes first alternates too, so neither always follows the other's ledger write.
+        const pair = i % 2 === 0 ? [API_URL, offUrl] : [offUrl, API_URL];
+        for (const url of pair) (url === API_URL ? on : off).push((await gql(hr, PAGE_QUERY, {}, url)).ms);
+      }
+      const [limitsOn, limitsOff] = [summary(on), summary(off)];
+      results.limits = { on: limitsOn, off: limitsOff, onOverOffP50: ms((limitsOn.p50 / limitsOff.p50) * 100) / 100 };
+    } finally {
+      await stopApi(unlimited);
+    }
+
     // 3. ten in flight
     const seconds = quick ? 5 : 15;
     results.tenInFlight = { gated: await load(hr, 10, seconds), staff: await load(staff, 10, seconds) };
@@ -206,13 +229,14 @@ async function main(): Promise<void> {
 }
 
 /** The API as its own process, as in production (workers off: the worker is measured below). */
-async function startApi(dbUrl: string): Promise<ChildProcess> {
+async function startApi(dbUrl: string, port = PORT, env: Record<string, string> = {}): Promise<ChildProcess> {
   const api = spawn(process.execPath, [join(__dirname, '..', 'src', 'main.js')], {
     env: {
       ...process.env,
       NODE_ENV: 'production',
       DATABASE_URL: dbUrl,
-      PORT: String(PORT),
+      PORT: String(port),
+      // One issuer for both APIs of the limits on/off phase: the same tokens work on either.
       JWT_ISSUER: `http://127.0.0.1:${PORT}`,
       LOG_LEVEL: 'error',
       WORKERS_IN_PROCESS: 'false',
@@ -220,10 +244,11 @@ async function startApi(dbUrl: string): Promise<ChildProcess> {
       // The budget statement runs (its cost is part of the page) but the load phases are not
       // throttled: they measure speed, not the per-client limit (docs/api-limits.md).
       GRAPHQL_COST_REFILL_PER_SECOND: process.env.GRAPHQL_COST_REFILL_PER_SECOND ?? '100000000',
+      ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  return waitUntilUp(api, 'API', () => fetch(`http://127.0.0.1:${PORT}/health/ready`));
+  return waitUntilUp(api, 'API', () => fetch(`http://127.0.0.1:${port}/health/ready`));
 }
 
 async function stopApi(api: ChildProcess): Promise<void> {
@@ -370,6 +395,7 @@ function printTable(): void {
       `1 in flight p50 ${r.peer.oneInFlight.p50} ms; 10 in flight ${r.peer.tenInFlight.rps} req/s (errors ${r.peer.tenInFlight.errors}); ours/peer throughput ${r.peer.oursOverPeerThroughput}×; same first page: ${r.peer.samePage}`,
       '≥ 1×',
     ],
+    ['same page, API limits on vs off (two processes, alternating)', `p50 ${r.limits.on.p50} vs ${r.limits.off.p50} ms: ${r.limits.onOverOffP50}×`, '≤ 1.03×'],
     ['database round trips per page', `${r.perPage.databaseRoundTrips}`, '≤ 8'],
     ['cost check of the page document', `p50 ${r.perPage.costCheck.p50} ms, p95 ${r.perPage.costCheck.p95} ms (n ${r.perPage.costCheck.samples}; cost ${r.perPage.costCheck.cost})`, '≤ 1 ms'],
     ['ledger + outbox write per page', `p50 ${r.perPage.ledgerAndOutboxWrite.p50} ms, p95 ${r.perPage.ledgerAndOutboxWrite.p95} ms`, 'p95 ≤ 10 ms'],

@@ -21,6 +21,7 @@ export async function createApp(config: AppConfig & { databaseUrl: string }, log
   // Behind a load balancer the client's address is in X-Forwarded-For; only trust it as configured
   // (the token endpoint counts failures per address: docs/operations.md).
   if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
+  if (!config.graphql.limitsEnabled) logger.warn('GRAPHQL_LIMITS_ENABLED=false: no cost, depth, alias or token limits (for benchmarks only, docs/api-limits.md)');
   await app.init(); // runs onModuleInit hooks (signing keys) before anything uses them
   return app;
 }

@@ -23,6 +23,7 @@ import { PrivacyModule } from './privacy/privacy.module';
 import { SeedModule } from './seed/seed.module';
 import { SharingModule } from './sharing/sharing.module';
 import { CONTROL_CONNECTION } from './common/database/control-connection';
+import { GATED_CONNECTION } from './common/database/gated-connection';
 import { ROOT_LOGGER_TOKEN } from './common/logging/root-logger.token';
 
 export const ROOT_LOGGER = ROOT_LOGGER_TOKEN;
@@ -38,6 +39,8 @@ export class AppModule implements NestModule {
         TypeOrmModule.forRoot({ ...databaseOptions(config.databaseUrl, config.databasePoolSize, config.databaseTimeouts), migrationsRun: false }),
         // A pool of its own for the token endpoint, token checks and health (common/database/control-connection.ts).
         TypeOrmModule.forRoot({ ...databaseOptions(config.databaseUrl, config.databaseControlPoolSize, config.databaseTimeouts), name: CONTROL_CONNECTION }),
+        // And one for the gated read path (common/database/gated-connection.ts).
+        TypeOrmModule.forRoot({ ...databaseOptions(config.databaseUrl, config.databaseGatedPoolSize, config.databaseTimeouts), name: GATED_CONNECTION }),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [DisclosuresModule],

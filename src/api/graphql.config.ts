@@ -39,6 +39,8 @@ const asValidationError = {
  */
 export function graphqlConfig(config: AppConfig, logger: Logger, ledger: DisclosureLedgerService, dataSource: DataSource): ApolloDriverConfig {
   const limits = config.graphql;
+  // Off only to measure what the limits cost (the benchmark): app.factory.ts warns loudly.
+  const on = limits.limitsEnabled;
   return {
     autoSchemaFile: true,
     // Every Date field and argument is the strict DateTime (no 2026-02-30, no epoch numbers).
@@ -60,12 +62,14 @@ export function graphqlConfig(config: AppConfig, logger: Logger, ledger: Disclos
     // docs/api-limits.md: a document is refused while it is parsed once it has too many tokens
     // (an anonymous megabyte of aliases costs nothing), then by depth, aliases and directives,
     // then by cost before it runs.
-    parseOptions: { maxTokens: limits.maxTokens },
-    validationRules: [
-      maxDepthRule({ n: limits.maxDepth, ...asValidationError }),
-      maxAliasesRule({ n: limits.maxAliases, ...asValidationError }),
-      maxDirectivesRule({ n: limits.maxDirectives, ...asValidationError }),
-    ],
+    parseOptions: on ? { maxTokens: limits.maxTokens } : {},
+    validationRules: on
+      ? [
+          maxDepthRule({ n: limits.maxDepth, ...asValidationError }),
+          maxAliasesRule({ n: limits.maxAliases, ...asValidationError }),
+          maxDirectivesRule({ n: limits.maxDirectives, ...asValidationError }),
+        ]
+      : [],
     allowBatchedHttpRequests: false,
     // @apollo/server ships ESM and CJS type declarations; Nest's types name the other copy, so
     // the identical plugin types do not unify without this cast.
@@ -74,11 +78,18 @@ export function graphqlConfig(config: AppConfig, logger: Logger, ledger: Disclos
       ApolloServerPluginCacheControlDisabled(),
       errorLoggingPlugin(logger),
       metricsPlugin(),
-      costPlugin({
-        maxCost: limits.maxCost,
-        listSize: limits.listSize,
-        budget: limits.costBudget > 0 ? { store: new CostBudget(dataSource, { capacity: limits.costBudget, refillPerSecond: limits.costRefillPerSecond }), refillPerSecond: limits.costRefillPerSecond } : null,
-      }),
+      ...(on
+        ? [
+            costPlugin({
+              maxCost: limits.maxCost,
+              listSize: limits.listSize,
+              budget:
+                limits.costBudget > 0
+                  ? { store: new CostBudget(dataSource, { capacity: limits.costBudget, refillPerSecond: limits.costRefillPerSecond }), refillPerSecond: limits.costRefillPerSecond }
+                  : null,
+            }),
+          ]
+        : []),
       ledgerPlugin(ledger, logger),
       ...(config.graphql.landingPage ? [ApolloServerPluginLandingPageLocalDefault({ embed: true })] : []),
     ] as NonNullable<ApolloDriverConfig['plugins']>,

@@ -46,11 +46,12 @@ export class TokenController {
     }
     const address = req.ip ?? 'unknown';
     const locked = await this.throttle.lockedFor(credentials.clientId, address);
-    if (locked > 0) {
+    if (locked) {
+      const why = locked.reason === 'locked' ? 'too many failed attempts' : 'failed attempts: slow down';
       res
         .status(429)
-        .set('Retry-After', String(locked))
-        .json({ error: 'invalid_request', error_description: `too many failed attempts: retry after ${locked} s` });
+        .set('Retry-After', String(locked.seconds))
+        .json({ error: 'invalid_request', error_description: `${why}: retry after ${locked.seconds} s` });
       return;
     }
     const auth = await this.clients.authenticate(credentials.clientId, credentials.secret);

@@ -62,6 +62,7 @@ export const deadLetters = new Gauge({
 
 export const dbPoolWaiting = new Gauge({
   name: 'rsa_db_pool_waiting',
-  help: 'Requests waiting for a database connection of this process (read at scrape time).',
+  help: 'Requests waiting for a database connection of this process, per pool: main, gated, control (read at scrape time).',
+  labelNames: ['pool'] as const,
   registers: [metrics],
 });

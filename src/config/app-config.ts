@@ -18,6 +18,7 @@ export interface AppConfig {
   databasePoolSize: number;
   /** The control pool: token endpoint, token checks, health. */
   databaseControlPoolSize: number;
+  databaseGatedPoolSize: number;
   databaseTimeouts: { statementMs: number; lockMs: number; idleInTransactionMs: number; poolWaitMs: number };
   dataDir: string;
   embeddedPostgresPort: number;
@@ -28,7 +29,15 @@ export interface AppConfig {
   /** Express's `trust proxy`: unset, the peer address; e.g. `loopback`, `10.0.0.0/8` or a hop count. */
   trustProxy?: string | number;
   /** Lockout of repeated failures at POST /oauth/token (src/auth/token-throttle.service.ts). */
-  tokenEndpoint: { maxFailures: number; maxFailuresPerAddress: number; windowSeconds: number; lockoutSeconds: number };
+  tokenEndpoint: {
+    maxFailures: number;
+    maxFailuresPerAddress: number;
+    windowSeconds: number;
+    lockoutSeconds: number;
+    slowdownAfter: number;
+    slowdownAfterPerAddress: number;
+    slowdownMaxSeconds: number;
+  };
   jwt: {
     issuer: string;
     audience: string;
@@ -47,6 +56,8 @@ export interface AppConfig {
     landingPage: boolean;
     introspection: boolean;
     suggestions: boolean;
+    /** false only for the benchmark's limits on/off comparison (docs/api-limits.md). */
+    limitsEnabled: boolean;
     /** docs/api-limits.md */
     maxCost: number;
     listSize: number;
@@ -175,6 +186,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseAppRole,
     databasePoolSize: int('DATABASE_POOL_SIZE', 10, 1, 200),
     databaseControlPoolSize: int('DATABASE_CONTROL_POOL_SIZE', 5, 1, 50),
+    databaseGatedPoolSize: int('DATABASE_GATED_POOL_SIZE', 8, 1, 200),
     databaseTimeouts: {
       statementMs: int('DB_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
       lockMs: int('DB_LOCK_TIMEOUT_MS', 5_000, 50, 600_000),
@@ -192,6 +204,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxFailuresPerAddress: int('TOKEN_MAX_FAILURES_PER_ADDRESS', 50, 2, 100_000),
       windowSeconds: int('TOKEN_FAILURE_WINDOW_SECONDS', 900, 1, 86_400),
       lockoutSeconds: int('TOKEN_LOCKOUT_SECONDS', 900, 1, 86_400),
+      slowdownAfter: int('TOKEN_SLOWDOWN_AFTER', 3, 1, 10_000),
+      slowdownAfterPerAddress: int('TOKEN_SLOWDOWN_AFTER_PER_ADDRESS', 10, 1, 100_000),
+      slowdownMaxSeconds: int('TOKEN_SLOWDOWN_MAX_SECONDS', 60, 1, 3_600),
     },
     jwt: {
       issuer,
@@ -208,6 +223,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       landingPage: bool('GRAPHQL_LANDING_PAGE', nodeEnv !== 'production'),
       introspection: bool('GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
       suggestions: bool('GRAPHQL_SUGGESTIONS', nodeEnv !== 'production'),
+      limitsEnabled: bool('GRAPHQL_LIMITS_ENABLED', true),
       maxCost: int('GRAPHQL_MAX_COST', 300_000, 100, 100_000_000),
       listSize: int('GRAPHQL_LIST_SIZE', 5, 1, 1000),
       costBudget: int('GRAPHQL_COST_BUDGET', 2_000_000, 0, 1_000_000_000),

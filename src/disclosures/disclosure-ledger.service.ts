@@ -13,6 +13,7 @@ import { itemOf, type DisclosureItem } from './disclosure-item';
 import { sha256Hex } from '../common/hashing';
 import { disclosuresWritten, ledgerWriteSeconds } from '../common/metrics';
 import { merkleRoot } from './ledger-hash';
+import { GATED_CONNECTION } from '../common/database/gated-connection';
 
 export interface DisclosureContext {
   requestId: string;
@@ -48,7 +49,7 @@ export interface LedgerEntryInput {
 @Injectable()
 export class DisclosureLedgerService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectDataSource(GATED_CONNECTION) private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(JOB_QUEUE) private readonly boss: PgBoss,
   ) {}

@@ -9,6 +9,7 @@ import { CertificateEntity } from './certificate.entity';
 import { CourseEntity } from './course.entity';
 import type { EnrolmentEntity } from './enrolment.entity';
 import { CERTIFICATES_BY_ENROLMENT, COURSE_BY_ID, RESULTS_BY_ENROLMENT } from './enrolment-loaders';
+import { GATED_CONNECTION } from '../common/database/gated-connection';
 
 interface Child {
   /** Fields below the page's learners whose resolvers read this child. */
@@ -28,7 +29,7 @@ interface Child {
 export class PageChildren {
   private readonly children: Record<'results' | 'certificates' | 'courses', Child>;
 
-  constructor(@InjectDataSource() dataSource: DataSource) {
+  constructor(@InjectDataSource(GATED_CONNECTION) dataSource: DataSource) {
     const toResult = jsonRowMapper(dataSource, AssessmentResultEntity);
     const toCertificate = jsonRowMapper(dataSource, CertificateEntity);
     const toCourse = jsonRowMapper(dataSource, CourseEntity);

@@ -5,6 +5,8 @@ import { timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { Public } from '../auth/auth.decorators';
+import { CONTROL_CONNECTION } from '../common/database/control-connection';
+import { GATED_CONNECTION } from '../common/database/gated-connection';
 import { dbPoolWaiting, deadLetters, jobQueueDepth, metrics, notificationLagSeconds } from '../common/metrics';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { QUEUES } from '../outbox/job-queue';
@@ -19,6 +21,8 @@ export class MetricsController {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectDataSource(GATED_CONNECTION) private readonly gated: DataSource,
+    @InjectDataSource(CONTROL_CONNECTION) private readonly control: DataSource,
   ) {}
 
   @Public()
@@ -44,7 +48,9 @@ export class MetricsController {
         WHERE n.emailed_at IS NULL AND l.notification_frequency = 'IMMEDIATE' AND l.erased_at IS NULL`,
     );
     notificationLagSeconds.set(lag?.seconds ?? 0);
-    dbPoolWaiting.set((this.dataSource.driver as PostgresDriver).master?.waitingCount ?? 0);
+    for (const [pool, source] of [['main', this.dataSource], ['gated', this.gated], ['control', this.control]] as const) {
+      dbPoolWaiting.set({ pool }, (source.driver as PostgresDriver).master?.waitingCount ?? 0);
+    }
   }
 }
 

@@ -56,8 +56,8 @@ describe('database limits', () => {
     expect(after.data.learners.nodes[0].enrolments[0].progressPercent).toBe(20);
   });
 
-  it('gated pages that fill the main pool do not starve the token endpoint or health (their own pool)', async () => {
-    const small = await createTestApp({ DATABASE_POOL_SIZE: '2', DB_LOCK_TIMEOUT_MS: '20000' });
+  it('gated pages that fill their pool do not starve staff reads, the token endpoint or health (pools of their own)', async () => {
+    const small = await createTestApp({ DATABASE_GATED_POOL_SIZE: '2', DATABASE_POOL_SIZE: '3', DB_LOCK_TIMEOUT_MS: '20000' });
     try {
       const sw = world(small.db);
       const employer = await sw.organisation('EMPLOYER');
@@ -67,14 +67,16 @@ describe('database limits', () => {
       await sw.agreement({ recipientId: employer.id, basis: 'PROCESSOR', categories: ['PROGRESS'] });
       const { client, secret, claims } = await sw.apiClient(employer);
       const hr = small.token(claims);
+      const staff = small.token(staffClaims((await sw.organisation('PROVIDER')).id));
       const holder = small.admin.createQueryRunner();
       await holder.connect();
       await holder.startTransaction();
       let pages: Promise<{ status: number }>[] = [];
       try {
         await holder.query(`LOCK TABLE ledger_batches IN ACCESS EXCLUSIVE MODE`);
-        pages = [1, 2].map(() => small.http().post('/graphql').set('authorization', `Bearer ${hr}`).send({ query: `{ learners { nodes { enrolments { progressPercent } } } }` }).then((r) => r));
-        // Both pages hold a connection of the main pool, waiting for the lock (a condition, polled).
+        pages = [1, 2, 3].map(() => small.http().post('/graphql').set('authorization', `Bearer ${hr}`).send({ query: `{ learners { nodes { enrolments { progressPercent } } } }` }).then((r) => r));
+        // Two pages hold the gated pool's two connections, waiting for the lock, the third waits for
+        // a connection (a condition, polled).
         for (let i = 0; i < 200; i++) {
           const [{ n }] = await small.admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`);
           if (n >= 2) break;
@@ -83,11 +85,15 @@ describe('database limits', () => {
         const token = await small.http().post('/oauth/token').type('form').send({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: secret });
         expect(token.status).toBe(200);
         expect((await small.http().get('/health/ready')).status).toBe(200);
+        // Staff and in-process workers use the main pool, which the gated pages cannot reach.
+        const read = await small.gql(staff, `{ learners(first: 5) { nodes { id } } }`);
+        expect(read.errors).toBeUndefined();
+        expect(read.data.learners.nodes.map((n: { id: string }) => n.id)).toContain(learner.id);
       } finally {
         await holder.rollbackTransaction();
         await holder.release();
       }
-      expect((await Promise.all(pages)).map((p) => p.status)).toEqual([200, 200]);
+      expect((await Promise.all(pages)).map((p) => p.status)).toEqual([200, 200, 200]);
     } finally {
       await small.close();
     }

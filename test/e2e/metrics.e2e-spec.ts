@@ -32,7 +32,7 @@ describe('metrics', () => {
     // The email job of that disclosure waits (no workers here), and its notification is unsent.
     expect(value(/^rsa_job_queue_depth\{queue="notify-email"\} (\d+)/m)).toBeGreaterThanOrEqual(1);
     expect(value(/^rsa_notification_lag_seconds ([\d.e-]+)/m)).toBeGreaterThanOrEqual(0);
-    expect(text).toMatch(/^rsa_db_pool_waiting \d+/m);
+    for (const pool of ['main', 'gated', 'control']) expect(text).toMatch(new RegExp(`^rsa_db_pool_waiting\\{pool="${pool}"\\} \\d+`, 'm'));
     expect(text).toMatch(/^rsa_dead_letters \d+/m);
   });
 

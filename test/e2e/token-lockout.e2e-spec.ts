@@ -30,7 +30,7 @@ describe('token endpoint lockout', () => {
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(500);
     expect((await attempt(other.client.clientId, other.secret)).status).toBe(200);
     // The lockout ends (moved through the database, not by waiting), and a success clears the count.
-    await t.db.query(`UPDATE token_failures SET expire = 0 WHERE key LIKE $1`, [`client:${client.clientId}|%`]);
+    await t.db.query(`UPDATE token_failures SET expire = 0 WHERE key LIKE $1 OR key LIKE $2`, [`client:${client.clientId}|%`, `pause:client|${client.clientId}|%`]);
     expect((await attempt(client.clientId, secret)).status).toBe(200);
     expect(await t.db.query(`SELECT 1 FROM token_failures WHERE key LIKE $1`, [`client:${client.clientId}|%`])).toEqual([]);
   });

@@ -9,6 +9,7 @@ import { agreementInForceSql } from '../agreements/agreement-in-force';
 import { basesWhere, sqlBasisList } from '../agreements/basis-rules';
 import type { FactAgreement, FactMandate, GateFacts } from './gate-facts';
 import type { Recipient } from './sharing-rules';
+import { GATED_CONNECTION } from '../../common/database/gated-connection';
 
 export interface LoadedPage {
   facts: GateFacts;
@@ -64,7 +65,7 @@ export type PageExtraColumns = Record<string, string>;
 export class GateFactsLoader {
   private readonly toEnrolment: (row: JsonRow) => EnrolmentEntity;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(@InjectDataSource(GATED_CONNECTION) private readonly dataSource: DataSource) {
     this.toEnrolment = jsonRowMapper(dataSource, EnrolmentEntity);
   }
 
