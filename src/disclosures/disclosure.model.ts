@@ -1,18 +1,75 @@
 import { ArgsType, Field, ID, Int, ObjectType } from '@nestjs/graphql';
-import { IsDate, IsOptional, IsUUID } from 'class-validator';
+import { IsDate, IsIn, IsOptional, IsUUID } from 'class-validator';
 import type { DisclosureCategory } from '../common/disclosure-category';
 import { DisclosureCategoryEnum } from '../common/disclosure-category';
+import { LOCALES, LocaleEnum, type Locale } from '../common/locale';
 import { Connection, PageArgs } from '../common/pagination/connection';
 import { SharingBasisEnum } from '../common/sharing-basis';
 import type { SharingBasis } from '../common/sharing-basis';
+
+@ObjectType('OrganisationRef', { description: 'An organisation by its name: who received data, or on whose behalf.' })
+export class OrganisationRefModel {
+  @Field(() => ID)
+  id: string;
+
+  @Field()
+  name: string;
+}
+
+@ObjectType('AgreementVersionRef', {
+  description: 'One version of a sharing agreement, as it read when it allowed a disclosure (versions are kept: docs/sharing-rules.md rule 13).',
+})
+export class AgreementVersionRefModel {
+  @Field(() => ID, { description: 'The id of this version.' })
+  id: string;
+
+  @Field(() => ID, { description: 'Shared by all versions of the agreement.' })
+  agreementId: string;
+
+  @Field(() => Int)
+  version: number;
+
+  @Field({ description: 'Processing agreement, balancing test or contract reference; for CONSENT, the consent text version.' })
+  reference: string;
+
+  @Field(() => SharingBasisEnum)
+  basis: SharingBasis;
+
+  @Field()
+  validFrom: Date;
+
+  @Field(() => Date, { nullable: true })
+  validUntil: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'For CONSENT: when it was withdrawn.' })
+  revokedAt: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When a newer version replaced this one (null: still the current version).' })
+  supersededAt: Date | null;
+}
 
 @ObjectType('DisclosedCategory')
 export class DisclosedCategoryModel {
   @Field(() => DisclosureCategoryEnum)
   category: DisclosureCategory;
 
+  @Field({ description: 'The category in words, as in a sentence ("progress"), in the language asked for (the `locale` argument).' })
+  label: string;
+
   @Field(() => SharingBasisEnum)
   basis: SharingBasis;
+
+  @Field({ description: 'The basis by its short name ("Consent"), for a table cell.' })
+  basisLabel: string;
+
+  @Field({ description: 'The basis as a sentence addressed to the learner ("your consent"), as in their emails.' })
+  basisDescription: string;
+
+  @Field(() => AgreementVersionRefModel, { nullable: true, description: 'The exact agreement version that allowed it (null only if it no longer exists).' })
+  agreement?: AgreementVersionRefModel | null;
+
+  @Field(() => OrganisationRefModel, { nullable: true, description: 'For a broker reading through a mandate: the employer it acted for, by name.' })
+  onBehalfOfOrganisation?: OrganisationRefModel | null;
 
   @Field(() => ID)
   agreementId: string;
@@ -35,6 +92,9 @@ export class DisclosedEnrolmentModel {
   @Field(() => ID)
   courseId: string;
 
+  @Field(() => String, { nullable: true })
+  courseTitle?: string | null;
+
   @Field(() => [DisclosedCategoryModel])
   categories: DisclosedCategoryModel[];
 }
@@ -55,6 +115,12 @@ export class DisclosureModel {
 
   @Field(() => ID)
   recipientId: string;
+
+  @Field(() => OrganisationRefModel, { nullable: true, description: 'Who received it, by name (null only if the organisation no longer exists).' })
+  recipient?: OrganisationRefModel | null;
+
+  @Field(() => [OrganisationRefModel], { description: 'The employers a broker acted for in this disclosure, by name (empty when the recipient read for itself).' })
+  onBehalfOf?: OrganisationRefModel[];
 
   @Field({ description: 'The acting subject: the API client, or the person, behind the request.' })
   actorSubject: string;
@@ -93,6 +159,14 @@ export class DisclosuresArgs extends PageArgs {
   @IsOptional()
   @IsDate()
   until?: Date;
+
+  @Field(() => LocaleEnum, {
+    nullable: true,
+    description: "The language of the words (label, basisLabel, basisDescription). Default: a learner's own language; English for anyone else.",
+  })
+  @IsOptional()
+  @IsIn(LOCALES)
+  locale?: Locale;
 }
 
 @ObjectType('LedgerBrokenLink')

@@ -3,32 +3,62 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { Allow, CurrentActor } from '../auth/auth.decorators';
-import { DisclosureConnection, DisclosureModel, DisclosuresArgs, LedgerCheckpointModel, LedgerVerificationModel } from './disclosure.model';
+import type { GraphqlContext } from '../sharing/gate/graphql-context';
+import {
+  DisclosedCategoryModel,
+  DisclosedEnrolmentModel,
+  DisclosureConnection,
+  DisclosureModel,
+  DisclosuresArgs,
+  LedgerCheckpointModel,
+  LedgerVerificationModel,
+} from './disclosure.model';
 import { LedgerCheckpoints } from './ledger-checkpoint.service';
 import { DisclosureQueryService } from './disclosure-query.service';
-import type { DisclosureEntity } from './disclosure.entity';
-import { itemsOfContent, perCategory } from './disclosure-item';
 import { LedgerVerifierService } from './ledger-verifier.service';
+import { LedgerNames, principalsOf, readableItems, wordsLocale, type ReadableCategory, type ReadableDisclosure, type ReadableEnrolment } from './readable-disclosure';
 
 @Resolver(() => DisclosureModel)
 export class DisclosureResolver {
+  private readonly names: LedgerNames;
+
   constructor(
     private readonly ledger: DisclosureQueryService,
     private readonly verifier: LedgerVerifierService,
     @InjectDataSource() private readonly dataSource: DataSource,
-  ) {}
+  ) {
+    this.names = new LedgerNames(dataSource);
+  }
 
   @Query(() => DisclosureConnection, {
     description: 'The disclosure ledger. Employers and brokers: what they received. Learners: everything disclosed about them. Staff: all.',
   })
   @Allow('PROVIDER_STAFF', 'EMPLOYER_CLIENT', 'BROKER_CLIENT', 'LEARNER')
-  disclosures(@CurrentActor() actor: Actor, @Args() args: DisclosuresArgs) {
-    return this.ledger.list(actor, args);
+  async disclosures(@CurrentActor() actor: Actor, @Args() args: DisclosuresArgs) {
+    const [page, locale] = await Promise.all([this.ledger.list(actor, args), wordsLocale(this.dataSource, actor, args.locale)]);
+    // Edges and nodes hold the same objects: each entry carries the language of its words.
+    for (const d of page.nodes) Object.assign(d, { locale });
+    return page;
   }
 
+  // The field resolvers below take GraphQL's own (parent, args, context) and no parameter
+  // decorators, so Nest calls them directly (see enrolments/enrolment.resolver.ts): a page of 500
+  // entries resolves them thousands of times.
+
   @ResolveField('items')
-  items(d: DisclosureEntity) {
-    return perCategory(itemsOfContent(d.content));
+  items(d: ReadableDisclosure) {
+    return readableItems(d);
+  }
+
+  @ResolveField('recipient')
+  recipient(d: ReadableDisclosure, _args: unknown, ctx: GraphqlContext) {
+    return this.names.organisation(ctx.loaders, d.recipientId);
+  }
+
+  @ResolveField('onBehalfOf')
+  async onBehalfOf(d: ReadableDisclosure, _args: unknown, ctx: GraphqlContext) {
+    const found = await Promise.all(principalsOf(d).map((id) => this.names.organisation(ctx.loaders, id)));
+    return found.filter((o) => o !== null);
   }
 
   @Query(() => LedgerVerificationModel, { description: 'Re-computes every hash of the ledger and reports the first broken link.' })
@@ -42,5 +72,42 @@ export class DisclosureResolver {
   async checkpointLedger() {
     const taken = await new LedgerCheckpoints(this.dataSource).take();
     return { id: taken.id, createdAt: taken.createdAt, heads: taken.heads, kid: taken.kid };
+  }
+}
+
+@Resolver(() => DisclosedEnrolmentModel)
+export class DisclosedEnrolmentResolver {
+  private readonly names: LedgerNames;
+
+  constructor(@InjectDataSource() dataSource: DataSource) {
+    this.names = new LedgerNames(dataSource);
+  }
+
+  @ResolveField('courseTitle')
+  courseTitle(item: ReadableEnrolment, _args: unknown, ctx: GraphqlContext) {
+    return this.names.courseTitle(ctx.loaders, item.courseId);
+  }
+}
+
+@Resolver(() => DisclosedCategoryModel)
+export class DisclosedCategoryResolver {
+  private readonly names: LedgerNames;
+
+  constructor(@InjectDataSource() dataSource: DataSource) {
+    this.names = new LedgerNames(dataSource);
+  }
+
+  /**
+   * The version the ledger names, whoever reads it: the learner, or the recipient (a broker: the
+   * employer's agreement it read under), neither of whom sees another recipient's entries.
+   */
+  @ResolveField('agreement')
+  agreement(c: ReadableCategory, _args: unknown, ctx: GraphqlContext) {
+    return this.names.agreementVersion(ctx.loaders, c.agreementVersionId);
+  }
+
+  @ResolveField('onBehalfOfOrganisation')
+  onBehalfOfOrganisation(c: ReadableCategory, _args: unknown, ctx: GraphqlContext) {
+    return this.names.organisation(ctx.loaders, c.onBehalfOf);
   }
 }

@@ -1,18 +1,73 @@
-import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { Allow, CurrentActor } from '../auth/auth.decorators';
+import { BASIS_DESCRIPTIONS, BASIS_LABELS } from '../common/labels';
+import { LedgerNames, wordsLocale, type ReadableDisclosure } from '../disclosures/readable-disclosure';
 import type { NotificationFrequency } from '../learners/learner.entity';
-import { InboxService } from './inbox.service';
+import type { GraphqlContext } from '../sharing/gate/graphql-context';
+import { InboxService, type InboxItem } from './inbox.service';
 import { FailedDeliveryModel, NotificationConnection, NotificationFrequencyEnum, NotificationModel, NotificationsArgs } from './notification.model';
 
 @Resolver(() => NotificationModel)
 export class InboxResolver {
-  constructor(private readonly inbox: InboxService) {}
+  private readonly names: LedgerNames;
+
+  constructor(
+    private readonly inbox: InboxService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {
+    this.names = new LedgerNames(dataSource);
+  }
 
   @Query(() => NotificationConnection, { description: 'Your inbox: every disclosure of your data and every change to what may be shared, newest last.' })
   @Allow('LEARNER')
-  notifications(@CurrentActor() actor: Actor, @Args() args: NotificationsArgs) {
-    return this.inbox.list(actor.learnerId!, args);
+  async notifications(@CurrentActor() actor: Actor, @Args() args: NotificationsArgs) {
+    const locale = await wordsLocale(this.dataSource, actor, args.locale);
+    return this.inbox.list(actor.learnerId!, args, locale);
+  }
+
+  // Field resolvers in GraphQL's own (parent, args, context) form, batched through the request's
+  // loaders (see disclosures/readable-disclosure.ts): a page of the inbox costs a query per kind
+  // of name, not one per row.
+
+  /**
+   * The entry is read with its own notification, which the ledger wrote in the same transaction
+   * for the same learner; the learner check only makes that explicit.
+   */
+  @ResolveField('disclosure')
+  async disclosure(n: InboxItem, _args: unknown, ctx: GraphqlContext): Promise<ReadableDisclosure | null> {
+    if (n.kind !== 'DISCLOSURE' || !n.disclosureId) return null;
+    const d = await this.names.disclosure(ctx.loaders, n.disclosureId);
+    return d && d.learnerId === n.learnerId ? { ...d, locale: n.locale } : null;
+  }
+
+  @ResolveField('recipient')
+  async recipient(n: InboxItem, args: unknown, ctx: GraphqlContext) {
+    // A DISCLOSURE names its recipient in the ledger entry, the other kinds in their payload.
+    const id = n.recipientId ?? (await this.disclosure(n, args, ctx))?.recipientId;
+    return this.names.organisation(ctx.loaders, id);
+  }
+
+  @ResolveField('onBehalfOf')
+  onBehalfOf(n: InboxItem, _args: unknown, ctx: GraphqlContext) {
+    return this.names.organisation(ctx.loaders, n.payload.employerId as string | undefined);
+  }
+
+  @ResolveField('courseTitle')
+  courseTitle(n: InboxItem, _args: unknown, ctx: GraphqlContext) {
+    return this.names.courseTitle(ctx.loaders, n.payload.courseId as string | undefined);
+  }
+
+  @ResolveField('basisLabel')
+  basisLabel(n: InboxItem) {
+    return n.basis ? BASIS_LABELS[n.locale][n.basis] : null;
+  }
+
+  @ResolveField('basisDescription')
+  basisDescription(n: InboxItem) {
+    return n.basis ? BASIS_DESCRIPTIONS[n.locale][n.basis] : null;
   }
 
   @Query(() => Int)

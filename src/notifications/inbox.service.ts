@@ -5,12 +5,17 @@ import { DataSource } from 'typeorm';
 import type { ConnectionShape } from '../common/pagination/connection';
 import { paginate } from '../common/pagination/keyset';
 import { DomainError } from '../common/errors/domain-error';
+import type { Locale } from '../common/locale';
+import type { SharingBasis } from '../common/sharing-basis';
 import { isUuid } from '../common/uuid';
 import type { NotificationFrequency } from '../learners/learner.entity';
 import { QUEUES, type EmailJob } from '../outbox/job-queue';
 import { JOB_QUEUE } from '../outbox/job-queue.provider';
 import type { FailedDeliveryModel, NotificationsArgs } from './notification.model';
 import { NotificationEntity } from '../outbox/notification.entity';
+
+/** An inbox row as handed to GraphQL: the payload's recipient and basis, and the language of its words. */
+export type InboxItem = NotificationEntity & { recipientId: string | null; basis: SharingBasis | null; locale: Locale };
 
 /** The learner's in-app inbox and preferences, and the dead letters for provider staff. */
 @Injectable()
@@ -20,12 +25,17 @@ export class InboxService {
     @Inject(JOB_QUEUE) private readonly boss: PgBoss,
   ) {}
 
-  async list(learnerId: string, args: NotificationsArgs): Promise<ConnectionShape<NotificationEntity & { recipientId: string | null; basis: string | null }>> {
+  /** A page of the learner's inbox; `locale` is the language its words are to be in. */
+  async list(learnerId: string, args: NotificationsArgs, locale: Locale): Promise<ConnectionShape<InboxItem>> {
     const qb = this.dataSource.getRepository(NotificationEntity).createQueryBuilder('n').where('n.learner_id = :learnerId', { learnerId });
     if (args.unreadOnly) qb.andWhere('n.read_at IS NULL');
     const page = await paginate(qb, args);
-    const flatten = <T extends NotificationEntity>(n: T) =>
-      Object.assign(n, { recipientId: (n.payload.recipientId as string | undefined) ?? null, basis: (n.payload.basis as string | undefined) ?? null });
+    const flatten = <T extends NotificationEntity>(n: T): T & InboxItem =>
+      Object.assign(n, {
+        recipientId: (n.payload.recipientId as string | undefined) ?? null,
+        basis: (n.payload.basis as SharingBasis | undefined) ?? null,
+        locale,
+      });
     return { ...page, nodes: page.nodes.map(flatten), edges: page.edges.map((e) => ({ ...e, node: flatten(e.node) })) };
   }
 

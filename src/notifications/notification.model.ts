@@ -1,6 +1,8 @@
 import { ArgsType, Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { IsBoolean } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
+import { LOCALES, LocaleEnum, type Locale } from '../common/locale';
 import { Connection, PageArgs } from '../common/pagination/connection';
+import { DisclosureModel, OrganisationRefModel } from '../disclosures/disclosure.model';
 import { NOTIFICATION_FREQUENCIES, type NotificationFrequency } from '../learners/learner.entity';
 import { SharingBasisEnum } from '../common/sharing-basis';
 import type { SharingBasis } from '../common/sharing-basis';
@@ -39,6 +41,24 @@ export class NotificationModel {
 
   @Field(() => SharingBasisEnum, { nullable: true })
   basis?: SharingBasis | null;
+
+  @Field(() => OrganisationRefModel, { nullable: true, description: 'Who received your data (DISCLOSURE), or whom the event concerns, by name.' })
+  recipient?: OrganisationRefModel | null;
+
+  @Field(() => OrganisationRefModel, { nullable: true, description: 'For ENROLLED: the employer you were enrolled for, by name.' })
+  onBehalfOf?: OrganisationRefModel | null;
+
+  @Field(() => String, { nullable: true, description: 'The basis by its short name ("Toestemming"), in the language of the `locale` argument.' })
+  basisLabel?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The basis as a sentence addressed to you ("uw toestemming"), as in your emails.' })
+  basisDescription?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The title of the course the event is about, where there is one (for DISCLOSURE: see `disclosure`).' })
+  courseTitle?: string | null;
+
+  @Field(() => DisclosureModel, { nullable: true, description: 'For DISCLOSURE: the ledger entry itself, readable (names, words, agreement versions).' })
+  disclosure?: DisclosureModel | null;
 }
 
 @ObjectType()
@@ -49,6 +69,11 @@ export class NotificationsArgs extends PageArgs {
   @Field({ defaultValue: false })
   @IsBoolean()
   unreadOnly: boolean;
+
+  @Field(() => LocaleEnum, { nullable: true, description: 'The language of the words (basisLabel, and those of `disclosure`). Default: your own.' })
+  @IsOptional()
+  @IsIn(LOCALES)
+  locale?: Locale;
 }
 
 @ObjectType('FailedNotificationDelivery', { description: 'An email delivery that failed after every retry (dead letter).' })

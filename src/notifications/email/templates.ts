@@ -1,4 +1,5 @@
 import type { DisclosureCategory } from '../../common/disclosure-category';
+import { BASIS_DESCRIPTIONS, CATEGORY_LABELS } from '../../common/labels';
 import type { Locale } from '../../common/locale';
 import type { SharingBasis } from '../../common/sharing-basis';
 import type { NotificationKind } from '../../outbox/notification.entity';
@@ -23,41 +24,9 @@ export interface EventLine {
   course: string | null;
 }
 
-const CATEGORY: Record<Locale, Record<DisclosureCategory, string>> = {
-  nl: {
-    ENROLMENT_STATUS: 'inschrijfstatus',
-    PROGRESS: 'voortgang',
-    TIME_SPENT: 'bestede tijd',
-    COMPLETION: 'afronding',
-    ASSESSMENT_RESULTS: 'toetsresultaten',
-    CERTIFICATES: 'certificaten',
-    ACCREDITATION: 'accreditatiepunten',
-  },
-  en: {
-    ENROLMENT_STATUS: 'enrolment status',
-    PROGRESS: 'progress',
-    TIME_SPENT: 'time spent',
-    COMPLETION: 'completion',
-    ASSESSMENT_RESULTS: 'assessment results',
-    CERTIFICATES: 'certificates',
-    ACCREDITATION: 'accreditation points',
-  },
-};
-
-const BASIS: Record<Locale, Record<SharingBasis, string>> = {
-  nl: {
-    PROCESSOR: 'wij verwerken deze gegevens in opdracht van uw werkgever (verwerkersovereenkomst)',
-    STUDY_CONTRACT: 'uw studieovereenkomst met uw werkgever',
-    LEGITIMATE_INTEREST: 'het gerechtvaardigd belang van uw werkgever',
-    CONSENT: 'uw toestemming',
-  },
-  en: {
-    PROCESSOR: 'we process this data on behalf of your employer (processing agreement)',
-    STUDY_CONTRACT: 'your study contract with your employer',
-    LEGITIMATE_INTEREST: "your employer's legitimate interest",
-    CONSENT: 'your consent',
-  },
-};
+// The words for categories and bases are shared with the API's readable ledger (common/labels.ts).
+const CATEGORY = CATEGORY_LABELS;
+const BASIS = BASIS_DESCRIPTIONS;
 
 const EVENT: Record<Locale, Record<EventLine['kind'], string>> = {
   nl: {
