@@ -9,6 +9,7 @@ import tseslint from 'typescript-eslint';
  */
 const LAYERS = [
   ['app', ['src/api', 'src/cli', 'src/seed', 'src/database', 'src/health']],
+  ['rights', ['src/rights']],
   ['privacy', ['src/privacy']],
   ['notifications', ['src/notifications']],
   ['disclosures', ['src/disclosures']],
@@ -17,13 +18,14 @@ const LAYERS = [
   ['sharing', ['src/sharing']],
   ['organisations', ['src/organisations']],
   ['auth', ['src/auth']],
+  ['requests', ['src/requests']],
   ['outbox', ['src/outbox']],
   ['common', ['src/common']],
   ['config', ['src/config']],
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', '*.cjs', 'bench/peer/*.cjs', 'scripts/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', '*.cjs', 'bench/peer/*.cjs', 'scripts/**', 'test/utils/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -10,7 +10,9 @@ import pino from 'pino';
 import { Client } from 'pg';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { GATED_CONNECTION } from '../src/common/database/gated-connection';
 import { createApp } from '../src/app.factory';
 import { loadConfig } from '../src/config/app-config';
 import { DisclosureLedgerService } from '../src/disclosures/disclosure-ledger.service';
@@ -102,10 +104,18 @@ function rssPeakMb(pid: number): number {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'export-only': { type: 'boolean', default: false } } });
   const quick = values.quick;
   const server = await benchServer();
   const dbUrl = server.url(BENCH_DB);
+  if (values['export-only']) {
+    // `npm run bench -- --export-only`: only the learner export (an API start migrates the database first).
+    await stopApi(await startApi(dbUrl));
+    await learnerExport(dbUrl);
+    await server.stop();
+    console.log(JSON.stringify(results.learnerExport, null, 2));
+    return;
+  }
   let api = await startApi(dbUrl);
   try {
     const hr = await token(BENCH.employerClient.clientId, BENCH.employerClient.secret);
@@ -158,7 +168,7 @@ async function main(): Promise<void> {
         for (const url of pair) (url === API_URL ? on : off).push((await gql(hr, PAGE_QUERY, {}, url)).ms);
       }
       const [limitsOn, limitsOff] = [summary(on), summary(off)];
-      results.limits = { on: limitsOn, off: limitsOff, onOverOffP50: ms((limitsOn.p50 / limitsOff.p50) * 100) / 100 };
+      results.limits = { on: limitsOn, off: limitsOff, onOverOffP50: Number((limitsOn.p50 / limitsOff.p50).toFixed(3)) };
     } finally {
       await stopApi(unlimited);
     }
@@ -219,6 +229,9 @@ async function main(): Promise<void> {
 
   // 5. in-process: round trips, ledger + outbox time, event-loop blocking, worker drain
   await inProcess(dbUrl, quick);
+
+  // 6. a learner's export with 10,000 disclosures in their history (docs/learner-rights.md)
+  await learnerExport(dbUrl);
   await server.stop();
 
   mkdirSync(join(process.cwd(), 'bench', 'results'), { recursive: true });
@@ -283,16 +296,19 @@ async function inProcess(dbUrl: string, quick: boolean): Promise<void> {
     await res.json();
   };
   await call();
-  // round trips of one page
-  const logger = db.logger;
-  const original = logger.logQuery.bind(logger);
+  // round trips of one page, on every pool of the app (the gated read path has its own)
   let queries = 0;
-  logger.logQuery = (q, p, r) => {
-    queries++;
-    original(q, p, r);
-  };
+  const restore = [getDataSourceToken(), getDataSourceToken(GATED_CONNECTION)].map((token) => {
+    const logger = app.get<DataSource>(token).logger;
+    const original = logger.logQuery.bind(logger);
+    logger.logQuery = (q, p, r) => {
+      queries++;
+      original(q, p, r);
+    };
+    return () => (logger.logQuery = original);
+  });
   await call();
-  logger.logQuery = original;
+  for (const r of restore) r();
   // ledger + outbox write time per page, and the longest event-loop block during pages
   const ledger = app.get(DisclosureLedgerService);
   const write = ledger.write.bind(ledger);
@@ -359,6 +375,91 @@ async function inProcess(dbUrl: string, quick: boolean): Promise<void> {
   await smtp.stop();
 }
 
+/**
+ * The export of one learner whose history holds 10,000 disclosures, written through the ledger
+ * as pages would write them (once; kept in the bench database). JSON and PDF are timed apart, in a
+ * transaction that is rolled back, with the process's RSS sampled every 20 ms; then the whole
+ * export as the worker builds it.
+ */
+async function learnerExport(dbUrl: string): Promise<void> {
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: dbUrl, JWT_ISSUER: 'http://bench.local', SEED_DEMO: 'false', WORKERS_IN_PROCESS: 'false' });
+  const app = await createApp({ ...config, databaseUrl: dbUrl }, pino({ level: 'error' }));
+  const db = app.get(DataSource);
+  const HISTORY = 10_000;
+  const [{ id: learnerId }] = await db.query<{ id: string }[]>(
+    `SELECT l.id FROM learners l JOIN employments e ON e.learner_id = l.id WHERE e.employer_id = $1 ORDER BY l.id LIMIT 1`,
+    [BENCH.employerId],
+  );
+  const have = Number((await db.query(`SELECT count(*) AS n FROM disclosures WHERE learner_id = $1`, [learnerId]))[0].n);
+  if (have < HISTORY) {
+    const { itemOf } = await import('../src/disclosures/disclosure-item');
+    const { uuid7 } = await import('../src/common/uuid7');
+    const { sha256Hex } = await import('../src/common/hashing');
+    const enrolments = await db.query<{ id: string; courseId: string }[]>(`SELECT id, course_id AS "courseId" FROM enrolments WHERE learner_id = $1`, [learnerId]);
+    const [agreement] = await db.query<{ id: string; agreementId: string; version: number; basis: 'PROCESSOR' }[]>(
+      `SELECT id, agreement_id AS "agreementId", version, basis FROM sharing_agreements WHERE recipient_id = $1 AND superseded_at IS NULL ORDER BY created_at LIMIT 1`,
+      [BENCH.employerId],
+    );
+    const grant = { basis: agreement.basis, agreementId: agreement.agreementId, agreementVersionId: agreement.id, agreementVersion: agreement.version, onBehalfOf: null };
+    const items = enrolments.map((e) => itemOf(e.id, e.courseId, [{ category: 'PROGRESS', grant }, { category: 'COMPLETION', grant }]));
+    const ledger = app.get(DisclosureLedgerService);
+    for (let done = have; done < HISTORY; ) {
+      const now = Date.now();
+      const request = { disclosedAt: new Date(now).toISOString(), requestId: `bench-history-${done}`, operationName: 'BenchHistory', recipientId: BENCH.employerId, actorSubject: 'bench', apiClientId: null };
+      const entries = Array.from({ length: Math.min(500, HISTORY - done) }, () => {
+        const id = uuid7(now);
+        const content = JSON.stringify({ id, ...request, learnerId, items });
+        return { id, notificationId: uuid7(now), learnerId, content, entryHash: sha256Hex(content) };
+      });
+      await ledger.write({ ...request, entries });
+      done += entries.length;
+    }
+    // Not for the worker phase of a later run to drain.
+    await db.query(`UPDATE notifications SET emailed_at = now() WHERE learner_id = $1 AND emailed_at IS NULL`, [learnerId]);
+  }
+  const { ExportReader } = await import('../src/rights/export/export-data');
+  const { writeJson } = await import('../src/rights/export/export-json');
+  const { writePdf } = await import('../src/rights/export/export-pdf');
+  const { ChunkSink } = await import('../src/rights/export/chunk-sink');
+  const { ExportService } = await import('../src/rights/export/export.service');
+  const measure = async (what: 'json' | 'pdf') => {
+    global.gc?.();
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+    const qr = db.createQueryRunner();
+    await qr.connect();
+    await qr.startTransaction('REPEATABLE READ');
+    const t0 = performance.now();
+    let bytes = 0;
+    try {
+      const exportId = (await qr.query(`SELECT gen_random_uuid() AS id`))[0].id as string;
+      await qr.query(`INSERT INTO learner_exports (id, learner_id, locale, requested_by) VALUES ($1, $2, 'nl', 'bench')`, [exportId, learnerId]);
+      const sink = new ChunkSink(qr.manager, exportId, what);
+      const meta = { exportId, generatedAt: new Date(), locale: 'nl' as const, controller: 'Leerhuis Online' };
+      if (what === 'json') await writeJson(new ExportReader(qr.manager, learnerId), sink, meta);
+      else await writePdf(new ExportReader(qr.manager, learnerId), sink, meta);
+      bytes = (await sink.end()).bytes;
+    } finally {
+      await qr.rollbackTransaction();
+      await qr.release();
+      clearInterval(sampler);
+    }
+    return { seconds: ms((performance.now() - t0) / 1000), bytes, rssGrowthMb: Math.round((peak - before) / 2 ** 20) };
+  };
+  const json = await measure('json');
+  const pdf = await measure('pdf');
+  // The whole export, as the job builds it (both files, one snapshot, chunks stored, learner told).
+  const exports = app.get(ExportService);
+  const created = await db.transaction((em) => exports.start(em, { learnerId, requestId: null, requestedBy: 'bench' }));
+  const t0 = performance.now();
+  await exports.build(created.id);
+  const buildS = ms((performance.now() - t0) / 1000);
+  await db.query(`DELETE FROM learner_export_chunks WHERE export_id = $1`, [created.id]);
+  results.learnerExport = { disclosures: Number((await db.query(`SELECT count(*) AS n FROM disclosures WHERE learner_id = $1`, [learnerId]))[0].n), json, pdf, buildSeconds: buildS };
+  await app.close();
+}
+
 async function smtpSink() {
   const received: number[] = [];
   const latencies: number[] = [];
@@ -401,6 +502,11 @@ function printTable(): void {
     ['ledger + outbox write per page', `p50 ${r.perPage.ledgerAndOutboxWrite.p50} ms, p95 ${r.perPage.ledgerAndOutboxWrite.p95} ms`, 'p95 ≤ 10 ms'],
     ['longest event-loop block during pages', `${r.perPage.longestEventLoopBlockMs} ms`, '≤ 50 ms'],
     [`paging all ${r.dataSet.learners} learners`, `${r.pagingAll.pages} pages in ${r.pagingAll.totalS} s; start ${r.pagingAll.startMs} / middle ${r.pagingAll.middleMs} / end ${r.pagingAll.endMs} ms; API peak RSS (fresh process) ${r.pagingAll.apiPeakRssMb} MB`, 'flat; RSS ≤ 512 MB'],
+    [
+      `learner export, ${r.learnerExport.disclosures} disclosures in the history`,
+      `JSON ${r.learnerExport.json.seconds} s (${Math.round(r.learnerExport.json.bytes / 1024)} kB, RSS +${r.learnerExport.json.rssGrowthMb} MB); PDF ${r.learnerExport.pdf.seconds} s (${Math.round(r.learnerExport.pdf.bytes / 1024)} kB, RSS +${r.learnerExport.pdf.rssGrowthMb} MB); whole export job ${r.learnerExport.buildSeconds} s`,
+      'JSON ≤ 2 s, PDF ≤ 10 s, RSS growth ≤ 100 MB',
+    ],
     ['notification worker', `${r.worker.disclosuresPerSecond} disclosures/s (${r.worker.drained} of ${r.worker.pending} in ${r.worker.drainSeconds} s); commit → SMTP p95 ${r.worker.commitToSmtpP95Ms} ms`, '≥ 500/s; p95 ≤ 5 s'],
   ];
   const w0 = Math.max(...rows.map((x) => x[0].length));

@@ -22,6 +22,7 @@ import { OrganisationsModule } from './organisations/organisations.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { SeedModule } from './seed/seed.module';
 import { SharingModule } from './sharing/sharing.module';
+import { RightsJobsModule, RightsModule } from './rights/rights.module';
 import { CONTROL_CONNECTION } from './common/database/control-connection';
 import { GATED_CONNECTION } from './common/database/gated-connection';
 import { ROOT_LOGGER_TOKEN } from './common/logging/root-logger.token';
@@ -58,6 +59,8 @@ export class AppModule implements NestModule {
         NotificationsModule,
         DisclosuresModule,
         SeedModule,
+        RightsModule,
+        RightsJobsModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

@@ -69,6 +69,18 @@ export interface AppConfig {
     maxTokens: number;
   };
   ledger: { chains: number; checkpointCron: string };
+  /** The learner's rights (docs/learner-rights.md). */
+  rights: {
+    /** The provider's name, as the export introduces it. */
+    controllerName: string;
+    /** Where reminders of requests about to fall due go. */
+    privacyMailbox: string;
+    exportTtlDays: number;
+    /** Lifetime of a download link. */
+    exportLinkSeconds: number;
+    /** When reminders are looked for (cron, Europe/Amsterdam). */
+    reminderCron: string;
+  };
   notifications: {
     /** Run the notification workers inside the API process (else: `npm run worker`). */
     workersInProcess: boolean;
@@ -234,6 +246,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxTokens: int('GRAPHQL_MAX_TOKENS', 5_000, 100, 1_000_000),
     },
     ledger: { chains: int('LEDGER_CHAINS', 16, 1, 1024), checkpointCron: str('LEDGER_CHECKPOINT_CRON', '*/10 * * * *')! },
+    rights: {
+      controllerName: str('CONTROLLER_NAME', 'Leerhuis Online')!,
+      privacyMailbox: str('PRIVACY_MAILBOX', 'privacy@leerhuis.example')!,
+      exportTtlDays: int('EXPORT_TTL_DAYS', 7, 1, 90),
+      exportLinkSeconds: int('EXPORT_LINK_SECONDS', 300, 30, 3600),
+      reminderCron: str('REQUEST_REMINDER_CRON', '0 * * * *')!,
+    },
     notifications: {
       workersInProcess: bool('WORKERS_IN_PROCESS', true),
       coalesceSeconds: int('NOTIFY_COALESCE_SECONDS', 60, 0, 86400),

@@ -16,6 +16,11 @@ import { OrganisationEntity } from '../organisations/organisation.entity';
 import { ObjectionEntity } from '../privacy/objection.entity';
 import { RestrictionEntity } from '../privacy/restriction.entity';
 import { SharingAgreementEntity } from '../sharing/agreements/sharing-agreement.entity';
+import { DataSubjectRequestEntity } from '../requests/data-subject-request.entity';
+import { StaffAlertEntity } from '../requests/staff-alert.entity';
+import { LearnerChangeEntity } from '../learners/learner-change.entity';
+import { LearnerExportEntity } from '../rights/export/learner-export.entity';
+import { ExportChunkEntity } from '../rights/export/export-chunk.entity';
 
 /** Every entity, listed once, for the app's and the CLI's data source. */
 export const ENTITIES = [
@@ -37,4 +42,9 @@ export const ENTITIES = [
   DisclosureEntity,
   NotificationEntity,
   EnrolmentRequestEntity,
+  DataSubjectRequestEntity,
+  StaffAlertEntity,
+  LearnerChangeEntity,
+  LearnerExportEntity,
+  ExportChunkEntity,
 ];

@@ -86,6 +86,18 @@ export class CreateEmploymentInput {
 
 @InputType()
 export class UpdateEmploymentInput {
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  employeeNumber?: string;
+
+  @Field(() => String, { nullable: true, description: 'First day employed (YYYY-MM-DD).' })
+  @IsOptional()
+  @IsCalendarDate()
+  startedOn?: string;
+
   @Field(() => String, { nullable: true, description: 'Last day employed (inclusive); null re-opens the employment.' })
   @IsOptional()
   @IsCalendarDate()

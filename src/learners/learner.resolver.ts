@@ -83,10 +83,10 @@ export class LearnerResolver {
     return this.service.create(input);
   }
 
-  @Mutation(() => LearnerModel)
+  @Mutation(() => LearnerModel, { description: 'Corrects name, email or locale; each changed field is logged (docs/learner-rights.md). Learners use updateMyProfile.' })
   @Allow('PROVIDER_STAFF')
-  updateLearner(@Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateLearnerInput) {
-    return this.service.update(id, input);
+  updateLearner(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateLearnerInput) {
+    return this.service.update(id, input, actor.subject);
   }
 
   @Mutation(() => EmploymentModel)
@@ -103,10 +103,12 @@ export class LearnerResolver {
     return this.service.confirmEmployment(id);
   }
 
-  @Mutation(() => EmploymentModel)
-  @Allow('PROVIDER_STAFF')
-  updateEmployment(@Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateEmploymentInput) {
-    return this.service.updateEmployment(id, input);
+  @Mutation(() => EmploymentModel, {
+    description: "Corrects employer-supplied data: provider staff, or the employer for its own employees. Each changed field is logged (docs/learner-rights.md).",
+  })
+  @Allow('PROVIDER_STAFF', 'EMPLOYER_CLIENT')
+  updateEmployment(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateEmploymentInput) {
+    return this.service.updateEmployment(id, input, actor.subject, actor.kind === 'EMPLOYER_CLIENT' ? actor.organisationId : undefined);
   }
 }
 

@@ -1,13 +1,14 @@
 import { anyOf } from '../common/any-of';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import type { ConnectionShape } from '../common/pagination/connection';
 import { paginate } from '../common/pagination/keyset';
 import { isUuid } from '../common/uuid';
 import { OrganisationService } from '../organisations/organisation.service';
 import { SharingAgreementService } from '../sharing/agreements/sharing-agreement.service';
+import { changedFields, logChanges } from './change-log';
 import { EmploymentEntity } from './employment.entity';
 import type { CreateEmploymentInput, CreateLearnerInput, LearnersArgs, UpdateEmploymentInput, UpdateLearnerInput } from './learner.inputs';
 import { LearnerEntity } from './learner.entity';
@@ -69,11 +70,22 @@ export class LearnerService {
     return learner;
   }
 
-  async update(id: string, input: UpdateLearnerInput): Promise<LearnerEntity> {
+  /**
+   * A correction of name, email or locale (by staff, or by the learner: rights/). Each changed
+   * field is logged; `within` runs in the same transaction (the learner's request is registered
+   * with the change, or neither is written).
+   */
+  async update(id: string, input: UpdateLearnerInput, changedBy: string, within?: (em: EntityManager, fields: string[]) => Promise<void>): Promise<LearnerEntity> {
     const learner = await this.get(id);
     if (input.email !== undefined && input.email !== learner.email) await this.assertUnique(input.email);
+    const fields = changedFields(learner, stripUndefined(input));
     Object.assign(learner, stripUndefined(input));
-    return this.learners.save(learner);
+    return this.dataSource.transaction(async (em) => {
+      const saved = await em.getRepository(LearnerEntity).save(learner);
+      await logChanges(em, { learnerId: id, record: 'LEARNER', recordId: id, fields, changedBy });
+      if (within) await within(em, fields);
+      return saved;
+    });
   }
 
   /** Employments of many learners in one query (for a page of learners). */
@@ -110,17 +122,29 @@ export class LearnerService {
     return employment;
   }
 
-  async updateEmployment(id: string, input: UpdateEmploymentInput): Promise<EmploymentEntity> {
-    const employment = isUuid(id) ? await this.employments.findOneBy({ id }) : null;
+  /**
+   * Corrects employer-supplied data (employee number, employment dates): provider staff, or the
+   * employer for its own employee (`employerId`; any other answers like an unknown id). Each
+   * changed field is logged (docs/learner-rights.md, "Rectification").
+   */
+  async updateEmployment(id: string, input: UpdateEmploymentInput, changedBy: string, employerId?: string): Promise<EmploymentEntity> {
+    const employment = isUuid(id) ? await this.employments.findOneBy({ id, ...(employerId ? { employerId } : {}) }) : null;
     if (!employment) throw DomainError.notFound('Employment');
     const before = employment.endedOn;
-    if (input.endedOn !== undefined) {
-      if (input.endedOn !== null && input.endedOn < employment.startedOn) {
-        throw DomainError.badInput('input.endedOn', 'must not be before startedOn');
+    const fields = changedFields(employment, stripUndefined({ employeeNumber: input.employeeNumber, startedOn: input.startedOn, endedOn: input.endedOn }));
+    if (input.employeeNumber !== undefined && input.employeeNumber !== employment.employeeNumber) {
+      if (await this.employments.existsBy({ employerId: employment.employerId, employeeNumber: input.employeeNumber })) {
+        throw DomainError.badInput('input.employeeNumber', 'is already used at this employer');
       }
-      employment.endedOn = input.endedOn;
+      employment.employeeNumber = input.employeeNumber;
+    }
+    if (input.startedOn !== undefined) employment.startedOn = input.startedOn;
+    if (input.endedOn !== undefined) employment.endedOn = input.endedOn;
+    if (employment.endedOn !== null && employment.endedOn < employment.startedOn) {
+      throw DomainError.badInput(input.endedOn !== undefined ? 'input.endedOn' : 'input.startedOn', 'endedOn must not be before startedOn');
     }
     return this.dataSource.transaction(async (em) => {
+      await logChanges(em, { learnerId: employment.learnerId, record: 'EMPLOYMENT', recordId: employment.id, fields, changedBy });
       const [{ today }] = await em.query<{ today: string }[]>(`SELECT to_char(now() AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD') AS today`);
       const wasOver = input.endedOn !== undefined && before !== null && before < today;
       const saved = await em.getRepository(EmploymentEntity).save(employment);

@@ -9,6 +9,6 @@ import { NotificationWorker } from './notification-worker.service';
 @Module({
   imports: [OutboxModule],
   providers: [MailerService, EmailDeliveryService, NotificationWorker, InboxService, InboxResolver],
-  exports: [EmailDeliveryService, NotificationWorker],
+  exports: [EmailDeliveryService, NotificationWorker, MailerService],
 })
 export class NotificationsModule {}

@@ -13,6 +13,12 @@ export const QUEUES = {
   ledgerCheckpoint: 'ledger-checkpoint',
   /** Old rows of the API limits' tables (src/api/limits-housekeeping.ts). */
   limitsHousekeeping: 'limits-housekeeping',
+  /** Build a learner's export (docs/learner-rights.md, "Export"). */
+  learnerExport: 'learner-export',
+  /** Delete expired exports' files. */
+  exportExpiry: 'learner-export-expiry',
+  /** Remind staff of learner requests about to fall due. */
+  requestReminders: 'request-reminders',
 } as const;
 
 export interface EmailJob {
@@ -74,6 +80,9 @@ export async function installQueues(databaseUrl: string, settings: QueueSettings
     // owner, since the application's role may not create tables (src/database/roles.ts).
     if (!existing.has('__pgboss__send-it')) await boss.createQueue('__pgboss__send-it');
     if (!existing.has(QUEUES.limitsHousekeeping)) await boss.createQueue(QUEUES.limitsHousekeeping, { name: QUEUES.limitsHousekeeping, ...common });
+    for (const name of [QUEUES.learnerExport, QUEUES.exportExpiry, QUEUES.requestReminders]) {
+      if (!existing.has(name)) await boss.createQueue(name, { name, ...common });
+    }
     if (!existing.has(QUEUES.ledgerCheckpoint)) await boss.createQueue(QUEUES.ledgerCheckpoint, { name: QUEUES.ledgerCheckpoint, ...common });
   } finally {
     await boss.stop({ graceful: false, wait: true });

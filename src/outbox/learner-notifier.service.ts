@@ -10,6 +10,23 @@ import type { NotificationKind } from './notification.entity';
 
 const JOB_CHUNK = 1000;
 
+/** What a non-disclosure notification names (ids and times only: names are looked up when shown). */
+export interface NotificationPayload {
+  recipientId?: string;
+  basis?: SharingBasis;
+  agreementId?: string;
+  employerId?: string;
+  courseId?: string;
+  requestId?: string;
+  requestKind?: string;
+  /** ISO instants. */
+  dueAt?: string;
+  exportId?: string;
+  expiresAt?: string;
+  /** Staff's reason for an extension or a rejection: the learner is told it (GDPR Art. 12(3)–(4)). */
+  reason?: string;
+}
+
 /**
  * Tells learners of the events that change what may be shared about them (docs/ledger-and-notifications.md, "Information duties"):
  * an agreement starts covering them, their consent, objection or restriction is recorded or
@@ -26,7 +43,7 @@ export class LearnerNotifier {
     em: EntityManager,
     learnerIds: string[],
     kind: Exclude<NotificationKind, 'DISCLOSURE'>,
-    payload: { recipientId?: string; basis?: SharingBasis; agreementId?: string; employerId?: string; courseId?: string },
+    payload: NotificationPayload,
   ): Promise<void> {
     if (learnerIds.length === 0) return;
     const now = Date.now();

@@ -10,6 +10,12 @@ export const NOTIFICATION_KINDS = [
   'RESTRICTION_RECORDED',
   'RESTRICTION_LIFTED',
   'ENROLLED',
+  // The learner's requests (docs/learner-rights.md).
+  'REQUEST_RECEIVED',
+  'REQUEST_EXTENDED',
+  'REQUEST_ANSWERED',
+  'REQUEST_REJECTED',
+  'EXPORT_READY',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

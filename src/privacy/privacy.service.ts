@@ -6,6 +6,8 @@ import { DomainError } from '../common/errors/domain-error';
 import { isUuid } from '../common/uuid';
 import { EmploymentEntity } from '../learners/employment.entity';
 import { LearnerNotifier } from '../outbox/learner-notifier.service';
+import { VERIFIED_BY_LEARNER_TOKEN } from '../requests/request-kinds';
+import { RequestRegister } from '../requests/request-register.service';
 import { BASIS_RULES } from '../sharing/agreements/basis-rules';
 import { SharingAgreementEntity } from '../sharing/agreements/sharing-agreement.entity';
 import { ObjectionEntity } from './objection.entity';
@@ -21,6 +23,7 @@ export class PrivacyService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly notifier: LearnerNotifier,
+    private readonly register: RequestRegister,
   ) {}
 
   /** GDPR Art. 21: objecting to one legitimate-interest agreement stops the recipient's legitimate interest for this learner. */
@@ -47,6 +50,16 @@ export class PrivacyService {
       const objection = repo.create({ learnerId, recipientId: agreement.recipientId, agreementId, grounds, liftedAt: null });
       await repo.insert(objection);
       await this.notifier.inform(em, [learnerId], 'OBJECTION_RECORDED', { recipientId: agreement.recipientId, basis: agreement.basis, agreementId });
+      // Carried out at once, so registered as answered at once (docs/learner-rights.md).
+      await this.register.recordAnswered(em, {
+        learnerId,
+        kind: 'OBJECTION',
+        channel: 'API',
+        details: grounds,
+        identityVerification: VERIFIED_BY_LEARNER_TOKEN,
+        recordedBy: `learner:${learnerId}`,
+        answer: `Objection recorded: no more sharing on the basis of legitimate interest with this recipient until you lift it (objection ${objection.id}).`,
+      });
       return repo.findOneByOrFail({ id: objection.id });
     });
   }
@@ -73,6 +86,15 @@ export class PrivacyService {
       const restriction = repo.create({ learnerId, reason, liftedAt: null });
       await repo.insert(restriction);
       await this.notifier.inform(em, [learnerId], 'RESTRICTION_RECORDED', {});
+      await this.register.recordAnswered(em, {
+        learnerId,
+        kind: 'RESTRICTION',
+        channel: 'API',
+        details: reason,
+        identityVerification: VERIFIED_BY_LEARNER_TOKEN,
+        recordedBy: `learner:${learnerId}`,
+        answer: `Processing restricted: nothing is shared under any basis until you lift it (restriction ${restriction.id}).`,
+      });
       return repo.findOneByOrFail({ id: restriction.id });
     });
   }

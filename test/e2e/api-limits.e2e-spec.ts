@@ -39,7 +39,7 @@ describe('API limits', () => {
 
   it('refuses fourteen aliases of the page by cost, before any SQL runs', async () => {
     const doc = `{ ${Array.from({ length: 14 }, (_, i) => `a${i}: ${PAGE}`).join(' ')} }`;
-    const { result, queries } = await countQueries(t.db, () => t.http().post('/graphql').set('authorization', `Bearer ${hr}`).send({ query: doc }));
+    const { result, queries } = await countQueries(t.app, () => t.http().post('/graphql').set('authorization', `Bearer ${hr}`).send({ query: doc }));
     expect(result.status).toBe(400);
     expect(result.body.errors[0].extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY', cost: { maximum: 100000 } });
     expect(result.body.errors[0].message).toMatch(/maximum of 100000/);

@@ -51,7 +51,7 @@ describe('a page costs a constant number of queries, whatever its size', () => {
   afterAll(() => t.close());
 
   async function measure(token: string, first: number) {
-    const { result, queries } = await countQueries(t.db, () => t.gql(token, PAGE, { first }));
+    const { result, queries } = await countQueries(t.app, () => t.gql(token, PAGE, { first }));
     expect(result.errors).toBeUndefined();
     expect(result.data.learners.nodes.length).toBeGreaterThan(first / 2);
     return queries.length;

@@ -238,7 +238,7 @@ describe('the ledger as the learner reads it', () => {
     const learnerToken = t.token({ sub: learner.id, kind: 'LEARNER' });
 
     const measure = async (query: string, field: 'disclosures' | 'notifications', first: number) => {
-      const { result, queries } = await countQueries(t.db, () => t.gql(learnerToken, query, { first }));
+      const { result, queries } = await countQueries(t.app, () => t.gql(learnerToken, query, { first }));
       expect(result.errors).toBeUndefined();
       expect(result.data[field].nodes).toHaveLength(first);
       return queries.length;

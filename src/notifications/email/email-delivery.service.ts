@@ -5,16 +5,17 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import type { Locale } from '../../common/locale';
 import type { NotificationFrequency } from '../../learners/learner.entity';
 import { itemsOfContent, perCategory, type DisclosedEnrolment } from '../../disclosures/disclosure-item';
-import type { SharingBasis } from '../../common/sharing-basis';
 import { sha256Hex } from '../../common/hashing';
 import type { NotificationKind } from '../../outbox/notification.entity';
+import type { NotificationPayload } from '../../outbox/learner-notifier.service';
+import type { RequestKind } from '../../requests/request-kinds';
 import { MailerService } from './mailer.service';
 import { renderLearnerMessage, type DisclosureLine, type EventLine } from './templates';
 
 interface PendingRow {
   id: string;
   kind: NotificationKind;
-  payload: { recipientId?: string; basis?: SharingBasis; employerId?: string; courseId?: string };
+  payload: NotificationPayload & { reason?: string };
   createdAt: Date;
   disclosureId: string | null;
   recipientId: string | null;
@@ -167,6 +168,9 @@ export class EmailDeliveryService {
           basis: p.basis ?? null,
           employer: p.employerId ? (orgName.get(p.employerId) ?? null) : null,
           course: p.courseId ? (courseTitle.get(p.courseId) ?? null) : null,
+          request: (p.requestKind as RequestKind | undefined) ?? null,
+          date: p.dueAt ? new Date(p.dueAt) : p.expiresAt ? new Date(p.expiresAt) : null,
+          reason: p.reason ?? null,
         });
       }
     }

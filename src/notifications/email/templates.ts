@@ -3,6 +3,7 @@ import { BASIS_DESCRIPTIONS, CATEGORY_LABELS } from '../../common/labels';
 import type { Locale } from '../../common/locale';
 import type { SharingBasis } from '../../common/sharing-basis';
 import type { NotificationKind } from '../../outbox/notification.entity';
+import type { RequestKind } from '../../requests/request-kinds';
 
 /** One disclosure as the learner reads it. */
 export interface DisclosureLine {
@@ -22,6 +23,10 @@ export interface EventLine {
   basis: SharingBasis | null;
   employer: string | null;
   course: string | null;
+  /** For the request kinds: which right, the date (due, or an export's expiry), and staff's reason. */
+  request?: RequestKind | null;
+  date?: Date | null;
+  reason?: string | null;
 }
 
 // The words for categories and bases are shared with the API's readable ledger (common/labels.ts).
@@ -38,6 +43,11 @@ const EVENT: Record<Locale, Record<EventLine['kind'], string>> = {
     RESTRICTION_RECORDED: 'Uw verzoek om beperking van de verwerking is vastgelegd: wij delen niets meer tot u dit opheft.',
     RESTRICTION_LIFTED: 'De beperking van de verwerking is opgeheven.',
     ENROLLED: '{recipient} heeft u namens {employer} ingeschreven voor de cursus "{course}".',
+    REQUEST_RECEIVED: 'Wij hebben uw verzoek om {request} ontvangen. U krijgt uiterlijk {date} antwoord.',
+    REQUEST_EXTENDED: 'Wij hebben meer tijd nodig voor uw verzoek om {request}: u krijgt uiterlijk {date} antwoord. Reden: {reason}',
+    REQUEST_ANSWERED: 'Uw verzoek om {request} is beantwoord. U leest het antwoord bij uw verzoeken in de privacy-instellingen.',
+    REQUEST_REJECTED: 'Uw verzoek om {request} is afgewezen. Reden: {reason}',
+    EXPORT_READY: 'Uw kopie van al uw gegevens (PDF en JSON) staat klaar. U kunt hem tot {date} downloaden in de privacy-instellingen.',
   },
   en: {
     AGREEMENT_COVERS_YOU: 'A new arrangement now covers sharing your study data with {recipient} ({basis}).',
@@ -48,6 +58,33 @@ const EVENT: Record<Locale, Record<EventLine['kind'], string>> = {
     RESTRICTION_RECORDED: 'Your request to restrict processing has been recorded: nothing is shared until you lift it.',
     RESTRICTION_LIFTED: 'The restriction of processing has been lifted.',
     ENROLLED: '{recipient} enrolled you on behalf of {employer} for the course "{course}".',
+    REQUEST_RECEIVED: 'We received your request for {request}. You will have our answer by {date}.',
+    REQUEST_EXTENDED: 'We need more time for your request for {request}: you will have our answer by {date}. Reason: {reason}',
+    REQUEST_ANSWERED: 'Your request for {request} has been answered. You can read the answer with your requests in the privacy settings.',
+    REQUEST_REJECTED: 'Your request for {request} was rejected. Reason: {reason}',
+    EXPORT_READY: 'Your copy of all your data (PDF and JSON) is ready. You can download it in the privacy settings until {date}.',
+  },
+};
+
+/** The right a request is about, as it reads after "your request for". */
+export const REQUEST_WORDS: Record<Locale, Record<RequestKind, string>> = {
+  nl: {
+    ACCESS: 'inzage in uw gegevens',
+    PORTABILITY: 'een kopie van uw gegevens om mee te nemen',
+    RECTIFICATION: 'correctie van uw gegevens',
+    ERASURE: 'verwijdering van uw gegevens',
+    RESTRICTION: 'beperking van de verwerking',
+    OBJECTION: 'bezwaar',
+    CONSENT_WITHDRAWAL: 'intrekking van uw toestemming',
+  },
+  en: {
+    ACCESS: 'access to your data',
+    PORTABILITY: 'a portable copy of your data',
+    RECTIFICATION: 'correction of your data',
+    ERASURE: 'erasure of your data',
+    RESTRICTION: 'restriction of processing',
+    OBJECTION: 'an objection',
+    CONSENT_WITHDRAWAL: 'withdrawal of your consent',
   },
 };
 
@@ -99,6 +136,7 @@ export function renderLearnerMessage(input: {
   const t = TEXT[locale];
   const when = (d: Date) =>
     new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Amsterdam' }).format(d);
+  const day = (d: Date) => new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', { dateStyle: 'long', timeZone: 'Europe/Amsterdam' }).format(d);
   const disclosureLines = input.disclosures.map((d) =>
     t.line(d, when(d.at), list(locale, d.categories.map((c) => CATEGORY[locale][c])), list(locale, [...new Set(d.bases)].map((b) => BASIS[locale][b]))),
   );
@@ -108,7 +146,10 @@ export function renderLearnerMessage(input: {
         .replace('{recipient}', e.recipient ?? '')
         .replace('{basis}', e.basis ? BASIS[locale][e.basis] : '')
         .replace('{employer}', e.employer ?? '')
-        .replace('{course}', e.course ?? '')}`,
+        .replace('{course}', e.course ?? '')
+        .replace('{request}', e.request ? REQUEST_WORDS[locale][e.request] : '')
+        .replace('{date}', e.date ? day(e.date) : '')
+        .replace('{reason}', e.reason ?? '')}`,
   );
   const subject = input.disclosures.length ? t.subject(input.disclosures.length) : t.subjectEvents;
   const paragraphs: string[][] = [[t.hello(input.name)]];

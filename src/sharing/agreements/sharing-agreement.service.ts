@@ -10,6 +10,8 @@ import { CourseEntity } from '../../enrolments/course.entity';
 import { EmploymentEntity } from '../../learners/employment.entity';
 import { LearnerEntity } from '../../learners/learner.entity';
 import { OrganisationEntity } from '../../organisations/organisation.entity';
+import { VERIFIED_BY_LEARNER_TOKEN } from '../../requests/request-kinds';
+import { RequestRegister } from '../../requests/request-register.service';
 import { LearnerNotifier } from '../../outbox/learner-notifier.service';
 import { SharingAgreementEntity } from './sharing-agreement.entity';
 import type { ChangeSharingAgreementInput, CreateSharingAgreementInput, GrantConsentInput, SharingAgreementsArgs } from './sharing-agreement.model';
@@ -36,6 +38,7 @@ export class SharingAgreementService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly notifier: LearnerNotifier,
+    private readonly register: RequestRegister,
   ) {}
 
   async create(actor: Actor, input: CreateSharingAgreementInput): Promise<SharingAgreementEntity> {
@@ -107,7 +110,19 @@ export class SharingAgreementService {
       if (!current || !BASIS_RULES[current.basis].learnersOwnAct || current.learnerId !== actor.learnerId) throw DomainError.notFound('Consent');
       const wasActive = !current.revokedAt;
       const withdrawn = await this.stampRevoked(em, current);
-      if (wasActive) await this.notifier.inform(em, [actor.learnerId], 'CONSENT_WITHDRAWN', { recipientId: current.recipientId, basis: 'CONSENT', agreementId: current.agreementId });
+      if (wasActive) {
+        await this.notifier.inform(em, [actor.learnerId], 'CONSENT_WITHDRAWN', { recipientId: current.recipientId, basis: 'CONSENT', agreementId: current.agreementId });
+        // Carried out at once, so registered as answered at once (docs/learner-rights.md).
+        await this.register.recordAnswered(em, {
+          learnerId: actor.learnerId,
+          kind: 'CONSENT_WITHDRAWAL',
+          channel: 'API',
+          details: null,
+          identityVerification: VERIFIED_BY_LEARNER_TOKEN,
+          recordedBy: `learner:${actor.learnerId}`,
+          answer: `Consent withdrawn (agreement ${current.agreementId}): nothing more is shared on that basis.`,
+        });
+      }
       return withdrawn;
     });
   }
