@@ -5,7 +5,7 @@ import type { Actor } from '../auth/actor';
 import { Allow, CurrentActor } from '../auth/auth.decorators';
 import { DomainError } from '../common/errors/domain-error';
 import { isUuid } from '../common/uuid';
-import type { DataSubjectRequestEntity } from '../requests/data-subject-request.entity';
+import { DataSubjectRequestEntity } from '../requests/data-subject-request.entity';
 import { OPEN_STATUSES, VERIFIED_BY_LEARNER_TOKEN } from '../requests/request-kinds';
 import { RequestRegister } from '../requests/request-register.service';
 import { StaffAlertEntity } from '../requests/staff-alert.entity';
@@ -51,8 +51,9 @@ export class RequestsResolver {
         { learnerId, kind: input.kind, channel: 'API', details: input.details ?? null, identityVerification: VERIFIED_BY_LEARNER_TOKEN, recordedBy: `learner:${learnerId}` },
         em,
       );
-      if (EXPORTED_KINDS.has(request.kind)) await this.exports.start(em, { learnerId, requestId: request.id, requestedBy: `learner:${learnerId}` });
-      return request;
+      if (!EXPORTED_KINDS.has(request.kind)) return request;
+      await this.exports.start(em, { learnerId, requestId: request.id, requestedBy: `learner:${learnerId}` });
+      return em.getRepository(DataSubjectRequestEntity).findOneByOrFail({ id: request.id });
     });
   }
 
@@ -73,8 +74,9 @@ export class RequestsResolver {
         },
         em,
       );
-      if (EXPORTED_KINDS.has(request.kind)) await this.exports.start(em, { learnerId: input.learnerId, requestId: request.id, requestedBy: actor.subject });
-      return request;
+      if (!EXPORTED_KINDS.has(request.kind)) return request;
+      await this.exports.start(em, { learnerId: input.learnerId, requestId: request.id, requestedBy: actor.subject });
+      return em.getRepository(DataSubjectRequestEntity).findOneByOrFail({ id: request.id });
     });
   }
 

@@ -8,7 +8,7 @@ import { REQUEST_WORDS } from '../../notifications/email/templates';
 import type { RequestKind } from '../../requests/request-kinds';
 import type { ChunkSink } from './chunk-sink';
 import type { ExportReader } from './export-data';
-import { NOTIFICATION_WORDS, PDF_TEXT, STATUS_WORDS } from './pdf-texts';
+import { FREQUENCY_WORDS, NOTIFICATION_WORDS, PDF_TEXT, STATUS_WORDS } from './pdf-texts';
 
 // DejaVu covers the Latin, Greek and Cyrillic names a learner may have; PDF's standard fonts
 // cover only Windows-1252.
@@ -140,7 +140,7 @@ export async function writePdf(reader: ExportReader, sink: ChunkSink, meta: { ex
   profile.row([t.profile.name, learner.name as string]);
   profile.row([t.profile.email, learner.email as string]);
   profile.row([t.profile.locale, learner.locale === 'nl' ? 'Nederlands' : 'English']);
-  profile.row([t.profile.frequency, String(learner.notificationFrequency)]);
+  profile.row([t.profile.frequency, FREQUENCY_WORDS[locale][learner.notificationFrequency as string] ?? String(learner.notificationFrequency)]);
   profile.row([t.profile.created, day(learner.createdAt)]);
   profile.row([t.profile.id, learner.id as string]);
   profile.end();
@@ -152,7 +152,7 @@ export async function writePdf(reader: ExportReader, sink: ChunkSink, meta: { ex
 
   const enrolments = await reader.enrolments();
   heading(t.sections.enrolments);
-  const enr = table([c.course, c.status, c.enrolled, c.progress, c.time, c.completed], [0.32, 0.13, 0.17, 0.1, 0.11, 0.17]);
+  const enr = table([c.course, c.status, c.enrolled, c.progress, c.time, c.completed], [0.3, 0.12, 0.16, 0.12, 0.13, 0.17]);
   for (const e of enrolments) enr.row([name(e.course), status(e.status), day(e.enrolledAt), `${e.progressPercent as number}%`, `${e.timeSpentMinutes as number} min`, day(e.completedAt)]);
   enr.end();
 
@@ -172,7 +172,7 @@ export async function writePdf(reader: ExportReader, sink: ChunkSink, meta: { ex
   await flush();
 
   heading(t.sections.agreements);
-  const agr = table([c.recipient, c.basis, c.data, c.valid, c.version, c.reference, c.state], [0.17, 0.14, 0.2, 0.17, 0.07, 0.13, 0.12]);
+  const agr = table([c.recipient, c.basis, c.data, c.valid, c.version, c.reference, c.state], [0.16, 0.18, 0.18, 0.15, 0.07, 0.14, 0.12]);
   for (const a of await reader.agreements()) {
     const state = a.revokedAt ? `${c.revoked} ${day(a.revokedAt)}` : a.supersededAt ? `${c.superseded} ${day(a.supersededAt)}` : c.current;
     agr.row([
@@ -198,7 +198,7 @@ export async function writePdf(reader: ExportReader, sink: ChunkSink, meta: { ex
   rst.end();
 
   heading(t.sections.disclosures);
-  const dis = table([c.date, c.recipient, c.course, c.data, c.basis], [0.18, 0.24, 0.24, 0.2, 0.14]);
+  const dis = table([c.date, c.recipient, c.course, c.data, c.basis], [0.17, 0.23, 0.21, 0.18, 0.21]);
   for await (const page of reader.disclosures()) {
     for (const d of page) {
       if (d.purged) dis.row([moment(d.disclosedAt), d.recipient.name, '', t.purged, '']);

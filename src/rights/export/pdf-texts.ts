@@ -103,3 +103,8 @@ export const NOTIFICATION_WORDS: Record<Locale, Record<string, string>> = {
     ENROLLED: 'enrolled', REQUEST_RECEIVED: 'request received', REQUEST_EXTENDED: 'deadline extended', REQUEST_ANSWERED: 'request answered', REQUEST_REJECTED: 'request rejected', EXPORT_READY: 'copy ready',
   },
 };
+
+export const FREQUENCY_WORDS: Record<Locale, Record<string, string>> = {
+  nl: { IMMEDIATE: 'direct na het delen', DAILY: 'dagelijks overzicht', WEEKLY: 'wekelijks overzicht' },
+  en: { IMMEDIATE: 'right after sharing', DAILY: 'daily digest', WEEKLY: 'weekly digest' },
+};
