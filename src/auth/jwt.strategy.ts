@@ -94,8 +94,12 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     const org = typeof payload.org === 'string' ? payload.org : undefined;
     const clientId = typeof payload.client_id === 'string' ? payload.client_id : undefined;
     switch (kind) {
-      case 'LEARNER':
+      case 'LEARNER': {
+        // An erased learner's token resolves to nobody (docs/retention.md), like an unknown one.
+        const [learner] = await this.dataSource.query<{ erased: boolean }[]>(`SELECT erased_at IS NOT NULL AS erased FROM learners WHERE id::text = $1`, [sub]);
+        if (learner?.erased) throw new TokenRejected('no learner is linked to this subject');
         return { kind, subject: sub, learnerId: sub };
+      }
       case 'PROVIDER_STAFF':
         if (!org) throw new TokenRejected('token has no organisation');
         if (clientId) await this.assertClientActive(clientId, org);

@@ -80,6 +80,9 @@ export interface AppConfig {
     exportLinkSeconds: number;
     /** When reminders are looked for (cron, Europe/Amsterdam). */
     reminderCron: string;
+    /** When the retention job runs (cron, Europe/Amsterdam), and how many rows one transaction handles. */
+    retentionCron: string;
+    retentionBatchSize: number;
   };
   notifications: {
     /** Run the notification workers inside the API process (else: `npm run worker`). */
@@ -252,6 +255,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       exportTtlDays: int('EXPORT_TTL_DAYS', 7, 1, 90),
       exportLinkSeconds: int('EXPORT_LINK_SECONDS', 300, 30, 3600),
       reminderCron: str('REQUEST_REMINDER_CRON', '0 * * * *')!,
+      retentionCron: str('RETENTION_CRON', '30 3 * * *')!,
+      retentionBatchSize: int('RETENTION_BATCH_SIZE', 1000, 1, 100_000),
     },
     notifications: {
       workersInProcess: bool('WORKERS_IN_PROCESS', true),

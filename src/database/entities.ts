@@ -21,6 +21,10 @@ import { StaffAlertEntity } from '../requests/staff-alert.entity';
 import { LearnerChangeEntity } from '../learners/learner-change.entity';
 import { LearnerExportEntity } from '../rights/export/learner-export.entity';
 import { ExportChunkEntity } from '../rights/export/export-chunk.entity';
+import { RetentionRuleEntity } from '../rights/retention/retention-rule.entity';
+import { ErasureEntity } from '../rights/retention/erasure.entity';
+import { RecipientNoticeEntity } from '../rights/retention/recipient-notice.entity';
+import { RetentionRunEntity } from '../rights/retention/retention-run.entity';
 
 /** Every entity, listed once, for the app's and the CLI's data source. */
 export const ENTITIES = [
@@ -47,4 +51,8 @@ export const ENTITIES = [
   LearnerChangeEntity,
   LearnerExportEntity,
   ExportChunkEntity,
+  RetentionRuleEntity,
+  ErasureEntity,
+  RecipientNoticeEntity,
+  RetentionRunEntity,
 ];

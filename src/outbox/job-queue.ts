@@ -19,6 +19,8 @@ export const QUEUES = {
   exportExpiry: 'learner-export-expiry',
   /** Remind staff of learner requests about to fall due. */
   requestReminders: 'request-reminders',
+  /** Purge what is past its retention period (docs/retention.md). */
+  retention: 'retention',
 } as const;
 
 export interface EmailJob {
@@ -80,7 +82,7 @@ export async function installQueues(databaseUrl: string, settings: QueueSettings
     // owner, since the application's role may not create tables (src/database/roles.ts).
     if (!existing.has('__pgboss__send-it')) await boss.createQueue('__pgboss__send-it');
     if (!existing.has(QUEUES.limitsHousekeeping)) await boss.createQueue(QUEUES.limitsHousekeeping, { name: QUEUES.limitsHousekeeping, ...common });
-    for (const name of [QUEUES.learnerExport, QUEUES.exportExpiry, QUEUES.requestReminders]) {
+    for (const name of [QUEUES.learnerExport, QUEUES.exportExpiry, QUEUES.requestReminders, QUEUES.retention]) {
       if (!existing.has(name)) await boss.createQueue(name, { name, ...common });
     }
     if (!existing.has(QUEUES.ledgerCheckpoint)) await boss.createQueue(QUEUES.ledgerCheckpoint, { name: QUEUES.ledgerCheckpoint, ...common });

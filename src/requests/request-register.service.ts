@@ -119,19 +119,20 @@ export class RequestRegister {
   }
 
   /** The answer (final); the learner is told. `em`: inside the caller's transaction (an export that completes a request). */
-  async answer(id: string, answer: string, by: string, em?: EntityManager): Promise<DataSubjectRequestEntity> {
-    return this.close(id, 'ANSWERED', answer, by, em);
+  async answer(id: string, answer: string, by: string, em?: EntityManager, opts: { inform: boolean } = { inform: true }): Promise<DataSubjectRequestEntity> {
+    return this.close(id, 'ANSWERED', answer, by, em, opts.inform);
   }
 
   async reject(id: string, reason: string, by: string): Promise<DataSubjectRequestEntity> {
     return this.close(id, 'REJECTED', reason, by);
   }
 
-  private async close(id: string, status: 'ANSWERED' | 'REJECTED', text: string, by: string, em?: EntityManager): Promise<DataSubjectRequestEntity> {
+  /** `inform: false` for an erasure, whose answer goes by email directly: there is no inbox left to put it in. */
+  private async close(id: string, status: 'ANSWERED' | 'REJECTED', text: string, by: string, em?: EntityManager, inform = true): Promise<DataSubjectRequestEntity> {
     const run = async (m: EntityManager) => {
       const current = await this.lockOpen(m, id);
       await m.query(`UPDATE data_subject_requests SET status = $2, answered_at = now(), answered_by = $3, answer = $4 WHERE id = $1`, [id, status, by, text]);
-      await this.notifier.inform(m, [current.learnerId], status === 'ANSWERED' ? 'REQUEST_ANSWERED' : 'REQUEST_REJECTED', { requestId: id, requestKind: current.kind, ...(status === 'REJECTED' ? { reason: text } : {}) });
+      if (inform) await this.notifier.inform(m, [current.learnerId], status === 'ANSWERED' ? 'REQUEST_ANSWERED' : 'REQUEST_REJECTED', { requestId: id, requestKind: current.kind, ...(status === 'REJECTED' ? { reason: text } : {}) });
       return m.getRepository(DataSubjectRequestEntity).findOneByOrFail({ id });
     };
     return em ? run(em) : this.dataSource.transaction(run);

@@ -10,6 +10,7 @@ import { OPEN_STATUSES, VERIFIED_BY_LEARNER_TOKEN } from '../requests/request-ki
 import { RequestRegister } from '../requests/request-register.service';
 import { StaffAlertEntity } from '../requests/staff-alert.entity';
 import { ExportService } from './export/export.service';
+import { ErasureService } from './retention/erasure.service';
 import { FileRequestInput, PrivacyRequestModel, PrivacyRequestsArgs, RecordRequestInput, StaffAlertModel } from './request.model';
 
 /** Requests that an export answers (docs/learner-rights.md, "Export"). */
@@ -24,6 +25,7 @@ export class RequestsResolver {
   constructor(
     private readonly register: RequestRegister,
     private readonly exports: ExportService,
+    private readonly erasure: ErasureService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -51,8 +53,10 @@ export class RequestsResolver {
         { learnerId, kind: input.kind, channel: 'API', details: input.details ?? null, identityVerification: VERIFIED_BY_LEARNER_TOKEN, recordedBy: `learner:${learnerId}` },
         em,
       );
-      if (!EXPORTED_KINDS.has(request.kind)) return request;
-      await this.exports.start(em, { learnerId, requestId: request.id, requestedBy: `learner:${learnerId}` });
+      // An erasure is carried out at once: the token identified the learner (docs/retention.md).
+      if (request.kind === 'ERASURE') await this.erasure.erase(em, learnerId, request.id, `learner:${learnerId}`);
+      else if (!EXPORTED_KINDS.has(request.kind)) return request;
+      else await this.exports.start(em, { learnerId, requestId: request.id, requestedBy: `learner:${learnerId}` });
       return em.getRepository(DataSubjectRequestEntity).findOneByOrFail({ id: request.id });
     });
   }
@@ -74,8 +78,10 @@ export class RequestsResolver {
         },
         em,
       );
-      if (!EXPORTED_KINDS.has(request.kind)) return request;
-      await this.exports.start(em, { learnerId: input.learnerId, requestId: request.id, requestedBy: actor.subject });
+      // Staff record an erasure once they have verified who asked: it is carried out at once.
+      if (request.kind === 'ERASURE') await this.erasure.erase(em, input.learnerId, request.id, actor.subject);
+      else if (!EXPORTED_KINDS.has(request.kind)) return request;
+      else await this.exports.start(em, { learnerId: input.learnerId, requestId: request.id, requestedBy: actor.subject });
       return em.getRepository(DataSubjectRequestEntity).findOneByOrFail({ id: request.id });
     });
   }

@@ -12,12 +12,15 @@ import { ExportWorker } from './export/export.worker';
 import { MyProfileResolver } from './my-profile.resolver';
 import { RequestReminders } from './request-reminders';
 import { RequestsResolver } from './requests.resolver';
+import { ErasureService } from './retention/erasure.service';
+import { RetentionJob } from './retention/retention.job';
+import { RetentionResolver } from './retention/retention.resolver';
 
 /** The learner's rights through the API (docs/learner-rights.md): requests, export, rectification. */
 @Module({
   imports: [AuthModule, LearnersModule, NotificationsModule, OutboxModule, RequestsModule],
   controllers: [ExportDownloadController],
-  providers: [ExportService, DownloadLinks, ExportResolver, RequestsResolver, MyProfileResolver],
+  providers: [ExportService, DownloadLinks, ExportResolver, RequestsResolver, MyProfileResolver, ErasureService, RetentionResolver],
   exports: [ExportService],
 })
 export class RightsModule {}
@@ -25,6 +28,6 @@ export class RightsModule {}
 /** The rights' jobs, for wherever workers run (the API by default, or `npm run worker`). */
 @Module({
   imports: [NotificationsModule, OutboxModule, RequestsModule],
-  providers: [ExportService, ExportWorker, RequestReminders],
+  providers: [ExportService, ExportWorker, RequestReminders, RetentionJob],
 })
 export class RightsJobsModule {}

@@ -48,6 +48,11 @@ export const SECTION_OF_TABLE: Record<string, string> = {
   staff_alerts: 'requests',
   // The files of the exports: the files are the export itself.
   learner_export_chunks: 'exports',
+  // Rows that exist only once a learner is erased, when there is nobody left to export for: what
+  // was held back is in the erasure request's answer (`requests`), and the recipients to be told
+  // are those of `disclosures` (docs/retention.md).
+  erasures: 'requests',
+  recipient_notices: 'disclosures',
 };
 
 const PAGE = 1000;
