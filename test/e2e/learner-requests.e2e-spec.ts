@@ -33,18 +33,18 @@ describe('learner requests', () => {
   };
   const record = (learnerId: string, input: Record<string, unknown>) =>
     t.gql(staff, `mutation($i: RecordRequestInput!) { recordRequest(input: $i) { ${REQUEST} } }`, {
-      i: { learnerId, kind: 'ERASURE', channel: 'LETTER', identityVerification: 'copy of passport checked at the desk', ...input },
+      i: { learnerId, kind: 'RECTIFICATION', channel: 'LETTER', identityVerification: 'copy of passport checked at the desk', ...input },
     });
 
   it('a learner files a request: due 28 days later, registered as theirs, and they are told', async () => {
     const { learner, token } = await learnerToken();
-    const res = await t.gql(token, `mutation { fileRequest(input: { kind: ERASURE, details: "Please erase my data" }) { ${REQUEST} } }`);
+    const res = await t.gql(token, `mutation { fileRequest(input: { kind: RECTIFICATION, details: "My employment start date is wrong" }) { ${REQUEST} } }`);
     expect(res.errors).toBeUndefined();
     const r = res.data.fileRequest;
-    expect(r).toMatchObject({ learnerId: learner.id, kind: 'ERASURE', channel: 'API', status: 'RECEIVED', overdue: false, recordedBy: null });
+    expect(r).toMatchObject({ learnerId: learner.id, kind: 'RECTIFICATION', channel: 'API', status: 'RECEIVED', overdue: false, recordedBy: null });
     expect(new Date(r.dueAt).getTime() - new Date(r.receivedAt).getTime()).toBe(28 * 86_400_000);
     const [n] = await t.db.query(`SELECT kind, payload FROM notifications WHERE learner_id = $1`, [learner.id]);
-    expect(n).toMatchObject({ kind: 'REQUEST_RECEIVED', payload: { requestId: r.id, requestKind: 'ERASURE', dueAt: r.dueAt } });
+    expect(n).toMatchObject({ kind: 'REQUEST_RECEIVED', payload: { requestId: r.id, requestKind: 'RECTIFICATION', dueAt: r.dueAt } });
   });
 
   it('the deadline is 28 days on the Amsterdam calendar, also across the change to summer time', async () => {
