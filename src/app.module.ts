@@ -23,6 +23,7 @@ import { PrivacyModule } from './privacy/privacy.module';
 import { SeedModule } from './seed/seed.module';
 import { SharingModule } from './sharing/sharing.module';
 import { RightsJobsModule, RightsModule } from './rights/rights.module';
+import { AnalysisModule } from './rights/analysis/analysis.module';
 import { CONTROL_CONNECTION } from './common/database/control-connection';
 import { GATED_CONNECTION } from './common/database/gated-connection';
 import { ROOT_LOGGER_TOKEN } from './common/logging/root-logger.token';
@@ -61,6 +62,7 @@ export class AppModule implements NestModule {
         SeedModule,
         RightsModule,
         RightsJobsModule,
+        AnalysisModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

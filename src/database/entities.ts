@@ -25,6 +25,7 @@ import { RetentionRuleEntity } from '../rights/retention/retention-rule.entity';
 import { ErasureEntity } from '../rights/retention/erasure.entity';
 import { RecipientNoticeEntity } from '../rights/retention/recipient-notice.entity';
 import { RetentionRunEntity } from '../rights/retention/retention-run.entity';
+import { AnalysisRetiredEntity } from '../rights/analysis/analysis-retired.entity';
 
 /** Every entity, listed once, for the app's and the CLI's data source. */
 export const ENTITIES = [
@@ -55,4 +56,5 @@ export const ENTITIES = [
   ErasureEntity,
   RecipientNoticeEntity,
   RetentionRunEntity,
+  AnalysisRetiredEntity,
 ];
