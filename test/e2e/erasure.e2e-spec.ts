@@ -116,8 +116,10 @@ describe('erasure and retention', () => {
   });
 
   it('the retention job erases what was held once its date has come, in batches, idempotently, and resumes after a crash', async () => {
-    const { learner, token } = await disclosedLearner('en');
+    const { learner, token, enrolment } = await disclosedLearner('en');
     await t.gql(token, `mutation { fileRequest(input: { kind: ERASURE }) { id } }`);
+    const retired = async () => Number((await t.db.query(`SELECT coalesce(sum(enrolments), 0) AS n FROM analysis_retired WHERE course_id = $1`, [enrolment.courseId]))[0].n);
+    expect(await retired()).toBe(0);
     // More rows than one batch: extra requests of the learner (held as LEARNER_REQUEST).
     for (let i = 0; i < 5; i++) {
       await t.admin.query(
@@ -150,6 +152,8 @@ describe('erasure and retention', () => {
     expect(counts.ERASURE_COMPLETED).toBe(1);
     expect(await t.db.query(`SELECT 1 FROM data_subject_requests WHERE learner_id = $1`, [learner.id])).toEqual([]);
     expect(await t.db.query(`SELECT 1 FROM enrolments WHERE learner_id = $1`, [learner.id])).toEqual([]);
+    // The deleted enrolment still counts in the anonymised analysis (docs/analysis.md).
+    expect(await retired()).toBe(1);
     expect(await t.db.query(`SELECT 1 FROM disclosures WHERE learner_id = $1 AND purged_at IS NULL`, [learner.id])).toEqual([]);
     const [done] = await t.db.query(`SELECT completed_at, not_told_reason FROM erasures WHERE learner_id = $1`, [learner.id]);
     expect(done.completed_at).not.toBeNull();

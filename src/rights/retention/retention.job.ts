@@ -8,6 +8,7 @@ import { uuid7 } from '../../common/uuid7';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { QUEUES } from '../../outbox/job-queue';
 import { JOB_QUEUE } from '../../outbox/job-queue.provider';
+import { retireIntoAnalysis } from '../analysis/analysis-store';
 import type { Hold } from './erasure.entity';
 
 export interface RetentionOptions {
@@ -80,18 +81,11 @@ export class RetentionJob implements OnApplicationBootstrap {
             affected(`DELETE FROM certificates WHERE id IN (SELECT x.id FROM certificates x JOIN enrolments e ON e.id = x.enrolment_id WHERE e.learner_id = $1 LIMIT $2)`, [id, limit]),
           );
           // Enrolments kept only for their certificates go with them once their own date has passed.
-          if (enrolmentsMayGo) {
-            await drain('ENROLMENT_ADMINISTRATION', (limit) =>
-              affected(`DELETE FROM enrolments WHERE id IN (SELECT id FROM enrolments WHERE learner_id = $1 LIMIT $2)`, [id, limit]),
-            );
-          }
+          if (enrolmentsMayGo) await drain('ENROLMENT_ADMINISTRATION', (limit) => this.deleteEnrolments(`e.learner_id = $1`, [id], limit));
         } else if (h.recordKind === 'ENROLMENT_ADMINISTRATION') {
           // Enrolments whose certificates are still held go with them, on the certificates' date.
           await drain('ENROLMENT_ADMINISTRATION', (limit) =>
-            affected(
-              `DELETE FROM enrolments WHERE id IN (SELECT e.id FROM enrolments e WHERE e.learner_id = $1 AND NOT EXISTS (SELECT 1 FROM certificates x WHERE x.enrolment_id = e.id) LIMIT $2)`,
-              [id, limit],
-            ),
+            this.deleteEnrolments(`e.learner_id = $1 AND NOT EXISTS (SELECT 1 FROM certificates x WHERE x.enrolment_id = e.id)`, [id], limit),
           );
         } else if (h.recordKind === 'LEDGER_ENTRY') {
           await drain('LEDGER_ENTRY', (limit) => this.purgeLedger(`learner_id = $2`, limit, [id]));
@@ -133,6 +127,20 @@ export class RetentionJob implements OnApplicationBootstrap {
     await this.dataSource.query(`UPDATE retention_runs SET finished_at = now(), counts = $2 WHERE id = $1`, [runId, JSON.stringify(counts)]);
     this.logger.info({ runId, counts }, 'retention run');
     return counts;
+  }
+
+  /**
+   * One batch of enrolments deleted, their counts first added to the anonymised analysis in the
+   * same transaction (src/rights/analysis/analysis-store.ts), so erased learners still count.
+   */
+  private async deleteEnrolments(where: string, params: unknown[], limit: number): Promise<number> {
+    return this.dataSource.transaction(async (em) => {
+      const ids = (await em.query<{ id: string }[]>(`SELECT e.id FROM enrolments e WHERE ${where} ORDER BY e.id LIMIT ${Number(limit)} FOR UPDATE`, params)).map((r) => r.id);
+      if (ids.length === 0) return 0;
+      await retireIntoAnalysis(em, ids);
+      await em.query(`DELETE FROM enrolments WHERE id = ANY($1::uuid[])`, [ids]);
+      return ids.length;
+    });
   }
 
   /** One batch of the ledger purge, through the one function allowed to do it (ledger_purge). */
