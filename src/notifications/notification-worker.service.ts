@@ -7,6 +7,9 @@ import { EmailDeliveryService } from './email/email-delivery.service';
 import { QUEUES, type EmailJob } from '../outbox/job-queue';
 import { JOB_QUEUE } from '../outbox/job-queue.provider';
 
+/** Made once: an Intl formatter per call would hold native memory until a late GC (templates.ts). */
+const WEEKDAY = new Intl.DateTimeFormat('en-GB', { weekday: 'short', timeZone: 'Europe/Amsterdam' });
+
 /**
  * The notification workers: inside the API process by default, or alone with `npm run worker`.
  * Any number of processes may run them on one database: pg-boss hands each job to one worker, and
@@ -41,8 +44,7 @@ export class NotificationWorker implements OnApplicationBootstrap {
   }
 
   async runDigests(at: Date): Promise<void> {
-    await this.delivery.deliver(await this.delivery.digestLearners('DAILY'), 'DAILY');
-    const weekday = new Intl.DateTimeFormat('en-GB', { weekday: 'short', timeZone: 'Europe/Amsterdam' }).format(at);
-    if (weekday === 'Mon') await this.delivery.deliver(await this.delivery.digestLearners('WEEKLY'), 'WEEKLY');
+    await this.delivery.deliverDigests('DAILY');
+    if (WEEKDAY.format(at) === 'Mon') await this.delivery.deliverDigests('WEEKLY');
   }
 }

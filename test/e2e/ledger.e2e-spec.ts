@@ -209,6 +209,33 @@ describe('disclosure ledger and notifications', () => {
     expect(mails[0].subject).toBe('Wij hebben uw studiegegevens gedeeld (2 keer)');
   });
 
+  it('a digest run hands delivery a page of learners at a time, however many chose the digest', async () => {
+    // More learners than a page, in SQL: the memory of a digest run must not grow with their number.
+    const learners = await t.db.query<{ id: string }[]>(
+      `INSERT INTO learners (name, email, notification_frequency)
+       SELECT 'Digest ' || i, 'digest' || i || '.' || $1::text || '@example.test', 'WEEKLY' FROM generate_series(1, 1201) i RETURNING id`,
+      [process.pid],
+    );
+    const ids = learners.map((l) => l.id);
+    await t.db.query(`INSERT INTO notifications (learner_id, kind) SELECT unnest($1::uuid[]), 'CONSENT_RECORDED'`, [ids]);
+    const { EmailDeliveryService } = await import('../../src/notifications/email/email-delivery.service');
+    const delivery = t.app.get(EmailDeliveryService);
+    const deliver = jest.spyOn(delivery, 'deliver').mockResolvedValue(0);
+    let pages: string[][];
+    try {
+      await delivery.deliverDigests('WEEKLY');
+      pages = deliver.mock.calls.map(([learnerIds]) => learnerIds);
+    } finally {
+      deliver.mockRestore();
+    }
+    expect(pages.length).toBeGreaterThanOrEqual(3);
+    for (const page of pages) expect(page.length).toBeLessThanOrEqual(500);
+    const handed = pages.flat();
+    expect(new Set(handed).size).toBe(handed.length);
+    expect(handed).toEqual(expect.arrayContaining(ids));
+    await t.db.query(`UPDATE notifications SET emailed_at = now() WHERE learner_id = ANY($1::uuid[])`, [ids]);
+  });
+
   it('failed deliveries are retried, then dead-lettered, visible to staff and re-drivable', async () => {
     const s = await scene();
     smtp.failNext = 1000;

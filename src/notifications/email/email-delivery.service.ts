@@ -25,6 +25,8 @@ interface PendingRow {
 }
 
 const MAX_PER_MESSAGE = 500;
+/** Learners per round of a digest run, as many as an email job lists (one gated page). */
+const DIGEST_PAGE = 500;
 
 /**
  * Sends each learner one message listing every notification not yet emailed. Rows are locked
@@ -58,12 +60,35 @@ export class EmailDeliveryService {
     return sent;
   }
 
-  /** Learners with unsent notifications who chose this digest frequency. */
-  async digestLearners(frequency: NotificationFrequency): Promise<string[]> {
+  /**
+   * The digest of every learner who chose this frequency and has unsent notifications, a page of
+   * learners at a time (keyset on the id): memory stays that of one page however many there are.
+   */
+  async deliverDigests(frequency: Exclude<NotificationFrequency, 'IMMEDIATE'>): Promise<number> {
+    let sent = 0;
+    const failures: unknown[] = [];
+    for (let after: string | null = null; ; ) {
+      const learnerIds = await this.digestLearners(frequency, after);
+      if (learnerIds.length === 0) break;
+      // As within deliver(): one learner's failure does not hold back the others; the job fails
+      // at the end and its retry sends what is still unsent.
+      sent += await this.deliver(learnerIds, frequency).catch((e: unknown) => {
+        failures.push(e);
+        return 0;
+      });
+      after = learnerIds[learnerIds.length - 1];
+    }
+    if (failures.length) throw failures[0];
+    return sent;
+  }
+
+  /** Up to DIGEST_PAGE learners after `after` with unsent notifications who chose this frequency. */
+  private async digestLearners(frequency: NotificationFrequency, after: string | null): Promise<string[]> {
     const rows = await this.dataSource.query<{ id: string }[]>(
-      `SELECT l.id FROM learners l WHERE l.notification_frequency = $1
-          AND EXISTS (SELECT 1 FROM notifications n WHERE n.learner_id = l.id AND n.emailed_at IS NULL)`,
-      [frequency],
+      `SELECT l.id FROM learners l WHERE l.notification_frequency = $1 AND ($2::uuid IS NULL OR l.id > $2::uuid)
+          AND EXISTS (SELECT 1 FROM notifications n WHERE n.learner_id = l.id AND n.emailed_at IS NULL)
+        ORDER BY l.id LIMIT ${DIGEST_PAGE}`,
+      [frequency, after],
     );
     return rows.map((r) => r.id);
   }
