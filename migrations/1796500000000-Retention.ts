@@ -33,6 +33,9 @@ export class Retention1796500000000 implements MigrationInterface {
     await queryRunner.query(
       `ALTER TABLE "erasures" ADD CONSTRAINT "FK_79bfd08353a50d889c92d59a2ad" FOREIGN KEY ("learner_id") REFERENCES "learners"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
     );
+    // Foreign keys of the requests register that the retention job's deletes follow.
+    await queryRunner.query(`CREATE INDEX "staff_alerts_request_idx" ON "staff_alerts" ("request_id")`);
+    await queryRunner.query(`CREATE INDEX "learner_exports_request_idx" ON "learner_exports" ("request_id")`);
     // The provider's defaults (docs/retention.md); staff change them through the API.
     await queryRunner.query(`INSERT INTO "retention_rules" ("record_kind", "accreditation_body", "legal_ground", "period_months", "counted_from", "updated_by") VALUES
           ('ENROLMENT_ADMINISTRATION', '', 'Fiscal retention duty (art. 52 Algemene wet inzake rijksbelastingen, art. 2:10 BW): the administration of enrolments and their invoicing, 7 years', 84, 'ENROLMENT_ENDED', 'migration'),
@@ -42,6 +45,8 @@ export class Retention1796500000000 implements MigrationInterface {
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP INDEX "public"."learner_exports_request_idx"`);
+    await queryRunner.query(`DROP INDEX "public"."staff_alerts_request_idx"`);
     await queryRunner.query(
       `ALTER TABLE "erasures" DROP CONSTRAINT "FK_79bfd08353a50d889c92d59a2ad"`,
     );

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { isUuid } from '../common/uuid';
 import { CONTROL_CONNECTION } from '../common/database/control-connection';
 import type { Request } from 'express';
 import { decode, type JwtPayload } from 'jsonwebtoken';
@@ -96,7 +97,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     switch (kind) {
       case 'LEARNER': {
         // An erased learner's token resolves to nobody (docs/retention.md), like an unknown one.
-        const [learner] = await this.dataSource.query<{ erased: boolean }[]>(`SELECT erased_at IS NOT NULL AS erased FROM learners WHERE id::text = $1`, [sub]);
+        const [learner] = isUuid(sub) ? await this.dataSource.query<{ erased: boolean }[]>(`SELECT erased_at IS NOT NULL AS erased FROM learners WHERE id = $1`, [sub]) : [];
         if (learner?.erased) throw new TokenRejected('no learner is linked to this subject');
         return { kind, subject: sub, learnerId: sub };
       }

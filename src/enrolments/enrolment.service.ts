@@ -1,7 +1,7 @@
 import { anyOf } from '../common/any-of';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, IsNull, type EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import type { DisclosureCategory } from '../common/disclosure-category';
 import type { ConnectionShape, PageArgs } from '../common/pagination/connection';
@@ -89,7 +89,8 @@ export class EnrolmentService {
   }
 
   async createEnrolment(input: CreateEnrolmentInput, enrolledById: string): Promise<EnrolmentEntity> {
-    if (!(await this.dataSource.getRepository(LearnerEntity).existsBy({ id: input.learnerId }))) {
+    // An erased learner is no learner any more: nothing is collected about them again (docs/retention.md).
+    if (!(await this.dataSource.getRepository(LearnerEntity).existsBy({ id: input.learnerId, erasedAt: IsNull() }))) {
       throw DomainError.badInput('input.learnerId', 'no such learner');
     }
     if (!(await this.courses.existsBy({ id: input.courseId }))) throw DomainError.badInput('input.courseId', 'no such course');
@@ -120,6 +121,9 @@ export class EnrolmentService {
       // Locked for the change: two reports at once must not compare against the same 'before'.
       const enrolment = isUuid(id) ? await em.getRepository(EnrolmentEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } }) : null;
       if (!enrolment) throw DomainError.notFound('Enrolment');
+      // Progress of an erased learner is not recorded again (docs/retention.md).
+      const [erased] = await em.query<{ erased: boolean }[]>(`SELECT erased_at IS NOT NULL AS erased FROM learners WHERE id = $1`, [enrolment.learnerId]);
+      if (erased?.erased) throw DomainError.notFound('Enrolment');
       if (enrolment.status === 'WITHDRAWN') throw DomainError.badInput('input.status', 'a withdrawn enrolment cannot change');
       const status = input.status ?? enrolment.status;
       if (input.completedAt && status !== 'COMPLETED') throw DomainError.badInput('input.completedAt', 'only with status COMPLETED');

@@ -1,6 +1,6 @@
 import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
 import { Transform } from 'class-transformer';
-import { IsDate, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsDate, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
 import { ENROLMENT_STATUS_VIEWS, type EnrolmentStatusView } from '../enrolments/enrolment-status';
 import { IsCalendarDate } from '../common/calendar-date';
 import { EnrolmentStatusEnum } from '../enrolments/enrolment-status';
@@ -39,21 +39,21 @@ export class CreateLearnerInput {
 @InputType()
 export class UpdateLearnerInput {
   @Field({ nullable: true })
-  @IsOptional()
+  @ValidateIf((_o, v) => v !== undefined) // null is not "leave as is": it is refused
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   name?: string;
 
   @Field({ nullable: true })
-  @IsOptional()
+  @ValidateIf((_o, v) => v !== undefined) // null is not "leave as is": it is refused
   @Transform(lower)
   @IsEmail()
   @MaxLength(320)
   email?: string;
 
   @Field(() => LocaleEnum, { nullable: true })
-  @IsOptional()
+  @ValidateIf((_o, v) => v !== undefined) // null is not "leave as is": it is refused
   @IsIn(LOCALES)
   locale?: Locale;
 }
@@ -87,14 +87,14 @@ export class CreateEmploymentInput {
 @InputType()
 export class UpdateEmploymentInput {
   @Field({ nullable: true })
-  @IsOptional()
+  @ValidateIf((_o, v) => v !== undefined) // null is not "leave as is": it is refused
   @IsString()
   @IsNotEmpty()
   @MaxLength(64)
   employeeNumber?: string;
 
   @Field(() => String, { nullable: true, description: 'First day employed (YYYY-MM-DD).' })
-  @IsOptional()
+  @ValidateIf((_o, v) => v !== undefined) // null is not "leave as is": it is refused
   @IsCalendarDate()
   startedOn?: string;
 

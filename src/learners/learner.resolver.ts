@@ -86,7 +86,7 @@ export class LearnerResolver {
   @Mutation(() => LearnerModel, { description: 'Corrects name, email or locale; each changed field is logged (docs/learner-rights.md). Learners use updateMyProfile.' })
   @Allow('PROVIDER_STAFF')
   updateLearner(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateLearnerInput) {
-    return this.service.update(id, input, actor.subject);
+    return this.service.update(id, input, changedBy(actor));
   }
 
   @Mutation(() => EmploymentModel)
@@ -108,11 +108,22 @@ export class LearnerResolver {
   })
   @Allow('PROVIDER_STAFF', 'EMPLOYER_CLIENT')
   updateEmployment(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateEmploymentInput) {
-    return this.service.updateEmployment(id, input, actor.subject, actor.kind === 'EMPLOYER_CLIENT' ? actor.organisationId : undefined);
+    return this.service.updateEmployment(id, input, changedBy(actor), actor.kind === 'EMPLOYER_CLIENT' ? actor.organisationId : undefined);
   }
 }
 
 /** Load what the query selects below the learners together with the gate's facts (one round trip). */
 function prefetchFor(ctx: GraphqlContext, info: GraphQLResolveInfo): Prefetch {
   return { loaders: ctx.loaders, selected: selectedFieldNames(info) };
+}
+
+/**
+ * Who made a correction, as the change log keeps it: the learner, the provider, or an employer by
+ * its organisation — never a staff member's or an API client's own subject, which are internal and
+ * would reach the learner through their export (docs/learner-rights.md, "Rectification").
+ */
+function changedBy(actor: Actor): string {
+  if (actor.kind === 'LEARNER') return `learner:${actor.learnerId}`;
+  if (actor.kind === 'PROVIDER_STAFF') return 'provider';
+  return `employer:${actor.organisationId}`;
 }

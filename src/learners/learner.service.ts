@@ -1,7 +1,7 @@
 import { anyOf } from '../common/any-of';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, IsNull, type EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import type { ConnectionShape } from '../common/pagination/connection';
 import { paginate } from '../common/pagination/keyset';
@@ -76,15 +76,18 @@ export class LearnerService {
    * with the change, or neither is written).
    */
   async update(id: string, input: UpdateLearnerInput, changedBy: string, within?: (em: EntityManager, fields: string[]) => Promise<void>): Promise<LearnerEntity> {
-    const learner = await this.get(id);
-    if (input.email !== undefined && input.email !== learner.email) await this.assertUnique(input.email);
-    const fields = changedFields(learner, stripUndefined(input));
-    Object.assign(learner, stripUndefined(input));
     return this.dataSource.transaction(async (em) => {
-      const saved = await em.getRepository(LearnerEntity).save(learner);
+      // Locked, and only the changed columns written: an erasure running at the same time can
+      // neither be overwritten nor undone (docs/retention.md). An erased learner is not found.
+      const learner = isUuid(id) ? await em.getRepository(LearnerEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } }) : null;
+      if (!learner || learner.erasedAt) throw DomainError.notFound('Learner');
+      const patch = stripUndefined(input);
+      if (patch.email !== undefined && patch.email !== learner.email) await this.assertUnique(patch.email);
+      const fields = changedFields(learner, patch);
+      if (fields.length) await em.getRepository(LearnerEntity).update({ id }, Object.fromEntries(fields.map((f) => [f, patch[f]])));
       await logChanges(em, { learnerId: id, record: 'LEARNER', recordId: id, fields, changedBy });
       if (within) await within(em, fields);
-      return saved;
+      return em.getRepository(LearnerEntity).findOneByOrFail({ id });
     });
   }
 
@@ -98,7 +101,7 @@ export class LearnerService {
 
   async createEmployment(input: CreateEmploymentInput): Promise<EmploymentEntity> {
     if (input.endedOn && input.endedOn < input.startedOn) throw DomainError.badInput('input.endedOn', 'must not be before startedOn');
-    if (!(await this.learners.existsBy({ id: input.learnerId }))) throw DomainError.badInput('input.learnerId', 'no such learner');
+    if (!(await this.learners.existsBy({ id: input.learnerId, erasedAt: IsNull() }))) throw DomainError.badInput('input.learnerId', 'no such learner');
     await this.organisations.requireKind(input.employerId, 'EMPLOYER', 'input.employerId');
     if (await this.employments.existsBy({ employerId: input.employerId, employeeNumber: input.employeeNumber })) {
       throw DomainError.badInput('input.employeeNumber', 'is already used at this employer');
@@ -140,6 +143,14 @@ export class LearnerService {
     }
     if (input.startedOn !== undefined) employment.startedOn = input.startedOn;
     if (input.endedOn !== undefined) employment.endedOn = input.endedOn;
+    if (employerId && before !== null && input.endedOn !== undefined) {
+      // An employer cannot reopen (or lengthen) an employment that has ended: that would make its
+      // employee-wide agreements cover the person again. The provider does it, after checking.
+      const [{ today }] = await this.dataSource.query<{ today: string }[]>(`SELECT to_char(now() AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD') AS today`);
+      if (before < today && (input.endedOn === null || input.endedOn > before)) {
+        throw DomainError.badInput('input.endedOn', 'an ended employment is reopened or extended by the provider, not by the employer');
+      }
+    }
     if (employment.endedOn !== null && employment.endedOn < employment.startedOn) {
       throw DomainError.badInput(input.endedOn !== undefined ? 'input.endedOn' : 'input.startedOn', 'endedOn must not be before startedOn');
     }

@@ -7,6 +7,7 @@ export type StaffAlertKind = (typeof STAFF_ALERT_KINDS)[number];
 /** The provider staff's in-app inbox: learner requests about to fall due. */
 @Entity('staff_alerts')
 @Index('staff_alerts_unread_idx', ['id'], { where: '"read_at" IS NULL' })
+@Index('staff_alerts_request_idx', ['requestId'])
 export class StaffAlertEntity {
   @PrimaryColumn({ type: 'uuid' })
   id: string;

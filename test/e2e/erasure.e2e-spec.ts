@@ -77,6 +77,11 @@ describe('erasure and retention', () => {
     expect(await t.db.query(`SELECT 1 FROM notifications WHERE learner_id = $1`, [learner.id])).toEqual([]);
     expect(await t.db.query(`SELECT 1 FROM assessment_results r JOIN enrolments e ON e.id = r.enrolment_id WHERE e.learner_id = $1`, [learner.id])).toEqual([]);
     expect(await t.db.query(`SELECT 1 FROM employments WHERE learner_id = $1`, [learner.id])).toEqual([]);
+    // Nothing about the erased learner is written again: no correction, no progress, no enrolment.
+    expect((await t.gql(staff, `mutation($id: ID!) { updateLearner(id: $id, input: { name: "Erin Example" }) { id } }`, { id: learner.id })).errors![0].extensions.code).toBe('NOT_FOUND');
+    const [enrolmentRow] = await t.db.query(`SELECT id FROM enrolments WHERE learner_id = $1`, [learner.id]);
+    expect((await t.gql(staff, `mutation($id: ID!) { recordProgress(id: $id, input: { progressPercent: 50 }) { id } }`, { id: enrolmentRow.id })).errors![0].extensions.code).toBe('NOT_FOUND');
+    expect((await t.db.query(`SELECT name FROM learners WHERE id = $1`, [learner.id]))[0].name).toBe('Erased learner');
     // The employer is recorded to be told to delete what it received.
     expect(await t.db.query(`SELECT recipient_id FROM recipient_notices WHERE learner_id = $1`, [learner.id])).toEqual([{ recipient_id: employer.id }]);
   });

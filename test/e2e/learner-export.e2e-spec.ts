@@ -257,6 +257,17 @@ describe('learner export', () => {
     const otherHr = t.token((await w.apiClient(other)).claims);
     const own = await t.gql(h.token, `mutation { updateMyProfile(input: { email: "chris.new@example.test", locale: nl }) { email locale } }`);
     expect(own.data.updateMyProfile).toEqual({ email: 'chris.new@example.test', locale: 'nl' });
+    // null is not "leave as it is": a clear error naming the field, nothing written.
+    const nulled = await t.gql(h.token, `mutation { updateMyProfile(input: { name: null }) { name } }`);
+    expect(nulled.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    expect(JSON.stringify(nulled.errors![0].extensions)).toContain('input.name');
+    expect((await t.gql(h.hr, `mutation($id: ID!) { updateEmployment(id: $id, input: { employeeNumber: null }) { id } }`, { id: h.employment.id })).errors![0].extensions.code).toBe('BAD_USER_INPUT');
+    // An employer cannot reopen an ended employment (it would share again); the provider can.
+    await t.db.query(`UPDATE employments SET ended_on = '2025-01-31' WHERE id = $1`, [h.employment.id]);
+    const reopen = await t.gql(h.hr, `mutation($id: ID!) { updateEmployment(id: $id, input: { endedOn: null }) { id } }`, { id: h.employment.id });
+    expect(reopen.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'input.endedOn' } });
+    expect((await t.gql(staff, `mutation($id: ID!) { updateEmployment(id: $id, input: { endedOn: null }) { endedOn } }`, { id: h.employment.id })).data.updateEmployment.endedOn).toBeNull();
+    expect((await t.gql(staff, `{ learnerExports(learnerId: "abc") { id } }`)).errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'learnerId' } });
     // Employer-supplied data is not the learner's to change.
     expect((await t.gql(h.token, `mutation($id: ID!) { updateEmployment(id: $id, input: { employeeNumber: "X" }) { id } }`, { id: h.employment.id })).errors![0].extensions.code).toBe('FORBIDDEN');
     // Another employer's employee answers like an unknown id.

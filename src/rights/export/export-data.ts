@@ -218,8 +218,12 @@ export class ExportReader {
 
   async profileChanges(): Promise<Record<string, unknown>[]> {
     return this.em.query<Record<string, unknown>[]>(
-      `SELECT id, record, record_id AS "recordId", field, changed_by AS "changedBy", changed_at AS "changedAt"
-         FROM learner_changes WHERE learner_id = $1 ORDER BY id`,
+      `SELECT c.id, c.record, c.record_id AS "recordId", c.field,
+              CASE WHEN c.changed_by LIKE 'learner:%' THEN 'LEARNER' WHEN c.changed_by LIKE 'employer:%' THEN 'EMPLOYER' ELSE 'PROVIDER' END AS "changedBy",
+              CASE WHEN o.id IS NULL THEN NULL ELSE json_build_object('id', o.id, 'name', o.name) END AS "changedByOrganisation",
+              c.changed_at AS "changedAt"
+         FROM learner_changes c LEFT JOIN organisations o ON c.changed_by LIKE 'employer:%' AND o.id::text = substr(c.changed_by, 10)
+        WHERE c.learner_id = $1 ORDER BY c.id`,
       [this.learnerId],
     );
   }

@@ -1,5 +1,7 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Public } from '../../auth/auth.decorators';
 import { isUuid } from '../../common/uuid';
 import { DownloadLinks } from './download-links';
@@ -42,7 +44,7 @@ export class ExportDownloadController {
       res.status(404).json({ error: 'not_found', error_description: 'no such export' });
       return;
     }
-    if (file.status === 'EXPIRED') {
+    if (file.status === 'EXPIRED' || (file.expiresAt !== null && file.expiresAt.getTime() <= Date.now())) {
       res.status(410).json({ error: 'export_expired', error_description: 'this export has expired and its files were deleted: ask for a new one' });
       return;
     }
@@ -56,9 +58,7 @@ export class ExportDownloadController {
     res.set('Content-Length', String(f === 'json' ? file.jsonBytes : file.pdfBytes));
     res.set('Content-Disposition', `attachment; filename="export-${id}.${f}"`);
     res.set('Digest', `sha-256=${Buffer.from((f === 'json' ? file.jsonSha256 : file.pdfSha256)!, 'hex').toString('base64')}`);
-    for await (const chunk of this.exports.chunks(id, f)) {
-      if (!res.write(chunk)) await new Promise((r) => res.once('drain', r));
-    }
-    res.end();
+    // pipeline: backpressure, and a client that goes away ends the read instead of leaving it waiting.
+    await pipeline(Readable.from(this.exports.chunks(id, f)), res).catch(() => res.destroy());
   }
 }

@@ -232,7 +232,8 @@ export async function writePdf(reader: ExportReader, sink: ChunkSink, meta: { ex
 
   heading(t.sections.changes);
   const chg = table([c.date, c.field, c.by], [0.3, 0.35, 0.35]);
-  for (const x of await reader.profileChanges()) chg.row([moment(x.changedAt), `${String(x.record).toLowerCase()}.${x.field as string}`, x.changedBy as string]);
+  const who = (x: Record<string, unknown>) => (x.changedBy === 'LEARNER' ? c.you : x.changedBy === 'EMPLOYER' ? name(x.changedByOrganisation) : meta.controller);
+  for (const x of await reader.profileChanges()) chg.row([moment(x.changedAt), `${String(x.record).toLowerCase()}.${x.field as string}`, who(x)]);
   chg.end();
 
   heading(t.sections.exports);

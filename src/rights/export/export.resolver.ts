@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { Actor } from '../../auth/actor';
 import { Allow, CurrentActor } from '../../auth/auth.decorators';
 import { DomainError } from '../../common/errors/domain-error';
+import { isUuid } from '../../common/uuid';
 import { RequestRegister } from '../../requests/request-register.service';
 import { DownloadLinks } from './download-links';
 import { ExportDownloadModel, ExportFormatEnum, LearnerExportModel } from './export.model';
@@ -23,7 +24,7 @@ export class ExportResolver {
   @Allow('LEARNER', 'PROVIDER_STAFF')
   learnerExports(@CurrentActor() actor: Actor, @Args('learnerId', { type: () => ID, nullable: true }) learnerId?: string) {
     if (actor.kind === 'LEARNER') return this.exports.list(actor.learnerId!);
-    if (!learnerId) throw DomainError.badInput('learnerId', 'provider staff name the learner');
+    if (!learnerId || !isUuid(learnerId)) throw DomainError.badInput('learnerId', 'provider staff name the learner by id');
     return this.exports.list(learnerId);
   }
 
@@ -43,7 +44,8 @@ export class ExportResolver {
     const found = await this.exports.get(exportId, actor.kind === 'LEARNER' ? actor.learnerId : undefined);
     if (found.status === 'EXPIRED') throw DomainError.badInput('exportId', 'this export has expired and its files were deleted: ask for a new one');
     if (found.status !== 'READY') throw DomainError.badInput('exportId', `the export is ${found.status.toLowerCase()}`);
-    return this.links.url(found.id, format.toLowerCase() as ExportFormat, actor.kind === 'LEARNER' ? `learner:${actor.learnerId}` : actor.subject);
+    // `by` is readable in the link: the provider's staff stay anonymous in it.
+    return this.links.url(found.id, format.toLowerCase() as ExportFormat, actor.kind === 'LEARNER' ? `learner:${actor.learnerId}` : 'provider');
   }
 
   @Mutation(() => LearnerExportModel, {

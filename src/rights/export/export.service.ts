@@ -94,6 +94,9 @@ export class ExportService {
 
   /** After EXPORT_TTL_DAYS the files go; the row stays as the record of what was handed over. */
   async expire(): Promise<number> {
+    // An export whose every attempt ended without a word (a killed worker, an expired job) would
+    // stay PENDING for ever: after an hour it is FAILED, which staff see and can start again.
+    await this.dataSource.query(`UPDATE learner_exports SET status = 'FAILED' WHERE status = 'PENDING' AND created_at < now() - interval '1 hour'`);
     return this.dataSource.transaction(async (em) => {
       const [expired] = await em.query<[{ id: string }[], number]>(
         `UPDATE learner_exports SET status = 'EXPIRED' WHERE status = 'READY' AND expires_at <= now() RETURNING id`,

@@ -14,6 +14,7 @@ export type ExportStatus = (typeof EXPORT_STATUSES)[number];
 @Entity('learner_exports')
 @Index('learner_exports_learner_idx', ['learnerId', 'id'])
 @Index('learner_exports_expiry_idx', ['expiresAt'], { where: `"status" = 'READY'` })
+@Index('learner_exports_request_idx', ['requestId'])
 export class LearnerExportEntity {
   @PrimaryColumn({ type: 'uuid' })
   id: string;

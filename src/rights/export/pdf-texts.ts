@@ -40,7 +40,7 @@ export const PDF_TEXT = {
       valid: 'Geldig', version: 'Versie', reference: 'Kenmerk', state: 'Stand', grounds: 'Toelichting', lifted: 'Opgeheven', reason: 'Reden',
       kind: 'Soort', read: 'Gelezen', emailed: 'E-mail', received: 'Ontvangen', due: 'Uiterlijk', answered: 'Beantwoord', field: 'Gegeven', by: 'Door',
       onBehalfOf: 'namens', revoked: 'ingetrokken', superseded: 'vervangen', current: 'geldt', forYou: 'voor u', forEmployees: 'alle medewerkers',
-      kid: 'Sleutel', signature: 'Handtekening', chains: 'Ketens',
+      kid: 'Sleutel', signature: 'Handtekening', chains: 'Ketens', you: 'uzelf',
     },
   },
   en: {
@@ -81,7 +81,7 @@ export const PDF_TEXT = {
       valid: 'Valid', version: 'Version', reference: 'Reference', state: 'State', grounds: 'Grounds', lifted: 'Lifted', reason: 'Reason',
       kind: 'Kind', read: 'Read', emailed: 'Email', received: 'Received', due: 'Due', answered: 'Answered', field: 'Field', by: 'By',
       onBehalfOf: 'on behalf of', revoked: 'revoked', superseded: 'replaced', current: 'in force', forYou: 'for you', forEmployees: 'all employees',
-      kid: 'Key', signature: 'Signature', chains: 'Chains',
+      kid: 'Key', signature: 'Signature', chains: 'Chains', you: 'you',
     },
   },
 } as const satisfies Record<Locale, unknown>;

@@ -45,6 +45,16 @@ export class ErasureService {
         WHERE learner_id = $1 AND id <> $2 AND status IN ('RECEIVED', 'IN_PROGRESS')`,
       [learnerId, requestId, by],
     );
+    // An export being made holds its row for the build: rather than wait on it (and time out),
+    // the learner is asked to try again in a minute.
+    try {
+      await em.query(`SELECT id FROM learner_exports WHERE learner_id = $1 FOR UPDATE NOWAIT`, [learnerId]);
+    } catch (e) {
+      if ((e as { code?: string; driverError?: { code?: string } }).driverError?.code === '55P03' || (e as { code?: string }).code === '55P03') {
+        throw DomainError.conflict('kind', 'a copy of your data is being made right now: ask for the erasure again in a minute');
+      }
+      throw e;
+    }
     // What may go now: the inbox, exports, corrections, levers, employments, progress and results.
     await em.query(`DELETE FROM notifications WHERE learner_id = $1`, [learnerId]);
     await em.query(`DELETE FROM learner_exports WHERE learner_id = $1`, [learnerId]);

@@ -68,10 +68,11 @@ export class RetentionJob implements OnApplicationBootstrap {
       `SELECT learner_id AS "learnerId", holds FROM erasures WHERE completed_at IS NULL
           AND EXISTS (SELECT 1 FROM jsonb_array_elements(holds) h WHERE NOT h ? 'erasedAt' AND (h->>'until')::date <= ${today})`,
     );
+    const [{ today: day }] = await this.dataSource.query<{ today: string }[]>(`SELECT to_char(${today}, 'YYYY-MM-DD') AS today`);
     for (const erasure of due) {
       // Certificates before the enrolments they belong to.
       const order = ['CERTIFICATE', 'ENROLMENT_ADMINISTRATION', 'LEDGER_ENTRY', 'LEARNER_REQUEST'];
-      const isRipe = (h: Hold) => h.erasedAt !== undefined || h.until <= new Date().toISOString().slice(0, 10);
+      const isRipe = (h: Hold) => h.erasedAt !== undefined || h.until <= day;
       const enrolmentsMayGo = erasure.holds.every((h) => h.recordKind !== 'ENROLMENT_ADMINISTRATION' || isRipe(h));
       const ripe = erasure.holds.filter((h) => !h.erasedAt && isRipe(h)).sort((a, b) => order.indexOf(a.recordKind) - order.indexOf(b.recordKind));
       for (const h of ripe) {
@@ -89,6 +90,10 @@ export class RetentionJob implements OnApplicationBootstrap {
           );
         } else if (h.recordKind === 'LEDGER_ENTRY') {
           await drain('LEDGER_ENTRY', (limit) => this.purgeLedger(`learner_id = $2`, limit, [id]));
+          // The purge skips entries still inside the ledger's proof period (raised since the
+          // erasure?): then the hold, and the consents that prove those entries, stay for now.
+          const [left] = await this.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM disclosures WHERE learner_id = $1 AND purged_at IS NULL`, [id]);
+          if (left.n > 0) continue;
           // The consents and contracts that were the proof of those entries go with them.
           add('AGREEMENT_PROOF', await affected(`DELETE FROM sharing_agreements WHERE learner_id = $1`, [id]));
         } else if (h.recordKind === 'LEARNER_REQUEST') {
