@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { TokenThrottle } from '../auth/token-throttle.service';
 import { ROOT_LOGGER_TOKEN } from '../common/logging/root-logger.token';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { QUEUES } from '../outbox/job-queue';
+import { QUEUES, recurring } from '../outbox/job-queue';
 import { JOB_QUEUE } from '../outbox/job-queue.provider';
 
 /**
@@ -26,10 +26,9 @@ export class LimitsHousekeeping implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.notifications.workersInProcess) return;
-    await this.boss.work(QUEUES.limitsHousekeeping, { batchSize: 1, pollingIntervalSeconds: this.config.notifications.pollSeconds }, async () => {
+    await recurring(this.boss, QUEUES.limitsHousekeeping, { cron: '*/15 * * * *', pollingIntervalSeconds: this.config.notifications.pollSeconds }, async () => {
       this.logger.info(await this.run(), 'limits housekeeping');
     });
-    await this.boss.schedule(QUEUES.limitsHousekeeping, '*/15 * * * *', {});
   }
 
   async run(): Promise<{ tokenFailures: number; costBudgets: number }> {

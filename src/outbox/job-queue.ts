@@ -105,3 +105,20 @@ export function inTransaction(queryRunner: QueryRunner): { db: PgBoss.Db } {
     },
   };
 }
+
+/**
+ * A recurring job: one worker for the queue (one job at a time) and its cron schedule. pg-boss
+ * keeps one schedule per queue whatever the number of processes, and hands each run to one of
+ * them: every process that runs workers may call this.
+ */
+export async function recurring(
+  boss: PgBoss,
+  queue: string,
+  schedule: { cron: string; tz?: string; pollingIntervalSeconds: number },
+  run: () => Promise<unknown>,
+): Promise<void> {
+  await boss.work(queue, { batchSize: 1, pollingIntervalSeconds: schedule.pollingIntervalSeconds }, async () => {
+    await run();
+  });
+  await boss.schedule(queue, schedule.cron, {}, schedule.tz ? { tz: schedule.tz } : {});
+}

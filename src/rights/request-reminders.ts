@@ -7,7 +7,7 @@ import { ROOT_LOGGER_TOKEN } from '../common/logging/root-logger.token';
 import { uuid7 } from '../common/uuid7';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailerService } from '../notifications/email/mailer.service';
-import { QUEUES } from '../outbox/job-queue';
+import { QUEUES, recurring } from '../outbox/job-queue';
 import { JOB_QUEUE } from '../outbox/job-queue.provider';
 import { sha256Hex } from '../common/hashing';
 
@@ -38,11 +38,10 @@ export class RequestReminders implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.notifications.workersInProcess) return;
-    await this.boss.work(QUEUES.requestReminders, { batchSize: 1, pollingIntervalSeconds: this.config.notifications.pollSeconds }, async () => {
+    await recurring(this.boss, QUEUES.requestReminders, { cron: this.config.rights.reminderCron, tz: 'Europe/Amsterdam', pollingIntervalSeconds: this.config.notifications.pollSeconds }, async () => {
       const sent = await this.run();
       if (sent.length) this.logger.info({ reminders: sent.length }, 'request reminders sent');
     });
-    await this.boss.schedule(QUEUES.requestReminders, this.config.rights.reminderCron, {}, { tz: 'Europe/Amsterdam' });
   }
 
   async run(): Promise<Due[]> {

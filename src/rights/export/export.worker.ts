@@ -3,7 +3,7 @@ import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import { ROOT_LOGGER_TOKEN } from '../../common/logging/root-logger.token';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
-import { QUEUES } from '../../outbox/job-queue';
+import { QUEUES, recurring } from '../../outbox/job-queue';
 import { JOB_QUEUE } from '../../outbox/job-queue.provider';
 import { ExportService, type ExportJob } from './export.service';
 
@@ -32,10 +32,9 @@ export class ExportWorker implements OnApplicationBootstrap {
         throw e;
       }
     });
-    await this.boss.work(QUEUES.exportExpiry, { batchSize: 1, pollingIntervalSeconds }, async () => {
+    await recurring(this.boss, QUEUES.exportExpiry, { cron: '*/15 * * * *', pollingIntervalSeconds }, async () => {
       const expired = await this.exports.expire();
       if (expired) this.logger.info({ expired }, 'learner exports expired');
     });
-    await this.boss.schedule(QUEUES.exportExpiry, '*/15 * * * *', {});
   }
 }

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { ROOT_LOGGER_TOKEN } from '../../common/logging/root-logger.token';
 import { uuid7 } from '../../common/uuid7';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
-import { QUEUES } from '../../outbox/job-queue';
+import { QUEUES, recurring } from '../../outbox/job-queue';
 import { JOB_QUEUE } from '../../outbox/job-queue.provider';
 import { retireIntoAnalysis } from '../analysis/analysis-store';
 import type { Hold } from './erasure.entity';
@@ -37,10 +37,7 @@ export class RetentionJob implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.notifications.workersInProcess) return;
-    await this.boss.work(QUEUES.retention, { batchSize: 1, pollingIntervalSeconds: this.config.notifications.pollSeconds }, async () => {
-      await this.run();
-    });
-    await this.boss.schedule(QUEUES.retention, this.config.rights.retentionCron, {}, { tz: 'Europe/Amsterdam' });
+    await recurring(this.boss, QUEUES.retention, { cron: this.config.rights.retentionCron, tz: 'Europe/Amsterdam', pollingIntervalSeconds: this.config.notifications.pollSeconds }, () => this.run());
   }
 
   async run(opts: RetentionOptions = {}): Promise<Record<string, number>> {
