@@ -174,4 +174,27 @@ describe('erasure and retention', () => {
     const runs = (await t.gql(staff, `{ retentionRuns(last: 3) { counts { kind rows } finishedAt } }`)).data.retentionRuns;
     expect(runs[1].counts).toEqual(expect.arrayContaining([{ kind: 'ERASURE_COMPLETED', rows: 1 }]));
   });
+
+  it('for learners who were not erased: certificates and enrolment administration past their period go, recent ones stay', async () => {
+    const employer = await w.organisation('EMPLOYER');
+    const learner = await w.learner();
+    const course = await w.course();
+    const other = await w.course();
+    const old = await w.enrolment(learner.id, course.id, employer.id, { status: 'COMPLETED', progressPercent: 100, completedAt: new Date(Date.now() - 8 * 365 * 86_400_000) });
+    const oldCertificate = await w.certificate(old.id, { issuedAt: new Date(Date.now() - 8 * 365 * 86_400_000) });
+    const recent = await w.enrolment(learner.id, other.id, employer.id, { status: 'COMPLETED', progressPercent: 100, completedAt: new Date() });
+    const recentCertificate = await w.certificate(recent.id);
+    const counts = await t.app.get(RetentionJob).run();
+    expect(counts.CERTIFICATE).toBeGreaterThanOrEqual(1);
+    expect(counts.ENROLMENT_ADMINISTRATION).toBeGreaterThanOrEqual(1);
+    expect(await t.db.query(`SELECT id FROM certificates WHERE id = ANY($1::uuid[])`, [[oldCertificate.id, recentCertificate.id]])).toEqual([{ id: recentCertificate.id }]);
+    expect((await t.db.query(`SELECT id FROM enrolments WHERE learner_id = $1`, [learner.id])).map((r: { id: string }) => r.id)).toEqual([recent.id]);
+    // The learner is still there; the deleted enrolment still counts in the anonymised analysis.
+    expect(await t.db.query(`SELECT 1 FROM learners WHERE id = $1 AND erased_at IS NULL`, [learner.id])).toHaveLength(1);
+    expect(Number((await t.db.query(`SELECT coalesce(sum(enrolments), 0) AS n FROM analysis_retired WHERE course_id = $1`, [course.id]))[0].n)).toBe(1);
+    // Running again changes nothing more.
+    const again = await t.app.get(RetentionJob).run();
+    expect(again.CERTIFICATE).toBeUndefined();
+    expect(again.ENROLMENT_ADMINISTRATION).toBeUndefined();
+  });
 });

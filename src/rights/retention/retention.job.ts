@@ -19,8 +19,9 @@ export interface RetentionOptions {
 
 /**
  * The retention job (docs/retention.md, "The retention job"): daily, wherever workers run, it
- * erases what erasures held back once its date has come, purges ledger entries past their proof
- * period, and deletes answered requests past theirs. Every step works in batches of
+ * erases what erasures held back once its date has come, and, for every learner, deletes
+ * certificates and enrolment administration past their periods, purges ledger entries past their
+ * proof period, and deletes answered requests past theirs. Every step works in batches of
  * RETENTION_BATCH_SIZE rows, each its own short transaction (no table-wide lock, no long
  * transaction), selecting only what is still due: running it twice changes nothing the second
  * time, and a run that dies half-way is finished by the next. Each run's counts are kept
@@ -114,11 +115,34 @@ export class RetentionJob implements OnApplicationBootstrap {
       if (n) add('ERASURE_COMPLETED', n);
     }
 
-    // 2. Ledger entries past their proof period, for everyone (content goes, the hash stays).
+    // 2. Certificates and enrolment administration past their period, for everyone: a certificate
+    // after its body's period (or the default) from its issue; an enrolment after the
+    // administration period from its end, once it has no certificate left.
+    const rule = (kind: string) => `(SELECT make_interval(months => period_months) FROM retention_rules WHERE record_kind = '${kind}' AND accreditation_body = '')`;
+    await drain('CERTIFICATE', (limit) =>
+      affected(
+        `DELETE FROM certificates WHERE id IN (
+           SELECT x.id FROM certificates x JOIN enrolments e ON e.id = x.enrolment_id JOIN courses c ON c.id = e.course_id
+            WHERE x.issued_at < now() - COALESCE((SELECT make_interval(months => period_months) FROM retention_rules
+                                                   WHERE record_kind = 'CERTIFICATE' AND accreditation_body <> '' AND accreditation_body = c.accreditation_body), ${rule('CERTIFICATE')})
+            LIMIT $1)`,
+        [limit],
+      ),
+    );
+    await drain('ENROLMENT_ADMINISTRATION', (limit) =>
+      this.deleteEnrolments(
+        `e.status IN ('COMPLETED', 'WITHDRAWN') AND COALESCE(e.completed_at, e.updated_at) < now() - ${rule('ENROLMENT_ADMINISTRATION')}
+         AND NOT EXISTS (SELECT 1 FROM certificates x WHERE x.enrolment_id = e.id)`,
+        [],
+        limit,
+      ),
+    );
+
+    // 3. Ledger entries past their proof period, for everyone (content goes, the hash stays).
     await drain('LEDGER_ENTRY', (limit) =>
       this.purgeLedger(`disclosed_at < now() - GREATEST((SELECT make_interval(months => period_months) FROM retention_rules WHERE record_kind = 'LEDGER_ENTRY' AND accreditation_body = ''), (SELECT proof_period FROM ledger_policy))`, limit, []),
     );
-    // 3. Answered requests past their proof period, for everyone.
+    // 4. Answered requests past their proof period, for everyone.
     await drain('LEARNER_REQUEST', (limit) =>
       affected(
         `DELETE FROM data_subject_requests WHERE id IN (SELECT id FROM data_subject_requests WHERE answered_at IS NOT NULL
