@@ -12,6 +12,7 @@ const LAYERS = [
   ['rights', ['src/rights']],
   ['privacy', ['src/privacy']],
   ['notifications', ['src/notifications']],
+  ['events', ['src/events']],
   ['disclosures', ['src/disclosures']],
   ['learners', ['src/learners']],
   ['enrolments', ['src/enrolments']],

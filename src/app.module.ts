@@ -24,6 +24,7 @@ import { SeedModule } from './seed/seed.module';
 import { SharingModule } from './sharing/sharing.module';
 import { RightsJobsModule, RightsModule } from './rights/rights.module';
 import { AnalysisModule } from './rights/analysis/analysis.module';
+import { EventsJobsModule, EventsModule } from './events/events.module';
 import { CONTROL_CONNECTION } from './common/database/control-connection';
 import { GATED_CONNECTION } from './common/database/gated-connection';
 import { ROOT_LOGGER_TOKEN } from './common/logging/root-logger.token';
@@ -63,6 +64,8 @@ export class AppModule implements NestModule {
         RightsModule,
         RightsJobsModule,
         AnalysisModule,
+        EventsModule,
+        EventsJobsModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

@@ -7,8 +7,10 @@ import { databaseOptions } from './database/database-options';
 import { RightsJobsModule } from './rights/rights.module';
 import { LedgerJobsModule } from './disclosures/ledger-jobs.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { EventsJobsModule } from './events/events.module';
+import { GATED_CONNECTION } from './common/database/gated-connection';
 
-/** What `npm run worker` runs: the notification workers, the ledger's checkpoints and the rights' jobs (exports, reminders), no HTTP. */
+/** What `npm run worker` runs: the notification workers, the ledger's checkpoints, the rights' jobs (exports, reminders) and the events' (emitter, access checks, webhooks), no HTTP. */
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig & { databaseUrl: string }, logger: Logger): DynamicModule {
@@ -17,7 +19,16 @@ export class WorkerModule {
       global: true,
       // A connection per delivery lane, two for the job bookkeeping around them, and two for an
       // export being built and the other scheduled jobs.
-      imports: [TypeOrmModule.forRoot(databaseOptions(config.databaseUrl, config.notifications.deliveryLanes + 4, config.databaseTimeouts)), NotificationsModule, LedgerJobsModule, RightsJobsModule],
+      imports: [
+        TypeOrmModule.forRoot(databaseOptions(config.databaseUrl, config.notifications.deliveryLanes + 4, config.databaseTimeouts)),
+        // The ledger service is bound to the gated pool's name; in the worker it only writes
+        // through the caller's transaction (the events' ACCESS_ENDED entries), so two suffice.
+        TypeOrmModule.forRoot({ ...databaseOptions(config.databaseUrl, 2, config.databaseTimeouts), name: GATED_CONNECTION }),
+        NotificationsModule,
+        LedgerJobsModule,
+        RightsJobsModule,
+        EventsJobsModule,
+      ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: ROOT_LOGGER_TOKEN, useValue: logger },

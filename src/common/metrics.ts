@@ -66,3 +66,24 @@ export const dbPoolWaiting = new Gauge({
   labelNames: ['pool'] as const,
   registers: [metrics],
 });
+
+export const webhookAttempts = new Counter({
+  name: 'rsa_webhook_attempts_total',
+  help: 'Webhook delivery attempts by outcome: delivered, retry (failed, will be retried), dead (failed for the last time).',
+  labelNames: ['outcome'] as const,
+  registers: [metrics],
+});
+
+export const webhookDeliverySeconds = new Histogram({
+  name: 'rsa_webhook_delivery_seconds',
+  help: 'From an event being written to its delivery being accepted by the endpoint.',
+  buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 3600],
+  registers: [metrics],
+});
+
+export const eventsEmitted = new Counter({
+  name: 'rsa_events_emitted_total',
+  help: 'Events written to recipients\' feeds, by type.',
+  labelNames: ['type'] as const,
+  registers: [metrics],
+});

@@ -84,6 +84,33 @@ export interface AppConfig {
     retentionCron: string;
     retentionBatchSize: number;
   };
+  /** Events and webhooks (docs/events.md). */
+  events: {
+    /** How often the emitter, the access checker and the webhook dispatcher look for work when idle. */
+    pollMs: number;
+    /** Enrolment changes / access checks one transaction takes. */
+    batchSize: number;
+    /** When the time-driven endings (a validUntil or an employment's end passing) are looked for (cron). */
+    sweepCron: string;
+    /** Days the feed keeps an event (and its deliveries). */
+    retentionDays: number;
+    /** Webhook URLs must be https (default: in production). */
+    webhookRequireHttps: boolean;
+    /** Webhook targets may be private, loopback or link-local addresses (default: outside production). */
+    webhookAllowPrivateTargets: boolean;
+    webhookTimeoutSeconds: number;
+    /** Attempts of one delivery before it is dead (a dead letter the owner may re-drive). */
+    webhookMaxAttempts: number;
+    /** First retry after this many seconds, then doubling with full jitter, up to webhookRetryMaxSeconds. */
+    webhookRetryBaseSeconds: number;
+    webhookRetryMaxSeconds: number;
+    /** Failed attempts in a row after which an endpoint is disabled and its owner told. */
+    webhookDisableAfterFailures: number;
+    /** Deliveries in flight per endpoint, at most (an endpoint may ask for fewer). */
+    webhookMaxInFlight: number;
+    /** Deliveries one dispatcher has in flight over all endpoints. */
+    webhookConcurrency: number;
+  };
   notifications: {
     /** Run the notification workers inside the API process (else: `npm run worker`). */
     workersInProcess: boolean;
@@ -258,6 +285,21 @@ export function loadConfig(env: Env = process.env): AppConfig {
       retentionCron: str('RETENTION_CRON', '30 3 * * *')!,
       retentionBatchSize: int('RETENTION_BATCH_SIZE', 1000, 1, 100_000),
     },
+    events: {
+      pollMs: int('EVENTS_POLL_MS', 250, 10, 60_000),
+      batchSize: int('EVENTS_BATCH_SIZE', 1000, 1, 100_000),
+      sweepCron: str('EVENTS_SWEEP_CRON', '* * * * *')!,
+      retentionDays: int('EVENTS_RETENTION_DAYS', 30, 1, 365),
+      webhookRequireHttps: bool('WEBHOOK_REQUIRE_HTTPS', nodeEnv === 'production'),
+      webhookAllowPrivateTargets: bool('WEBHOOK_ALLOW_PRIVATE_TARGETS', nodeEnv !== 'production'),
+      webhookTimeoutSeconds: int('WEBHOOK_TIMEOUT_SECONDS', 10, 1, 120),
+      webhookMaxAttempts: int('WEBHOOK_MAX_ATTEMPTS', 12, 1, 100),
+      webhookRetryBaseSeconds: int('WEBHOOK_RETRY_BASE_SECONDS', 5, 1, 3600),
+      webhookRetryMaxSeconds: int('WEBHOOK_RETRY_MAX_SECONDS', 3600, 1, 86_400),
+      webhookDisableAfterFailures: int('WEBHOOK_DISABLE_AFTER_FAILURES', 50, 1, 100_000),
+      webhookMaxInFlight: int('WEBHOOK_MAX_IN_FLIGHT', 8, 1, 256),
+      webhookConcurrency: int('WEBHOOK_CONCURRENCY', 64, 1, 1024),
+    },
     notifications: {
       workersInProcess: bool('WORKERS_IN_PROCESS', true),
       coalesceSeconds: int('NOTIFY_COALESCE_SECONDS', 60, 0, 86400),
@@ -283,6 +325,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   if (config.graphql.costBudget > 0 && config.graphql.costBudget < config.graphql.maxCost) {
     problems.push('GRAPHQL_COST_BUDGET must be 0 (off) or at least GRAPHQL_MAX_COST (an operation could never fit the budget)');
+  }
+  if (nodeEnv === 'production' && config.events.webhookAllowPrivateTargets) {
+    problems.push('WEBHOOK_ALLOW_PRIVATE_TARGETS must not be true in production (the API would post to its own network: SSRF)');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

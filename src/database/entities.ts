@@ -26,6 +26,13 @@ import { ErasureEntity } from '../rights/retention/erasure.entity';
 import { RecipientNoticeEntity } from '../rights/retention/recipient-notice.entity';
 import { RetentionRunEntity } from '../rights/retention/retention-run.entity';
 import { AnalysisRetiredEntity } from '../rights/analysis/analysis-retired.entity';
+import { EventEntity } from '../events/event.entity';
+import { EnrolmentChangeEntity } from '../events/enrolment-change.entity';
+import { EventWatermarkEntity } from '../events/event-watermark.entity';
+import { AccessCheckEntity } from '../events/access/access-check.entity';
+import { RecipientAccessEntity } from '../events/access/recipient-access.entity';
+import { WebhookEndpointEntity } from '../events/webhooks/webhook-endpoint.entity';
+import { WebhookDeliveryEntity } from '../events/webhooks/webhook-delivery.entity';
 
 /** Every entity, listed once, for the app's and the CLI's data source. */
 export const ENTITIES = [
@@ -57,4 +64,11 @@ export const ENTITIES = [
   RecipientNoticeEntity,
   RetentionRunEntity,
   AnalysisRetiredEntity,
+  EventEntity,
+  EnrolmentChangeEntity,
+  EventWatermarkEntity,
+  AccessCheckEntity,
+  RecipientAccessEntity,
+  WebhookEndpointEntity,
+  WebhookDeliveryEntity,
 ];

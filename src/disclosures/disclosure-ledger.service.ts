@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomInt } from 'node:crypto';
 import type PgBoss from 'pg-boss';
-import { DataSource } from 'typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
+import type { LedgerEntryKind } from './disclosure.entity';
 import type { Actor } from '../auth/actor';
 import { uuid7 } from '../common/uuid7';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -96,44 +97,55 @@ export class DisclosureLedgerService {
    * email job, in one transaction: BEGIN, ledger_append(), the job insert, COMMIT.
    */
   async write(batch: LedgerBatchInput): Promise<void> {
-    const { entries } = batch;
-    if (entries.length === 0) return;
-    const chain = randomInt(this.config.ledger.chains);
-    const root = merkleRoot(entries.map((e) => e.entryHash));
-    const job = emailJob([...new Set(entries.map((e) => e.learnerId))], this.config.notifications);
+    if (batch.entries.length === 0) return;
     const timer = ledgerWriteSeconds.startTimer();
     const qr = this.dataSource.createQueryRunner();
     await qr.connect();
     try {
       await qr.startTransaction();
-      // Columns as arrays, not one JSON document: nothing for PostgreSQL to parse but the rows.
-      await qr.query(
-        `SELECT ledger_append($1::smallint, $2, $3::timestamptz, $4, $5, $6::uuid, $7, $8, $9::uuid[], $10::uuid[], $11::uuid[], $12::text[], $13::text[])`,
-        [
-          chain,
-          root,
-          batch.disclosedAt,
-          batch.requestId,
-          batch.operationName,
-          batch.recipientId,
-          batch.actorSubject,
-          batch.apiClientId,
-          entries.map((e) => e.id),
-          entries.map((e) => e.notificationId),
-          entries.map((e) => e.learnerId),
-          entries.map((e) => e.content),
-          entries.map((e) => e.entryHash),
-        ],
-      );
-      await this.boss.insert([job], inTransaction(qr));
+      await this.append(qr, batch);
       await qr.commitTransaction();
       timer();
-      disclosuresWritten.inc(entries.length);
+      disclosuresWritten.inc(batch.entries.length);
     } catch (e) {
       if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
       throw e;
     } finally {
       await qr.release();
     }
+  }
+
+  /**
+   * The entries, their inbox rows and the email job, inside the caller's transaction: for the
+   * disclosures above and for the record that a recipient was told to delete (ACCESS_ENDED,
+   * docs/events.md), which commits with the event that tells it.
+   */
+  async append(qr: QueryRunner, batch: LedgerBatchInput, kind: LedgerEntryKind = 'DISCLOSURE'): Promise<void> {
+    const { entries } = batch;
+    if (entries.length === 0) return;
+    const chain = randomInt(this.config.ledger.chains);
+    const root = merkleRoot(entries.map((e) => e.entryHash));
+    const job = emailJob([...new Set(entries.map((e) => e.learnerId))], this.config.notifications);
+    // Columns as arrays, not one JSON document: nothing for PostgreSQL to parse but the rows.
+    await qr.query(
+      `SELECT ledger_append($1::smallint, $2, $3::timestamptz, $4, $5, $6::uuid, $7, $8, $9::uuid[], $10::uuid[], $11::uuid[], $12::text[], $13::text[], $14::ledger_entry_kind)`,
+      [
+        chain,
+        root,
+        batch.disclosedAt,
+        batch.requestId,
+        batch.operationName,
+        batch.recipientId,
+        batch.actorSubject,
+        batch.apiClientId,
+        entries.map((e) => e.id),
+        entries.map((e) => e.notificationId),
+        entries.map((e) => e.learnerId),
+        entries.map((e) => e.content),
+        entries.map((e) => e.entryHash),
+        kind,
+      ],
+    );
+    await this.boss.insert([job], inTransaction(qr));
   }
 }

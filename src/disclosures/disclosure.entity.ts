@@ -1,6 +1,13 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
+ * DISCLOSURE: what a request disclosed. ACCESS_ENDED: that the recipient was told to delete what
+ * it had received of the listed enrolments and categories (docs/events.md, "Access ended").
+ */
+export const LEDGER_ENTRY_KINDS = ['DISCLOSURE', 'ACCESS_ENDED'] as const;
+export type LedgerEntryKind = (typeof LEDGER_ENTRY_KINDS)[number];
+
+/**
  * One ledger entry: what one request disclosed about one learner (docs/ledger-and-notifications.md). Append-only for the
  * application. `content` is the exact JSON that was hashed (the disclosed items are read from it);
  * the other columns are its queryable copy, and the verifier checks that they agree.
@@ -40,6 +47,9 @@ export class DisclosureEntity {
 
   @Column({ name: 'learner_id', type: 'uuid' })
   learnerId: string;
+
+  @Column({ type: 'enum', enum: LEDGER_ENTRY_KINDS, enumName: 'ledger_entry_kind', default: 'DISCLOSURE' })
+  kind: LedgerEntryKind;
 
   @Column({ type: 'text' })
   content: string;

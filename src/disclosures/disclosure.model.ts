@@ -5,6 +5,8 @@ import { DisclosureCategoryEnum } from '../common/disclosure-category';
 import { LOCALES, LocaleEnum, type Locale } from '../common/locale';
 import { Connection, PageArgs } from '../common/pagination/connection';
 import { SharingBasisEnum } from '../common/sharing-basis';
+import { enumOf } from '../common/graphql/enum-of';
+import { LEDGER_ENTRY_KINDS, type LedgerEntryKind } from './disclosure.entity';
 import type { SharingBasis } from '../common/sharing-basis';
 
 @ObjectType('OrganisationRef', { description: 'An organisation by its name: who received data, or on whose behalf.' })
@@ -99,10 +101,28 @@ export class DisclosedEnrolmentModel {
   categories: DisclosedCategoryModel[];
 }
 
-@ObjectType('Disclosure', { description: 'One ledger entry: what one request disclosed about one learner.' })
+export const LedgerEntryKindEnum = enumOf(
+  LEDGER_ENTRY_KINDS,
+  'LedgerEntryKind',
+  'DISCLOSURE: data was disclosed to the recipient. ACCESS_ENDED: the recipient was told to delete what it had received of the listed enrolments and categories (docs/events.md).',
+);
+
+@ObjectType('Disclosure', {
+  description:
+    'One ledger entry about one learner: what one request disclosed (kind DISCLOSURE), or that the recipient was told to delete what it had received (kind ACCESS_ENDED; its items list what).',
+})
 export class DisclosureModel {
   @Field(() => ID)
   id: string;
+
+  @Field(() => LedgerEntryKindEnum)
+  kind: LedgerEntryKind;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'ACCESS_ENDED: the reason the recipient was given (NOT_SHARED, AGREEMENT_ENDED, EMPLOYMENT_ENDED, MANDATE_ENDED).',
+  })
+  reason?: string | null;
 
   @Field()
   disclosedAt: Date;

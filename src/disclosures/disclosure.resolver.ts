@@ -13,6 +13,7 @@ import {
   LedgerCheckpointModel,
   LedgerVerificationModel,
 } from './disclosure.model';
+import type { DisclosureEntity } from './disclosure.entity';
 import { LedgerCheckpoints } from './ledger-checkpoint.service';
 import { DisclosureQueryService } from './disclosure-query.service';
 import { LedgerVerifierService } from './ledger-verifier.service';
@@ -44,6 +45,12 @@ export class DisclosureResolver {
   // The field resolvers below take GraphQL's own (parent, args, context) and no parameter
   // decorators, so Nest calls them directly (see enrolments/enrolment.resolver.ts): a page of 500
   // entries resolves them thousands of times.
+
+  @ResolveField('reason')
+  reason(d: DisclosureEntity): string | null {
+    if (d.kind !== 'ACCESS_ENDED' || !d.content) return null;
+    return (JSON.parse(d.content) as { reason?: string }).reason ?? null;
+  }
 
   @ResolveField('items')
   items(d: ReadableDisclosure) {

@@ -40,6 +40,7 @@ interface EntryRow {
   api_client_id: string | null;
   learner_id: string;
   content: string;
+  kind: string;
   entry_hash: string;
   purged_at: Date | null;
 }
@@ -142,6 +143,8 @@ export class LedgerVerifierService {
       apiClientId: e.api_client_id,
       learnerId: e.learner_id,
     };
+    // Entries from before there were kinds say none: they are disclosures.
+    if ((c.kind ?? 'DISCLOSURE') !== e.kind) return 'column kind differs from the hashed content';
     for (const [k, v] of Object.entries(columns)) if (!isDeepStrictEqual(c[k], v)) return `column ${k} differs from the hashed content`;
     return null;
   }

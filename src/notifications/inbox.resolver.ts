@@ -38,7 +38,7 @@ export class InboxResolver {
    */
   @ResolveField('disclosure')
   async disclosure(n: InboxItem, _args: unknown, ctx: GraphqlContext): Promise<ReadableDisclosure | null> {
-    if (n.kind !== 'DISCLOSURE' || !n.disclosureId) return null;
+    if ((n.kind !== 'DISCLOSURE' && n.kind !== 'ACCESS_ENDED') || !n.disclosureId) return null;
     const d = await this.names.disclosure(ctx.loaders, n.disclosureId);
     return d && d.learnerId === n.learnerId ? { ...d, locale: n.locale } : null;
   }

@@ -21,6 +21,8 @@ export const QUEUES = {
   requestReminders: 'request-reminders',
   /** Purge what is past its retention period (docs/retention.md). */
   retention: 'retention',
+  /** Access that ends with time, and events past the feed's window (docs/events.md). */
+  eventsSweep: 'events-sweep',
 } as const;
 
 export interface EmailJob {
@@ -82,7 +84,7 @@ export async function installQueues(databaseUrl: string, settings: QueueSettings
     // owner, since the application's role may not create tables (src/database/roles.ts).
     if (!existing.has('__pgboss__send-it')) await boss.createQueue('__pgboss__send-it');
     if (!existing.has(QUEUES.limitsHousekeeping)) await boss.createQueue(QUEUES.limitsHousekeeping, { name: QUEUES.limitsHousekeeping, ...common });
-    for (const name of [QUEUES.learnerExport, QUEUES.exportExpiry, QUEUES.requestReminders, QUEUES.retention]) {
+    for (const name of [QUEUES.learnerExport, QUEUES.exportExpiry, QUEUES.requestReminders, QUEUES.retention, QUEUES.eventsSweep]) {
       if (!existing.has(name)) await boss.createQueue(name, { name, ...common });
     }
     if (!existing.has(QUEUES.ledgerCheckpoint)) await boss.createQueue(QUEUES.ledgerCheckpoint, { name: QUEUES.ledgerCheckpoint, ...common });

@@ -16,6 +16,8 @@ export const NOTIFICATION_KINDS = [
   'REQUEST_ANSWERED',
   'REQUEST_REJECTED',
   'EXPORT_READY',
+  // A recipient was told to delete what it received (docs/events.md, "Access ended").
+  'ACCESS_ENDED',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

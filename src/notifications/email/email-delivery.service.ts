@@ -184,6 +184,19 @@ export class EmailDeliveryService {
             bases: item.categories.map((c) => c.basis),
           });
         }
+      } else if (r.kind === 'ACCESS_ENDED') {
+        // The ledger's record that the recipient was told to delete (docs/events.md).
+        for (const item of itemsOf.get(r)!) {
+          events.push({
+            at: r.disclosedAt!,
+            kind: r.kind,
+            recipient: orgName.get(r.recipientId!) ?? '?',
+            basis: null,
+            employer: null,
+            course: courseTitle.get(item.courseId) ?? '?',
+            categories: item.categories.map((c) => c.category),
+          });
+        }
       } else {
         const p = r.payload;
         events.push({

@@ -27,6 +27,8 @@ export interface EventLine {
   request?: RequestKind | null;
   date?: Date | null;
   reason?: string | null;
+  /** ACCESS_ENDED: the categories the recipient must delete. */
+  categories?: DisclosureCategory[];
 }
 
 // The words for categories and bases are shared with the API's readable ledger (common/labels.ts).
@@ -48,6 +50,7 @@ const EVENT: Record<Locale, Record<EventLine['kind'], string>> = {
     REQUEST_ANSWERED: 'Uw verzoek om {request} is beantwoord. U leest het antwoord bij uw verzoeken in de privacy-instellingen.',
     REQUEST_REJECTED: 'Uw verzoek om {request} is afgewezen. Reden: {reason}',
     EXPORT_READY: 'Uw kopie van al uw gegevens (PDF en JSON) staat klaar. U kunt hem tot {date} downloaden in de privacy-instellingen.',
+    ACCESS_ENDED: 'Wij hebben {recipient} gevraagd uw {what} voor de cursus "{course}" te verwijderen: het mag die niet langer bewaren.',
   },
   en: {
     AGREEMENT_COVERS_YOU: 'A new arrangement now covers sharing your study data with {recipient} ({basis}).',
@@ -63,6 +66,7 @@ const EVENT: Record<Locale, Record<EventLine['kind'], string>> = {
     REQUEST_ANSWERED: 'Your request for {request} has been answered. You can read the answer with your requests in the privacy settings.',
     REQUEST_REJECTED: 'Your request for {request} was rejected. Reason: {reason}',
     EXPORT_READY: 'Your copy of all your data (PDF and JSON) is ready. You can download it in the privacy settings until {date}.',
+    ACCESS_ENDED: 'We told {recipient} to delete your {what} for the course "{course}": it may no longer keep them.',
   },
 };
 
@@ -166,7 +170,8 @@ export function renderLearnerMessage(input: {
         .replace('{course}', e.course ?? '')
         .replace('{request}', e.request ? REQUEST_WORDS[locale][e.request] : '')
         .replace('{date}', e.date ? day(e.date) : '')
-        .replace('{reason}', e.reason ?? '')}`,
+        .replace('{reason}', e.reason ?? '')
+        .replace('{what}', list(locale, (e.categories ?? []).map((c) => CATEGORY[locale][c])))}`,
   );
   const subject = input.disclosures.length ? t.subject(input.disclosures.length) : t.subjectEvents;
   const paragraphs: string[][] = [[t.hello(input.name)]];

@@ -104,7 +104,7 @@ export class GateFactsLoader {
     const learners = rows.slice(0, opts.limit);
     // Kept as text too: JS dates drop the microseconds PostgreSQL compares with.
     const now = rows[0] ? { text: rows[0].dbNow, date: rows[0].dbNowDate } : { text: new Date().toISOString(), date: new Date() };
-    const facts = await this.facts(recipient, now, learners, opts.extras);
+    const facts = await this.facts([recipient], now, learners, opts.extras);
     return { learners, hasMore, facts, enrolments: facts.enrolments, extras: facts.extras };
   }
 
@@ -120,16 +120,69 @@ export class GateFactsLoader {
       [learnerIds],
     );
     const now = rows[0] ? { text: rows[0].dbNow, date: rows[0].dbNowDate } : { text: new Date().toISOString(), date: new Date() };
-    const facts = await this.facts(recipient, now, rows);
+    const facts = await this.facts([recipient], now, rows);
     return { learners: rows, hasMore: false, facts, enrolments: facts.enrolments, extras: facts.extras };
+  }
+
+  /**
+   * For events (docs/events.md, "Thin, gated events"): which recipients see each of these
+   * learners — by the same three routes as `page` — and every fact about them for all those
+   * recipients, in two statements whatever the number of learners and recipients. The rules then
+   * decide per (recipient, enrolment, category) in memory, exactly as for a page.
+   */
+  async forEvents(learnerIds: string[]): Promise<{ visible: { recipient: Recipient; learnerId: string }[]; facts: GateFacts & { enrolments: EnrolmentEntity[] } }> {
+    const rows: { recipientId: string; kind: Recipient['kind']; learnerId: string; dbNow: string; dbNowDate: Date }[] = await this.dataSource.query(
+      `WITH v AS (
+         SELECT x.recipient_id, x.learner_id FROM sharing_agreements x
+          WHERE x.learner_id = ANY($1::uuid[]) AND x.basis IN (${VISIBLE_BY_AGREEMENT}) AND ${AGREEMENT_IN_FORCE}
+         UNION
+         SELECT x.employer_id, x.learner_id FROM employments x WHERE x.learner_id = ANY($1::uuid[]) AND ${NOT_ERASED}
+         UNION
+         SELECT m.broker_id, x.learner_id FROM enrolments x
+           JOIN broker_mandates m ON m.broker_id = x.enrolled_by_id AND m.employer_id = x.sponsor_employer_id AND ${MANDATE_IN_FORCE}
+          WHERE x.learner_id = ANY($1::uuid[]) AND ${NOT_ERASED})
+       SELECT v.recipient_id AS "recipientId", o.kind, v.learner_id AS "learnerId", ${NOW}::text AS "dbNow", ${NOW} AS "dbNowDate"
+         FROM v JOIN organisations o ON o.id = v.recipient_id AND o.kind IN ('EMPLOYER', 'BROKER')`,
+      [learnerIds],
+    );
+    const recipients = new Map<string, Recipient>();
+    for (const r of rows) recipients.set(r.recipientId, { kind: r.kind, id: r.recipientId });
+    const visible = rows.map((r) => ({ recipient: recipients.get(r.recipientId)!, learnerId: r.learnerId }));
+    const seen = [...new Set(rows.map((r) => r.learnerId))];
+    const learners: VisibleLearnerRow[] = seen.length
+      ? await this.dataSource.query(
+          `SELECT l.id, l.name, l.email, l.locale, l.external_subject_id AS "externalSubjectId", l.erased_at AS "erasedAt",
+                  l.created_at AS "createdAt", l.updated_at AS "updatedAt" FROM learners l WHERE l.id = ANY($1::uuid[])`,
+          [seen],
+        )
+      : [];
+    const now = rows[0] ? { text: rows[0].dbNow, date: rows[0].dbNowDate } : { text: new Date().toISOString(), date: new Date() };
+    const facts = await this.facts([...recipients.values()], now, learners);
+    return { visible, facts };
+  }
+
+  /**
+   * The same facts for recipients that received something of these learners, whether or not
+   * they still see them: whether access ended (docs/events.md, "Access ended").
+   */
+  async forRecipients(recipients: Recipient[], learnerIds: string[]): Promise<GateFacts & { enrolments: EnrolmentEntity[] }> {
+    const rows: (VisibleLearnerRow & { dbNow: string; dbNowDate: Date })[] = await this.dataSource.query(
+      `SELECT l.id, l.name, l.email, l.locale, l.external_subject_id AS "externalSubjectId", l.erased_at AS "erasedAt",
+              l.created_at AS "createdAt", l.updated_at AS "updatedAt", ${NOW}::text AS "dbNow", ${NOW} AS "dbNowDate"
+         FROM learners l WHERE l.id = ANY($1::uuid[]) ORDER BY l.id`,
+      [learnerIds],
+    );
+    const now = rows[0] ? { text: rows[0].dbNow, date: rows[0].dbNowDate } : { text: new Date().toISOString(), date: new Date() };
+    return this.facts(recipients, now, rows);
   }
 
   /**
    * Every fact about the page in ONE round trip: mandates (brokers), employments, enrolments,
    * agreements, objections and restrictions as JSON columns — and the caller's extra columns.
+   * For one recipient (a page) or several (events): every fact is keyed by its recipient.
    */
   private async facts(
-    recipient: Recipient,
+    recipients: Recipient[],
     at: { text: string; date: Date },
     learners: VisibleLearnerRow[],
     extraColumns: PageExtraColumns = {},
@@ -140,9 +193,9 @@ export class GateFactsLoader {
     const empty: FactsRow = { mandates: [], employments: [], enrolments: [], agreements: [], objections: [], restricted: [], ...Object.fromEntries(extraNames.map((n) => [`x_${n}`, []])) };
     const [row] = ids.length
       ? await this.dataSource.query<FactsRow[]>(
-          `WITH m AS (SELECT * FROM broker_mandates WHERE broker_id = $3 AND $4),
+          `WITH m AS (SELECT * FROM broker_mandates WHERE broker_id = ANY($4::uuid[])),
                 -- a broker reads through the views of the employers that mandated it
-                r AS (SELECT $3::uuid AS id UNION SELECT employer_id FROM m),
+                r AS (SELECT unnest($3::uuid[]) AS id UNION SELECT employer_id FROM m),
                 e AS (SELECT * FROM enrolments WHERE learner_id = ANY($1::uuid[]))
            SELECT
              (SELECT coalesce(json_agg(json_build_object('id', id, 'brokerId', broker_id, 'employerId', employer_id, 'validFrom', valid_from,
@@ -161,7 +214,7 @@ export class GateFactsLoader {
              (SELECT coalesce(json_agg(learner_id), '[]') FROM restrictions
                WHERE learner_id = ANY($1::uuid[]) AND requested_at <= $2 AND (lifted_at IS NULL OR lifted_at > $2)) AS restricted
              ${extraNames.map((n) => `, ${extraColumns[n]} AS "x_${n}"`).join('')}`,
-          [ids, at.text, recipient.id, recipient.kind === 'BROKER'],
+          [ids, at.text, recipients.map((r) => r.id), recipients.filter((r) => r.kind === 'BROKER').map((r) => r.id)],
         )
       : [empty];
     const date = (v: string | null) => (v === null ? null : new Date(v));

@@ -1,0 +1,237 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
+import type { DisclosureCategory } from '../../common/disclosure-category';
+import { sha256Hex } from '../../common/hashing';
+import { uuid7 } from '../../common/uuid7';
+import {
+  itemOf,
+  type DisclosureGrant,
+  type DisclosureItem,
+} from '../../disclosures/disclosure-item';
+import {
+  DisclosureLedgerService,
+  type LedgerEntryInput,
+} from '../../disclosures/disclosure-ledger.service';
+import type { GateFactsLoader } from '../../sharing/gate/gate-facts.loader';
+import { EVENTS_FACTS_LOADER } from '../events-facts';
+import { SharingRules, type Recipient } from '../../sharing/gate/sharing-rules';
+import type { WithheldReason } from '../../sharing/gate/withheld-reason';
+import type { AccessEndedReason } from '../event-types';
+import { writeEvents, type NewEvent } from '../events-writer';
+import { accessEndedReason } from './access-ended-reason';
+import { trackReceived } from './received-tracker';
+
+/** Transaction locks: one tracker and one checker at a time, over all processes. */
+const TRACKER_LOCK = 7340033;
+const CHECKER_LOCK = 7340034;
+/** Learners whose facts one statement loads. */
+const LEARNERS_PER_STEP = 1000;
+/** Who the ledger names as having told the recipient: this service, not a person or client. */
+export const ACCESS_ENDED_ACTOR = 'system:access-ended';
+
+interface AccessRow {
+  recipient_id: string;
+  enrolment_id: string;
+  learner_id: string;
+  course_id: string;
+  categories: DisclosureCategory[];
+  grants: Partial<Record<DisclosureCategory, DisclosureGrant>>;
+  kind: Recipient['kind'];
+}
+
+interface Ending {
+  row: AccessRow;
+  ended: DisclosureCategory[];
+  reason: AccessEndedReason;
+}
+
+/**
+ * Tells recipients to delete what they may no longer keep (GDPR Art. 17(2) and 19; docs/events.md,
+ * "Access ended"). For the access checks written since the last run — by triggers on every change
+ * that can end access, by the time sweep, by the tracker — it asks the gate, for each category a
+ * recipient received of an enrolment of those learners, whether it is still shared with it now.
+ * Each category that is not ends: in one transaction it leaves `recipient_access`, the recipient
+ * gets an `access.ended` event (its feed, its webhooks, its tombstones) with the masked reason,
+ * and the ledger records that it was told — an ACCESS_ENDED entry, which also tells the learner.
+ */
+@Injectable()
+export class AccessEndedService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(EVENTS_FACTS_LOADER) private readonly loader: GateFactsLoader,
+    private readonly ledger: DisclosureLedgerService,
+  ) {}
+
+  /** Brings `recipient_access` up to the ledger; returns how many (recipient, learner) pairs gained something. */
+  trackReceived(): Promise<number> {
+    return this.locked(TRACKER_LOCK, (qr) => trackReceived(qr));
+  }
+
+  /** Handles up to `batchSize` access checks; returns how many it took (0: nothing to do, or another process is at it). */
+  runOnce(batchSize: number): Promise<number> {
+    return this.locked(CHECKER_LOCK, async (qr) => {
+      const checks: { learner_id: string | null; recipient_id: string | null }[] = await qr.query(
+        `WITH taken AS (DELETE FROM access_checks WHERE id IN (SELECT id FROM access_checks ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING learner_id, recipient_id)
+         SELECT * FROM taken`,
+        [batchSize],
+      );
+      if (checks.length === 0) return 0;
+      const learners = [...new Set(checks.flatMap((c) => (c.learner_id ? [c.learner_id] : [])))];
+      const recipients = [
+        ...new Set(
+          checks.flatMap((c) => (!c.learner_id && c.recipient_id ? [c.recipient_id] : [])),
+        ),
+      ];
+      const rows: AccessRow[] = await qr.query(
+        `SELECT a.recipient_id, a.enrolment_id, a.learner_id, a.course_id, a.categories, a.grants, o.kind
+           FROM recipient_access a JOIN organisations o ON o.id = a.recipient_id
+          WHERE cardinality(a.categories) > 0 AND (a.learner_id = ANY($1::uuid[]) OR a.recipient_id = ANY($2::uuid[]))
+          ORDER BY a.learner_id
+          FOR UPDATE OF a`,
+        [learners, recipients],
+      );
+      const endings: Ending[] = [];
+      for (let i = 0; i < rows.length;) {
+        // Whole learners per step: a learner's rows are decided on the same facts.
+        let j = Math.min(i + LEARNERS_PER_STEP, rows.length);
+        while (j < rows.length && rows[j].learner_id === rows[j - 1].learner_id) j++;
+        endings.push(...(await this.decide(rows.slice(i, j))));
+        i = j;
+      }
+      if (endings.length > 0) await this.tell(qr, endings);
+      return checks.length;
+    });
+  }
+
+  private async decide(rows: AccessRow[]): Promise<Ending[]> {
+    const recipients = new Map<string, Recipient>(
+      rows.map((r) => [r.recipient_id, { kind: r.kind, id: r.recipient_id }]),
+    );
+    const facts = await this.loader.forRecipients(
+      [...recipients.values()],
+      [...new Set(rows.map((r) => r.learner_id))],
+    );
+    const rules = new SharingRules(facts, 'RECIPIENT');
+    const enrolments = new Map(facts.enrolments.map((e) => [e.id, e]));
+    const endings: Ending[] = [];
+    for (const row of rows) {
+      const enrolment = enrolments.get(row.enrolment_id);
+      const ended: DisclosureCategory[] = [];
+      const reasons: WithheldReason[] = [];
+      for (const category of row.categories) {
+        // An enrolment that no longer exists is shared with no one.
+        const decision = enrolment
+          ? rules.decide(recipients.get(row.recipient_id)!, enrolment, category)
+          : { allowed: false as const, reasons: ['NOT_SHARED' as const] };
+        if (decision.allowed) continue;
+        ended.push(category);
+        reasons.push(...decision.reasons);
+      }
+      if (ended.length > 0) endings.push({ row, ended, reason: accessEndedReason(reasons) });
+    }
+    return endings;
+  }
+
+  private async tell(qr: QueryRunner, endings: Ending[]): Promise<void> {
+    const [{ now }] = await qr.query(`SELECT now() AS now`);
+    const toldAt = new Date(now as Date);
+    await qr.query(
+      `UPDATE recipient_access a SET categories = ARRAY(SELECT c FROM unnest(a.categories) c WHERE NOT c = ANY(string_to_array(u.ended, ',')))
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS u(recipient_id, enrolment_id, ended)
+        WHERE a.recipient_id = u.recipient_id AND a.enrolment_id = u.enrolment_id`,
+      [
+        endings.map((e) => e.row.recipient_id),
+        endings.map((e) => e.row.enrolment_id),
+        endings.map((e) => e.ended.join(',')),
+      ],
+    );
+    const events: NewEvent[] = endings.map((e) => ({
+      id: uuid7(toldAt.getTime()),
+      recipientId: e.row.recipient_id,
+      type: 'access.ended',
+      learnerId: e.row.learner_id,
+      enrolmentId: e.row.enrolment_id,
+      courseId: e.row.course_id,
+      categories: e.ended,
+      reason: e.reason,
+      occurredAt: toldAt,
+    }));
+    await writeEvents(qr, events);
+    // The ledger's record, per recipient one batch with an entry per learner.
+    const byRecipient = new Map<
+      string,
+      Map<string, { items: DisclosureItem[]; reason: AccessEndedReason; eventIds: string[] }>
+    >();
+    endings.forEach((e, i) => {
+      const perLearner = byRecipient.get(e.row.recipient_id) ?? new Map();
+      byRecipient.set(e.row.recipient_id, perLearner);
+      const entry = perLearner.get(e.row.learner_id) ?? {
+        items: [],
+        reason: e.reason,
+        eventIds: [],
+      };
+      perLearner.set(e.row.learner_id, entry);
+      const told = e.ended.flatMap((category) => {
+        const grant = e.row.grants[category];
+        return grant ? [{ category, grant }] : [];
+      });
+      entry.items.push(itemOf(e.row.enrolment_id, e.row.course_id, told));
+      entry.eventIds.push(events[i].id);
+      if (entry.reason !== e.reason) entry.reason = 'NOT_SHARED';
+    });
+    const disclosedAt = toldAt.toISOString();
+    for (const [recipientId, perLearner] of byRecipient) {
+      const request = {
+        disclosedAt,
+        requestId: `access-ended:${[...perLearner.values()][0].eventIds[0]}`,
+        operationName: null,
+        recipientId,
+        actorSubject: ACCESS_ENDED_ACTOR,
+        apiClientId: null,
+      };
+      const entries: LedgerEntryInput[] = [...perLearner].map(([learnerId, { items, reason }]) => {
+        const id = uuid7(toldAt.getTime());
+        const content = JSON.stringify({
+          id,
+          kind: 'ACCESS_ENDED',
+          ...request,
+          learnerId,
+          reason,
+          items,
+        });
+        return {
+          id,
+          notificationId: uuid7(toldAt.getTime()),
+          learnerId,
+          content,
+          entryHash: sha256Hex(content),
+        };
+      });
+      await this.ledger.append(qr, { ...request, entries }, 'ACCESS_ENDED');
+      // What an erasure recorded as to be told (docs/retention.md) is now told.
+      await qr.query(
+        `UPDATE recipient_notices SET sent_at = now() WHERE recipient_id = $1 AND learner_id = ANY($2::uuid[]) AND sent_at IS NULL`,
+        [recipientId, [...perLearner.keys()]],
+      );
+    }
+  }
+
+  /** Runs `fn` in a transaction holding the lock, or returns 0 at once when another process holds it. */
+  private async locked(lock: number, fn: (qr: QueryRunner) => Promise<number>): Promise<number> {
+    const qr = this.dataSource.createQueryRunner();
+    await qr.connect();
+    try {
+      await qr.startTransaction();
+      const [{ got }] = await qr.query(`SELECT pg_try_advisory_xact_lock(${lock}) AS got`);
+      const n = got ? await fn(qr) : 0;
+      await qr.commitTransaction();
+      return n;
+    } catch (e) {
+      if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
+      throw e;
+    } finally {
+      await qr.release();
+    }
+  }
+}
