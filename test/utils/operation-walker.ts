@@ -72,7 +72,8 @@ function dummy(type: GraphQLInputType): unknown {
   if (isNonNullType(type)) return dummy(type.ofType);
   if (isListType(type)) return [dummy(type.ofType)];
   const named = getNamedType(type);
-  if (isEnumType(named)) return named.getValues()[0].value;
+  // Variables carry the enum value's name (EventType's names differ from its internal values).
+  if (isEnumType(named)) return named.getValues()[0].name;
   if (isInputObjectType(named)) {
     return Object.fromEntries(
       Object.values(named.getFields())

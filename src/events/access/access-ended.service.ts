@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type QueryRunner } from 'typeorm';
-import type { DisclosureCategory } from '../../common/disclosure-category';
+import { DISCLOSURE_CATEGORIES, type DisclosureCategory } from '../../common/disclosure-category';
 import { sha256Hex } from '../../common/hashing';
 import { uuid7 } from '../../common/uuid7';
 import {
@@ -16,7 +16,6 @@ import {
 import type { GateFactsLoader } from '../../sharing/gate/gate-facts.loader';
 import { EVENTS_FACTS_LOADER } from '../events-facts';
 import { SharingRules, type Recipient } from '../../sharing/gate/sharing-rules';
-import type { WithheldReason } from '../../sharing/gate/withheld-reason';
 import type { AccessEndedReason } from '../event-types';
 import { writeEvents, type NewEvent } from '../events-writer';
 import { accessEndedReason } from './access-ended-reason';
@@ -118,17 +117,21 @@ export class AccessEndedService {
     for (const row of rows) {
       const enrolment = enrolments.get(row.enrolment_id);
       const ended: DisclosureCategory[] = [];
-      const reasons: WithheldReason[] = [];
-      for (const category of row.categories) {
+      const reasons: AccessEndedReason[] = [];
+      // In the categories' own order, as everywhere else.
+      for (const category of DISCLOSURE_CATEGORIES.filter((c) => row.categories.includes(c))) {
         // An enrolment that no longer exists is shared with no one.
         const decision = enrolment
           ? rules.decide(recipients.get(row.recipient_id)!, enrolment, category)
           : { allowed: false as const, reasons: ['NOT_SHARED' as const] };
         if (decision.allowed) continue;
         ended.push(category);
-        reasons.push(...decision.reasons);
+        // An erasure takes the employment records with it, which would read as an agreement that
+        // no longer applies: it is the learner's choice, and reads NOT_SHARED like the others.
+        reasons.push(facts.learners.get(row.learner_id)?.erasedAt ? 'NOT_SHARED' : accessEndedReason(decision.reasons, row.grants[category]));
       }
-      if (ended.length > 0) endings.push({ row, ended, reason: accessEndedReason(reasons) });
+      // One reason per notice: the categories' own when they agree, else the plainest.
+      if (ended.length > 0) endings.push({ row, ended, reason: reasons.every((r) => r === reasons[0]) ? reasons[0] : 'NOT_SHARED' });
     }
     return endings;
   }

@@ -36,12 +36,12 @@ export async function trackReceived(qr: QueryRunner): Promise<number> {
       const [{ n }] = await qr.query(
         `WITH rx AS (
            SELECT d.recipient_id, (i->>'enrolmentId')::uuid AS enrolment_id, d.learner_id, (i->>'courseId')::uuid AS course_id,
-                  x.category, x.grant, d.disclosed_at
+                  x.category, x.granted, d.disclosed_at
              FROM disclosures d
              CROSS JOIN LATERAL jsonb_array_elements((d.content::jsonb)->'items') i
              CROSS JOIN LATERAL (
                -- Entries group categories by grant; entries written before that list them one by one.
-               SELECT c.value AS category, g.value - 'categories' AS grant
+               SELECT c.value AS category, g.value - 'categories' AS granted
                  FROM jsonb_array_elements(coalesce(i->'grants', '[]')) g, jsonb_array_elements_text(g.value->'categories') c
                UNION ALL
                SELECT c.value->>'category', c.value - 'category'
@@ -50,7 +50,7 @@ export async function trackReceived(qr: QueryRunner): Promise<number> {
             WHERE d.batch_id = ANY($1::bigint[]) AND d.kind = 'DISCLOSURE' AND d.purged_at IS NULL
          ), agg AS (
            SELECT recipient_id, enrolment_id, learner_id, course_id, array_agg(DISTINCT category ORDER BY category) AS categories,
-                  jsonb_object_agg(category, grant) AS grants, max(disclosed_at) AS last_disclosed_at
+                  jsonb_object_agg(category, granted) AS grants, max(disclosed_at) AS last_disclosed_at
              FROM rx GROUP BY recipient_id, enrolment_id, learner_id, course_id
          ), up AS (
            INSERT INTO recipient_access AS a (recipient_id, enrolment_id, learner_id, course_id, categories, grants, last_disclosed_at)

@@ -12,6 +12,9 @@ export interface Named {
 
 export interface ReadableDisclosure {
   id: string;
+  /** DISCLOSURE, or ACCESS_ENDED: the recipient was told to delete these items (docs/events.md). */
+  kind: string;
+  reason: string | null;
   disclosedAt: Date;
   recipient: Named;
   operationName: string | null;
@@ -53,6 +56,15 @@ export const SECTION_OF_TABLE: Record<string, string> = {
   // are those of `disclosures` (docs/retention.md).
   erasures: 'requests',
   recipient_notices: 'disclosures',
+  // Events tell a recipient to look again, with ids and category names only, never a value
+  // (docs/events.md): what it then read is in `disclosures`, and that it was told to delete is an
+  // ACCESS_ENDED entry there. What each recipient received is derived from those same entries.
+  events: 'disclosures',
+  recipient_access: 'disclosures',
+  // Work queues of seconds: a change of an enrolment (in `enrolments`) waiting to become events,
+  // and a reminder to look again at what recipients may keep.
+  enrolment_changes: 'enrolments',
+  access_checks: 'disclosures',
 };
 
 const PAGE = 1000;
@@ -154,8 +166,10 @@ export class ExportReader {
   async *disclosures(): AsyncGenerator<ReadableDisclosure[]> {
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
-      const rows = await this.em.query<{ id: string; disclosedAt: Date; recipientId: string; operationName: string | null; requestId: string; content: string; purgedAt: Date | null }[]>(
-        `SELECT id, disclosed_at AS "disclosedAt", recipient_id AS "recipientId", operation_name AS "operationName", request_id AS "requestId", content, purged_at AS "purgedAt"
+      const rows = await this.em.query<
+        { id: string; kind: string; disclosedAt: Date; recipientId: string; operationName: string | null; requestId: string; content: string; purgedAt: Date | null }[]
+      >(
+        `SELECT id, kind, disclosed_at AS "disclosedAt", recipient_id AS "recipientId", operation_name AS "operationName", request_id AS "requestId", content, purged_at AS "purgedAt"
            FROM disclosures WHERE learner_id = $1 AND id > $2 ORDER BY id LIMIT ${PAGE}`,
         [this.learnerId, after],
       );
@@ -168,6 +182,8 @@ export class ExportReader {
       );
       yield rows.map((r, n) => ({
         id: r.id,
+        kind: r.kind,
+        reason: r.kind === 'ACCESS_ENDED' && r.content ? ((JSON.parse(r.content) as { reason?: string }).reason ?? null) : null,
         disclosedAt: r.disclosedAt,
         recipient: this.named(r.recipientId),
         operationName: r.operationName,

@@ -208,7 +208,7 @@ export async function writePdf(reader: ExportReader, sink: ChunkSink, meta: { ex
           moment(d.disclosedAt),
           onBehalfOf ? `${d.recipient.name} (${c.onBehalfOf} ${onBehalfOf.name})` : d.recipient.name,
           item.course.name,
-          item.categories.map((x) => CATEGORY_LABELS[locale][x.category as DisclosureCategory] ?? x.category).join(', '),
+          (d.kind === 'ACCESS_ENDED' ? `${t.toldToDelete}: ` : '') + item.categories.map((x) => CATEGORY_LABELS[locale][x.category as DisclosureCategory] ?? x.category).join(', '),
           [...new Set(item.categories.map((x) => basis(x.basis)))].join(', '),
         ]);
       }

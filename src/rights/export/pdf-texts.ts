@@ -14,6 +14,7 @@ export const PDF_TEXT = {
     contents: 'Inhoud',
     none: 'Geen.',
     purged: 'inhoud verwijderd na de bewaartermijn',
+    toldToDelete: 'gevraagd te verwijderen',
     yes: 'ja',
     no: 'nee',
     sections: {
@@ -55,6 +56,7 @@ export const PDF_TEXT = {
     contents: 'Contents',
     none: 'None.',
     purged: 'content removed after the retention period',
+    toldToDelete: 'told to delete',
     yes: 'yes',
     no: 'no',
     sections: {
@@ -95,12 +97,12 @@ export const NOTIFICATION_WORDS: Record<Locale, Record<string, string>> = {
   nl: {
     DISCLOSURE: 'gegevens gedeeld', AGREEMENT_COVERS_YOU: 'nieuwe afspraak', CONSENT_RECORDED: 'toestemming vastgelegd', CONSENT_WITHDRAWN: 'toestemming ingetrokken',
     OBJECTION_RECORDED: 'bezwaar vastgelegd', OBJECTION_LIFTED: 'bezwaar ingetrokken', RESTRICTION_RECORDED: 'beperking vastgelegd', RESTRICTION_LIFTED: 'beperking opgeheven',
-    ENROLLED: 'ingeschreven', REQUEST_RECEIVED: 'verzoek ontvangen', REQUEST_EXTENDED: 'termijn verlengd', REQUEST_ANSWERED: 'verzoek beantwoord', REQUEST_REJECTED: 'verzoek afgewezen', EXPORT_READY: 'kopie klaar',
+    ENROLLED: 'ingeschreven', REQUEST_RECEIVED: 'verzoek ontvangen', REQUEST_EXTENDED: 'termijn verlengd', REQUEST_ANSWERED: 'verzoek beantwoord', REQUEST_REJECTED: 'verzoek afgewezen', EXPORT_READY: 'kopie klaar', ACCESS_ENDED: 'ontvanger gevraagd te verwijderen',
   },
   en: {
     DISCLOSURE: 'data shared', AGREEMENT_COVERS_YOU: 'new arrangement', CONSENT_RECORDED: 'consent recorded', CONSENT_WITHDRAWN: 'consent withdrawn',
     OBJECTION_RECORDED: 'objection recorded', OBJECTION_LIFTED: 'objection lifted', RESTRICTION_RECORDED: 'restriction recorded', RESTRICTION_LIFTED: 'restriction lifted',
-    ENROLLED: 'enrolled', REQUEST_RECEIVED: 'request received', REQUEST_EXTENDED: 'deadline extended', REQUEST_ANSWERED: 'request answered', REQUEST_REJECTED: 'request rejected', EXPORT_READY: 'copy ready',
+    ENROLLED: 'enrolled', REQUEST_RECEIVED: 'request received', REQUEST_EXTENDED: 'deadline extended', REQUEST_ANSWERED: 'request answered', REQUEST_REJECTED: 'request rejected', EXPORT_READY: 'copy ready', ACCESS_ENDED: 'recipient told to delete',
   },
 };
 
