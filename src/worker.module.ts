@@ -20,7 +20,8 @@ export class WorkerModule {
       // A connection per delivery lane, two for the job bookkeeping around them, and two for an
       // export being built and the other scheduled jobs.
       imports: [
-        TypeOrmModule.forRoot(databaseOptions(config.databaseUrl, config.notifications.deliveryLanes + 4, config.databaseTimeouts)),
+        // Three more for the events' loops (emitter, access checks, webhooks: docs/events.md).
+        TypeOrmModule.forRoot(databaseOptions(config.databaseUrl, config.notifications.deliveryLanes + 7, config.databaseTimeouts)),
         // The ledger service is bound to the gated pool's name; in the worker it only writes
         // through the caller's transaction (the events' ACCESS_ENDED entries), so two suffice.
         TypeOrmModule.forRoot({ ...databaseOptions(config.databaseUrl, 2, config.databaseTimeouts), name: GATED_CONNECTION }),

@@ -1,5 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import type { DisclosureCategory } from '../common/disclosure-category';
+import { eventsEmitted } from '../common/metrics';
 import type { AccessEndedReason, EventType } from './event-types';
 
 export interface NewEvent {
@@ -59,5 +60,6 @@ export async function writeEvents(qr: QueryRunner, events: NewEvent[]): Promise<
       WHERE e.id = ANY($1::uuid[])`,
     [events.map((e) => e.id)],
   );
+  for (const e of events) eventsEmitted.inc({ type: e.type });
   return events.length;
 }

@@ -57,17 +57,21 @@ export class EventsJobs implements OnApplicationBootstrap, OnApplicationShutdown
         },
         this.logger,
       ),
-      new PollLoop(
-        'webhooks',
-        pollMs,
-        async () => {
-          const started = await this.dispatcher.pump();
-          await this.dispatcher.flush();
-          return started > 0 && this.dispatcher.capacity > 0;
-        },
-        this.logger,
-      ),
     );
+    // Outcomes are recorded before the next claim (a delivery counts as in flight until then), and
+    // a finished attempt wakes the loop: a slot is free, without waiting for the next poll.
+    const webhooks = new PollLoop(
+      'webhooks',
+      pollMs,
+      async () => {
+        await this.dispatcher.flush();
+        const started = await this.dispatcher.pump();
+        return started > 0 && this.dispatcher.capacity > 0;
+      },
+      this.logger,
+    );
+    this.dispatcher.onSettled = () => webhooks.poke();
+    this.loops.push(webhooks);
     for (const loop of this.loops) loop.start();
     await recurring(
       this.boss,

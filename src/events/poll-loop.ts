@@ -9,6 +9,8 @@ import type { Logger } from 'pino';
 export class PollLoop {
   private running = false;
   private wake: (() => void) | null = null;
+  /** Poked while a step ran: run again at once instead of sleeping. */
+  private poked = false;
   private done: Promise<void> = Promise.resolve();
 
   constructor(
@@ -24,6 +26,12 @@ export class PollLoop {
     this.done = this.loop();
   }
 
+  /** There is work: run the next step now (or right after the running one). */
+  poke(): void {
+    this.poked = true;
+    this.wake?.();
+  }
+
   async stop(): Promise<void> {
     this.running = false;
     this.wake?.();
@@ -34,13 +42,14 @@ export class PollLoop {
     while (this.running) {
       let more = false;
       let pause = this.idleMs;
+      this.poked = false;
       try {
         more = await this.step();
       } catch (e) {
         this.logger.error({ err: e, loop: this.name }, 'background step failed; retrying');
         pause = Math.max(this.idleMs, 1000);
       }
-      if (!more && this.running) {
+      if (!more && !this.poked && this.running) {
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, pause);
           this.wake = () => {

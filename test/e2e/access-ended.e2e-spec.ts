@@ -206,6 +206,9 @@ describe('access ended', () => {
       [s.learner.id],
     );
     expect(n).toBe(1);
+    // ... and no inbox row is written for them any more.
+    const [{ inbox }] = await t.db.query(`SELECT count(*)::int AS inbox FROM notifications WHERE learner_id = $1 AND kind = 'ACCESS_ENDED'`, [s.learner.id]);
+    expect(inbox).toBe(0);
   });
 
   it('agreement revoked: AGREEMENT_ENDED', async () => {

@@ -99,6 +99,14 @@ export class AccessEndedService {
         i = j;
       }
       if (endings.length > 0) await this.tell(qr, endings);
+      // An erasure's notice to a recipient that has nothing left to delete (told earlier, for
+      // another cause) is answered too: there is nothing more to tell it.
+      await qr.query(
+        `UPDATE recipient_notices n SET sent_at = now()
+          WHERE n.sent_at IS NULL AND n.learner_id = ANY($1::uuid[])
+            AND NOT EXISTS (SELECT 1 FROM recipient_access a WHERE a.recipient_id = n.recipient_id AND a.learner_id = n.learner_id AND cardinality(a.categories) > 0)`,
+        [learners],
+      );
       return checks.length;
     });
   }
@@ -212,6 +220,11 @@ export class AccessEndedService {
         };
       });
       await this.ledger.append(qr, { ...request, entries }, 'ACCESS_ENDED');
+      // The ledger keeps the record; an erased learner gets no inbox row (nothing more is written
+      // about them, and there is no address to email).
+      await qr.query(`DELETE FROM notifications n USING learners l WHERE n.disclosure_id = ANY($1::uuid[]) AND l.id = n.learner_id AND l.erased_at IS NOT NULL`, [
+        entries.map((e) => e.id),
+      ]);
       // What an erasure recorded as to be told (docs/retention.md) is now told.
       await qr.query(
         `UPDATE recipient_notices SET sent_at = now() WHERE recipient_id = $1 AND learner_id = ANY($2::uuid[]) AND sent_at IS NULL`,

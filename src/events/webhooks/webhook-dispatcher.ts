@@ -29,7 +29,7 @@ interface Outcome {
 /**
  * Delivers webhooks (docs/events.md, "Delivery"): at least once, in parallel, never more than an
  * endpoint's `max_in_flight` at a time over every process, retried with exponential backoff and
- * full jitter, dead after WEBHOOK_MAX_ATTEMPTS; an endpoint failing WEBHOOK_DISABLE_AFTER_FAILURES
+ * jitter, dead after WEBHOOK_MAX_ATTEMPTS; an endpoint failing WEBHOOK_DISABLE_AFTER_FAILURES
  * times in a row is disabled and its owner told (a `webhook_endpoint.disabled` event in its feed).
  *
  * Its state is the `webhook_deliveries` table, not a generic job queue: the owner reads it (dead
@@ -44,6 +44,8 @@ export class WebhookDispatcher {
   private inFlight = 0;
   private outcomes: Outcome[] = [];
   private readonly pending = new Set<Promise<void>>();
+  /** Called when an attempt finishes: its slot is free and its outcome waits to be recorded. */
+  onSettled: () => void = () => undefined;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -54,7 +56,8 @@ export class WebhookDispatcher {
     this.sender = new WebhookSender({
       timeoutSeconds: e.webhookTimeoutSeconds,
       allowPrivateTargets: e.webhookAllowPrivateTargets,
-      maxSockets: e.webhookMaxInFlight,
+      // Per host: endpoints may share one (paths of one portal); the cap per endpoint is the claim's.
+      maxSockets: e.webhookConcurrency,
     });
   }
 
@@ -73,6 +76,7 @@ export class WebhookDispatcher {
       const p = this.attempt(c).finally(() => {
         this.inFlight--;
         this.pending.delete(p);
+        this.onSettled();
       });
       this.pending.add(p);
     }
@@ -131,8 +135,11 @@ export class WebhookDispatcher {
             r.status === 'DELIVERED' ? 'delivered' : r.status === 'FAILED' ? 'dead' : 'retry',
         });
       // Per endpoint: a success resets the run of failures; the failures after the last success count.
+      // Only outcomes that were recorded: an attempt whose lease ran out belongs to a newer claim.
+      const recorded = new Set(rows.map((r) => r.id));
       const runs = new Map<string, { reset: boolean; failures: number }>();
       for (const o of outcomes) {
+        if (!recorded.has(o.claimed.delivery_id)) continue;
         const run = runs.get(o.claimed.endpoint_id) ?? { reset: false, failures: 0 };
         if (o.result.ok) runs.set(o.claimed.endpoint_id, { reset: true, failures: 0 });
         else runs.set(o.claimed.endpoint_id, { ...run, failures: run.failures + 1 });
@@ -233,7 +240,7 @@ export class WebhookDispatcher {
 }
 
 /**
- * Seconds before attempt `attempt + 1`: base × 2^(attempt − 1), capped, with "full jitter" in its
+ * Seconds before attempt `attempt + 1`: base × 2^(attempt − 1), capped, with jitter over its
  * upper half — retries of many deliveries that failed together spread out instead of arriving
  * together again.
  */

@@ -43,6 +43,7 @@ export class WebhookSender {
   send(url: string, headers: Record<string, string>, body: string): Promise<SendResult> {
     return new Promise((resolve) => {
       let settled = false;
+      let timer: NodeJS.Timeout | undefined;
       const done = (r: SendResult) => {
         if (settled) return;
         settled = true;
@@ -66,7 +67,7 @@ export class WebhookSender {
           'user-agent': 'results-sharing-api-webhooks/1',
         },
       });
-      const timer = setTimeout(() => {
+      timer = setTimeout(() => {
         req.destroy(new Error(`no answer within ${this.opts.timeoutSeconds} s`));
       }, this.opts.timeoutSeconds * 1000);
       req.on('error', (e) =>
