@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../src/database/embedded-postgres';
@@ -8,7 +9,7 @@ export const BENCH_DB = 'rsa_bench';
  * The benchmark's database server: BENCH_DATABASE_URL's server if set, else an embedded
  * PostgreSQL in .data/bench (port 54370), kept between runs so the seed is paid once.
  */
-export async function benchServer(): Promise<{ url: (db: string) => string; stop: () => Promise<void> }> {
+export async function benchServer(): Promise<{ url: (db: string) => string; stop: () => Promise<void>; postmasterPid: () => number | null }> {
   const given = process.env.BENCH_DATABASE_URL;
   if (given) {
     return {
@@ -18,14 +19,28 @@ export async function benchServer(): Promise<{ url: (db: string) => string; stop
         return u.toString();
       },
       stop: () => Promise.resolve(),
+      // Another machine's or another owner's server: its CPU is not ours to count.
+      postmasterPid: () => null,
     };
   }
+  const dataDir = join(process.cwd(), '.data', 'bench'); // npm scripts run in the repository root
   const pg: EmbeddedPostgresHandle = await startEmbeddedPostgres({
-    dataDir: join(process.cwd(), '.data', 'bench'), // npm scripts run in the repository root
+    dataDir,
     port: Number(process.env.BENCH_PG_PORT ?? 54370),
     postgresFlags: ['-c', 'shared_buffers=512MB', '-c', 'max_connections=200', '-c', 'synchronous_commit=on'],
   });
-  return { url: (db) => pg.url(db), stop: () => pg.stop() };
+  return {
+    url: (db) => pg.url(db),
+    stop: () => pg.stop(),
+    // The server's CPU use during a phase (bench/machine.ts) is that of the postmaster's tree.
+    postmasterPid: () => {
+      try {
+        return Number(readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]) || null;
+      } catch {
+        return null;
+      }
+    },
+  };
 }
 
 export async function recreateDatabase(adminUrl: string, name: string): Promise<void> {
