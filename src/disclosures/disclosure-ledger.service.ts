@@ -120,10 +120,9 @@ export class DisclosureLedgerService {
    * disclosures above and for the record that a recipient was told to delete (ACCESS_ENDED,
    * docs/events.md), which commits with the event that tells it.
    */
-  async append(qr: QueryRunner, batch: LedgerBatchInput, kind: LedgerEntryKind = 'DISCLOSURE'): Promise<void> {
+  async append(qr: QueryRunner, batch: LedgerBatchInput, kind: LedgerEntryKind = 'DISCLOSURE', chain = randomInt(this.config.ledger.chains)): Promise<void> {
     const { entries } = batch;
     if (entries.length === 0) return;
-    const chain = randomInt(this.config.ledger.chains);
     const root = merkleRoot(entries.map((e) => e.entryHash));
     const job = emailJob([...new Set(entries.map((e) => e.learnerId))], this.config.notifications);
     // Columns as arrays, not one JSON document: nothing for PostgreSQL to parse but the rows.

@@ -60,50 +60,37 @@ export class EventEmitter {
   }
 
   private async decide(changes: ChangeRow[]): Promise<NewEvent[]> {
-    // Several changes of one enrolment in a batch are one event: "look again at these categories".
-    const merged = new Map<
-      string,
-      { learnerId: string; created: boolean; categories: Set<DisclosureCategory>; at: Date }
-    >();
-    for (const c of changes) {
-      const m = merged.get(c.enrolment_id) ?? {
-        learnerId: c.learner_id,
-        created: false,
-        categories: new Set(),
-        at: c.changed_at,
-      };
-      m.created ||= c.created;
-      for (const k of c.categories) if (KNOWN.has(k)) m.categories.add(k as DisclosureCategory);
-      if (c.changed_at > m.at) m.at = c.changed_at;
-      merged.set(c.enrolment_id, m);
-    }
-    const { visible, facts } = await this.loader.forEvents([
-      ...new Set(changes.map((c) => c.learner_id)),
-    ]);
+    // Several changes of one enrolment in a batch become one event per recipient — "look again at
+    // these categories" — but each recipient's event is made only of the changes it may see: its
+    // time is the latest of those, and it reads "created" only if the creation (ENROLMENT_STATUS)
+    // is shared with it. A change it may not see must not move its event's time or type.
+    const byEnrolment = new Map<string, ChangeRow[]>();
+    for (const c of changes) byEnrolment.set(c.enrolment_id, [...(byEnrolment.get(c.enrolment_id) ?? []), c]);
+    const { visible, facts } = await this.loader.forEvents([...new Set(changes.map((c) => c.learner_id))]);
     const rules = new SharingRules(facts, 'RECIPIENT');
     const enrolments = new Map((facts.enrolments as EnrolmentEntity[]).map((e) => [e.id, e]));
     const recipientsOf = new Map<string, (typeof visible)[number]['recipient'][]>();
-    for (const v of visible)
-      recipientsOf.set(v.learnerId, [...(recipientsOf.get(v.learnerId) ?? []), v.recipient]);
+    for (const v of visible) recipientsOf.set(v.learnerId, [...(recipientsOf.get(v.learnerId) ?? []), v.recipient]);
     const events: NewEvent[] = [];
-    for (const [enrolmentId, change] of merged) {
+    for (const [enrolmentId, rows] of byEnrolment) {
       const enrolment = enrolments.get(enrolmentId);
       // Deleted since (retention, erasure): nothing left to look at.
       if (!enrolment) continue;
-      for (const recipient of recipientsOf.get(change.learnerId) ?? []) {
-        const shared = DISCLOSURE_CATEGORIES.filter(
-          (c) => change.categories.has(c) && rules.decide(recipient, enrolment, c).allowed,
-        );
-        if (shared.length === 0) continue;
+      const changed = new Set(rows.flatMap((r) => r.categories.filter((k): k is DisclosureCategory => KNOWN.has(k))));
+      for (const recipient of recipientsOf.get(enrolment.learnerId) ?? []) {
+        const allowed = new Set(DISCLOSURE_CATEGORIES.filter((c) => changed.has(c) && rules.decide(recipient, enrolment, c).allowed));
+        if (allowed.size === 0) continue;
+        const seen = rows.filter((r) => r.categories.some((k) => allowed.has(k as DisclosureCategory)));
+        const shared = DISCLOSURE_CATEGORIES.filter((c) => allowed.has(c));
         events.push({
           id: uuid7(),
           recipientId: recipient.id,
-          type: enrolmentEventType(change.created, shared, enrolment.status === 'COMPLETED'),
-          learnerId: change.learnerId,
+          type: enrolmentEventType(seen.some((r) => r.created), shared, enrolment.status === 'COMPLETED'),
+          learnerId: enrolment.learnerId,
           enrolmentId,
           courseId: enrolment.courseId,
           categories: shared,
-          occurredAt: change.at,
+          occurredAt: seen.reduce((at, r) => (r.changed_at > at ? r.changed_at : at), seen[0].changed_at),
         });
       }
     }

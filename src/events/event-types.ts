@@ -63,7 +63,8 @@ export function enrolmentEventType(
   shared: readonly string[],
   completed: boolean,
 ): EventType {
-  if (created) return 'enrolment.created';
+  // The creation is told only where the enrolment's status is shared (its existence and date).
+  if (created && shared.includes('ENROLMENT_STATUS')) return 'enrolment.created';
   if (shared.includes('COMPLETION') && completed) return 'enrolment.completed';
   if (shared.includes('ASSESSMENT_RESULTS')) return 'assessment_result.recorded';
   if (shared.includes('CERTIFICATES') || shared.includes('ACCREDITATION'))

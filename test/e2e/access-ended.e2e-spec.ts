@@ -207,7 +207,10 @@ describe('access ended', () => {
     );
     expect(n).toBe(1);
     // ... and no inbox row is written for them any more.
-    const [{ inbox }] = await t.db.query(`SELECT count(*)::int AS inbox FROM notifications WHERE learner_id = $1 AND kind = 'ACCESS_ENDED'`, [s.learner.id]);
+    const [{ inbox }] = await t.db.query(
+      `SELECT count(*)::int AS inbox FROM notifications WHERE learner_id = $1 AND kind = 'ACCESS_ENDED'`,
+      [s.learner.id],
+    );
     expect(inbox).toBe(0);
   });
 
@@ -302,7 +305,7 @@ describe('access ended', () => {
         completedAt: new Date(),
         progressPercent: 100,
       });
-      await w.agreement({
+      const employerAgreement = await w.agreement({
         recipientId: employer.id,
         basis: 'PROCESSOR',
         categories: ['ENROLMENT_STATUS', 'COMPLETION'],
@@ -317,6 +320,7 @@ describe('access ended', () => {
         learner,
         enrolment,
         mandate,
+        employerAgreement,
         hr,
         learnerToken: t.token({ sub: learner.id, kind: 'LEARNER' }),
       };
@@ -331,6 +335,20 @@ describe('access ended', () => {
       await expectTold(
         { ...s, employment: null as never, agreement: null as never },
         'MANDATE_ENDED',
+      );
+    });
+
+    it("the employer's own employee-wide agreement revoked: the broker reading through its mandate is told too", async () => {
+      const s = await brokerReceived();
+      const res = await t.gql(
+        staff,
+        `mutation($id: ID!) { revokeSharingAgreement(agreementId: $id) { id } }`,
+        { id: s.employerAgreement.agreementId },
+      );
+      expect(res.errors).toBeUndefined();
+      await expectTold(
+        { ...s, employment: null as never, agreement: null as never },
+        'AGREEMENT_ENDED',
       );
     });
 

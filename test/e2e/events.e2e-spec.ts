@@ -61,6 +61,51 @@ describe('events', () => {
     expect(small.queries.length).toBe(queries.length);
   });
 
+  it("changes merged in one batch: a recipient's event is made only of the changes it may see", async () => {
+    const employer = await w.organisation('EMPLOYER');
+    const learner = await w.learner();
+    await w.employment(learner.id, employer.id);
+    const course = await w.course();
+    // PROGRESS only: neither the enrolment's creation (ENROLMENT_STATUS) nor its completion is shared.
+    await w.agreement({ recipientId: employer.id, basis: 'PROCESSOR', categories: ['PROGRESS'] });
+    const enrolment = await w.enrolment(learner.id, course.id, employer.id, {
+      sponsorEmployerId: employer.id,
+      status: 'IN_PROGRESS',
+      startedAt: new Date(),
+    });
+    await t.db.query(
+      `UPDATE enrolments SET progress_percent = 40, changed_at = changed_at || jsonb_build_object('PROGRESS', now()) WHERE id = $1`,
+      [enrolment.id],
+    );
+    await t.db.query(
+      `UPDATE enrolments SET status = 'COMPLETED', completed_at = now(), changed_at = changed_at || jsonb_build_object('COMPLETION', now()) WHERE id = $1`,
+      [enrolment.id],
+    );
+    const stamps = await t.db.query(
+      `SELECT categories, changed_at FROM enrolment_changes WHERE enrolment_id = $1 ORDER BY id`,
+      [enrolment.id],
+    );
+    expect(stamps.map((r: { categories: string[] }) => r.categories)).toEqual([
+      ['ENROLMENT_STATUS'],
+      ['PROGRESS'],
+      ['COMPLETION'],
+    ]);
+    await emitter.runOnce(5000); // all three in one batch
+    const events = await t.db.query(
+      `SELECT type, categories, occurred_at FROM events WHERE recipient_id = $1 AND enrolment_id = $2`,
+      [employer.id, enrolment.id],
+    );
+    // Not "created" (that would tell the enrolment's date), not "completed", and the time of the
+    // progress change, not of the later completion.
+    expect(events).toEqual([
+      {
+        type: 'enrolment.progress_changed',
+        categories: ['PROGRESS'],
+        occurred_at: stamps[1].changed_at,
+      },
+    ]);
+  });
+
   it('the feed pages in commit order, keeps 30 days, and says so to a cursor past them', async () => {
     const employer = await w.organisation('EMPLOYER');
     const learner = await w.learner();

@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { randomInt } from 'node:crypto';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { DISCLOSURE_CATEGORIES, type DisclosureCategory } from '../../common/disclosure-category';
@@ -21,9 +23,13 @@ import { writeEvents, type NewEvent } from '../events-writer';
 import { accessEndedReason } from './access-ended-reason';
 import { trackReceived } from './received-tracker';
 
-/** Transaction locks: one tracker and one checker at a time, over all processes. */
-const TRACKER_LOCK = 7340033;
-const CHECKER_LOCK = 7340034;
+/**
+ * One transaction lock for the tracker and the checker, over all processes: both touch
+ * `recipient_access`, and one at a time they cannot deadlock on its rows.
+ */
+const ACCESS_LOCK = 7340033;
+/** Tracker steps one call commits, at most (the loop calls again at once while there is more). */
+const TRACKER_STEPS_PER_CALL = 50;
 /** Learners whose facts one statement loads. */
 const LEARNERS_PER_STEP = 1000;
 /** Who the ledger names as having told the recipient: this service, not a person or client. */
@@ -60,16 +66,28 @@ export class AccessEndedService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(EVENTS_FACTS_LOADER) private readonly loader: GateFactsLoader,
     private readonly ledger: DisclosureLedgerService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Brings `recipient_access` up to the ledger; returns how many (recipient, learner) pairs gained something. */
-  trackReceived(): Promise<number> {
-    return this.locked(TRACKER_LOCK, (qr) => trackReceived(qr));
+  async trackReceived(): Promise<number> {
+    let checks = 0;
+    for (let step = 0; step < TRACKER_STEPS_PER_CALL; step++) {
+      let batches = 0;
+      await this.locked(ACCESS_LOCK, async (qr) => {
+        const r = await trackReceived(qr);
+        batches = r.batches;
+        checks += r.checks;
+        return r.batches;
+      });
+      if (batches === 0) break;
+    }
+    return checks;
   }
 
   /** Handles up to `batchSize` access checks; returns how many it took (0: nothing to do, or another process is at it). */
   runOnce(batchSize: number): Promise<number> {
-    return this.locked(CHECKER_LOCK, async (qr) => {
+    return this.locked(ACCESS_LOCK, async (qr) => {
       const checks: { learner_id: string | null; recipient_id: string | null }[] = await qr.query(
         `WITH taken AS (DELETE FROM access_checks WHERE id IN (SELECT id FROM access_checks ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING learner_id, recipient_id)
          SELECT * FROM taken`,
@@ -85,7 +103,10 @@ export class AccessEndedService {
       const rows: AccessRow[] = await qr.query(
         `SELECT a.recipient_id, a.enrolment_id, a.learner_id, a.course_id, a.categories, a.grants, o.kind
            FROM recipient_access a JOIN organisations o ON o.id = a.recipient_id
-          WHERE cardinality(a.categories) > 0 AND (a.learner_id = ANY($1::uuid[]) OR a.recipient_id = ANY($2::uuid[]))
+          WHERE cardinality(a.categories) > 0
+            AND (a.learner_id = ANY($1::uuid[]) OR a.recipient_id = ANY($2::uuid[])
+                 -- An employer's change reaches the brokers that read through its mandates too.
+                 OR a.recipient_id IN (SELECT m.broker_id FROM broker_mandates m WHERE m.employer_id = ANY($2::uuid[])))
           ORDER BY a.learner_id
           FOR UPDATE OF a`,
         [learners, recipients],
@@ -168,8 +189,9 @@ export class AccessEndedService {
       reason: e.reason,
       occurredAt: toldAt,
     }));
-    await writeEvents(qr, events);
-    // The ledger's record, per recipient one batch with an entry per learner.
+    // The ledger's record, per recipient one batch with an entry per learner, all on one chain
+    // (each chain's lock is held to commit: one, not many, so gated pages keep the others), then
+    // the events (their lock last, held briefly).
     const byRecipient = new Map<
       string,
       Map<string, { items: DisclosureItem[]; reason: AccessEndedReason; eventIds: string[] }>
@@ -192,6 +214,9 @@ export class AccessEndedService {
       if (entry.reason !== e.reason) entry.reason = 'NOT_SHARED';
     });
     const disclosedAt = toldAt.toISOString();
+    const chain = randomInt(this.config.ledger.chains);
+    const entryIds: string[] = [];
+    const told: [string, string][] = [];
     for (const [recipientId, perLearner] of byRecipient) {
       const request = {
         disclosedAt,
@@ -219,18 +244,20 @@ export class AccessEndedService {
           entryHash: sha256Hex(content),
         };
       });
-      await this.ledger.append(qr, { ...request, entries }, 'ACCESS_ENDED');
-      // The ledger keeps the record; an erased learner gets no inbox row (nothing more is written
-      // about them, and there is no address to email).
-      await qr.query(`DELETE FROM notifications n USING learners l WHERE n.disclosure_id = ANY($1::uuid[]) AND l.id = n.learner_id AND l.erased_at IS NOT NULL`, [
-        entries.map((e) => e.id),
-      ]);
-      // What an erasure recorded as to be told (docs/retention.md) is now told.
-      await qr.query(
-        `UPDATE recipient_notices SET sent_at = now() WHERE recipient_id = $1 AND learner_id = ANY($2::uuid[]) AND sent_at IS NULL`,
-        [recipientId, [...perLearner.keys()]],
-      );
+      await this.ledger.append(qr, { ...request, entries }, 'ACCESS_ENDED', chain);
+      entryIds.push(...entries.map((e) => e.id));
+      for (const learnerId of perLearner.keys()) told.push([recipientId, learnerId]);
     }
+    // The ledger keeps the record; an erased learner gets no inbox row (nothing more is written
+    // about them, and there is no address to email).
+    await qr.query(`DELETE FROM notifications n USING learners l WHERE n.disclosure_id = ANY($1::uuid[]) AND l.id = n.learner_id AND l.erased_at IS NOT NULL`, [entryIds]);
+    // What an erasure recorded as to be told (docs/retention.md) is now told.
+    await qr.query(
+      `UPDATE recipient_notices n SET sent_at = now() FROM unnest($1::uuid[], $2::uuid[]) AS u(recipient_id, learner_id)
+        WHERE n.recipient_id = u.recipient_id AND n.learner_id = u.learner_id AND n.sent_at IS NULL`,
+      [told.map((t) => t[0]), told.map((t) => t[1])],
+    );
+    await writeEvents(qr, events);
   }
 
   /** Runs `fn` in a transaction holding the lock, or returns 0 at once when another process holds it. */

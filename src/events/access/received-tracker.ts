@@ -14,11 +14,15 @@ const MAX_CHAINS = 1024;
  * skips a batch. It reads the hashed content, the one record of what was disclosed, after the
  * fact: the gated read path writes nothing more than it did.
  *
+ * One call reads at most BATCHES_PER_STEP batches of each chain, so a caller can commit as it
+ * goes: a first start on a long ledger is many short transactions, not one.
+ *
  * A row that gains a category gets an access check: the disclosure may have been decided just
  * before the access ended, and committed after the check for that ending had run.
  */
-export async function trackReceived(qr: QueryRunner): Promise<number> {
+export async function trackReceived(qr: QueryRunner): Promise<{ batches: number; checks: number }> {
   let total = 0;
+  let batchesRead = 0;
   const behind: { chain: number; seq: string }[] = await qr.query(
     `SELECT g AS chain, coalesce(w.seq, 0) AS seq
        FROM generate_series(0, ${MAX_CHAINS - 1}) g
@@ -73,8 +77,10 @@ export async function trackReceived(qr: QueryRunner): Promise<number> {
         `INSERT INTO event_watermarks (name, seq) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET seq = EXCLUDED.seq`,
         [`ledger-chain-${chain}`, after],
       );
-      if (batches.length < BATCHES_PER_STEP) break;
+      batchesRead += batches.length;
+      // One step per chain per call: the caller commits it and calls again while there is more.
+      break;
     }
   }
-  return total;
+  return { batches: batchesRead, checks: total };
 }

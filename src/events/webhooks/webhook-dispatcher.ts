@@ -101,6 +101,16 @@ export class WebhookDispatcher {
     const outcomes = this.outcomes;
     if (outcomes.length === 0) return;
     this.outcomes = [];
+    try {
+      await this.record(outcomes);
+    } catch (err) {
+      // Kept for the next flush (a deadlock or a lost connection): an outcome is never dropped.
+      this.outcomes.unshift(...outcomes);
+      throw err;
+    }
+  }
+
+  private async record(outcomes: Outcome[]): Promise<void> {
     const e = this.config.events;
     await this.dataSource.transaction(async (em) => {
       const rows: { id: string; status: string; endpoint_id: string }[] = await em.query(
@@ -144,6 +154,9 @@ export class WebhookDispatcher {
         if (o.result.ok) runs.set(o.claimed.endpoint_id, { reset: true, failures: 0 });
         else runs.set(o.claimed.endpoint_id, { ...run, failures: run.failures + 1 });
       }
+      // Endpoints in one order in every process: two flushes never wait on each other in a cycle.
+      const ordered = [...runs.keys()].sort();
+      await em.query(`SELECT 1 FROM webhook_endpoints WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ordered]);
       await em.query(
         `UPDATE webhook_endpoints w SET consecutive_failures = CASE WHEN u.reset THEN u.failures ELSE w.consecutive_failures + u.failures END
            FROM unnest($1::uuid[], $2::boolean[], $3::int[]) AS u(id, reset, failures) WHERE w.id = u.id`,
@@ -184,16 +197,22 @@ export class WebhookDispatcher {
     });
   }
 
+  /** One attempt; never rejects: whatever goes wrong is the attempt's outcome, recorded like any. */
   private async attempt(c: Claimed): Promise<void> {
-    const payload = webhookPayload(c);
-    const at = new Date();
-    const secrets = c.previous_secret ? [c.secret, c.previous_secret] : [c.secret];
-    const headers = {
-      'webhook-id': c.id,
-      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-      'webhook-signature': signatureHeader(secrets, c.id, at, payload),
-    };
-    const result = await this.sender.send(c.url, headers, payload);
+    let result: SendResult;
+    try {
+      const payload = webhookPayload(c);
+      const at = new Date();
+      const secrets = c.previous_secret ? [c.secret, c.previous_secret] : [c.secret];
+      const headers = {
+        'webhook-id': c.id,
+        'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+        'webhook-signature': signatureHeader(secrets, c.id, at, payload),
+      };
+      result = await this.sender.send(c.url, headers, payload);
+    } catch (e) {
+      result = { ok: false, status: null, error: `not sent: ${e instanceof Error ? e.message : String(e)}`.slice(0, 500) };
+    }
     if (result.ok)
       webhookDeliverySeconds.observe((Date.now() - new Date(c.created_at).getTime()) / 1000);
     this.outcomes.push({ claimed: c, result });
@@ -205,33 +224,48 @@ export class WebhookDispatcher {
    * meanwhile), their deliveries in flight counted, and the earliest due ones leased.
    */
   private async claim(limit: number): Promise<Claimed[]> {
-    const lease = this.config.events.webhookTimeoutSeconds + 30;
-    return this.dataSource.query(
-      `WITH ep AS (
-         SELECT w.id, w.max_in_flight FROM webhook_endpoints w
+    const e = this.config.events;
+    const lease = e.webhookTimeoutSeconds + 30;
+    return this.dataSource.transaction(async (em) => {
+      // A delivery whose lease ran out on its last attempt (its dispatcher died) is dead, not retried forever.
+      await em.query(
+        `UPDATE webhook_deliveries SET status = 'FAILED', lease_until = NULL, last_error = coalesce(last_error, 'no outcome recorded for the last attempt')
+          WHERE status = 'SENDING' AND lease_until < now() AND attempts >= $1`,
+        [e.webhookMaxAttempts],
+      );
+      // First the endpoints, locked (SKIP LOCKED: another dispatcher takes others meanwhile);
+      // then, in a statement that sees everything committed before the locks were taken, what
+      // is in flight to them and what is due: the cap holds over every process.
+      const endpoints: { id: string }[] = await em.query(
+        `SELECT w.id FROM webhook_endpoints w
           WHERE w.enabled AND EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.endpoint_id = w.id AND d.status IN ('PENDING', 'SENDING')
                                          AND d.next_attempt_at <= now() AND (d.status = 'PENDING' OR d.lease_until < now()))
-          FOR UPDATE OF w SKIP LOCKED
-       ), free AS (
-         SELECT ep.id, ep.max_in_flight - (SELECT count(*) FROM webhook_deliveries s WHERE s.endpoint_id = ep.id AND s.status = 'SENDING' AND s.lease_until >= now()) AS n
-           FROM ep
-       ), pick AS (
-         SELECT p.id FROM free f CROSS JOIN LATERAL (
-           SELECT d.id FROM webhook_deliveries d
-            WHERE d.endpoint_id = f.id AND d.next_attempt_at <= now() AND (d.status = 'PENDING' OR (d.status = 'SENDING' AND d.lease_until < now()))
-            ORDER BY d.next_attempt_at, d.id LIMIT greatest(f.n, 0) FOR UPDATE SKIP LOCKED) p
-         LIMIT $1
-       ), claimed AS (
-         UPDATE webhook_deliveries d SET status = 'SENDING', attempts = d.attempts + 1, lease_until = now() + $2 * interval '1 second', last_attempt_at = now()
-           FROM pick WHERE d.id = pick.id
-         RETURNING d.id AS delivery_id, d.attempts, d.endpoint_id, d.event_id
-       )
-       SELECT c.delivery_id, c.attempts, c.endpoint_id, w.url, w.secret,
-              CASE WHEN w.previous_secret_until > now() THEN w.previous_secret END AS previous_secret,
-              e.id, e.type, e.learner_id, e.enrolment_id, e.course_id, e.categories, e.reason, e.endpoint_id AS about_endpoint_id, e.occurred_at, e.created_at
-         FROM claimed c JOIN events e ON e.id = c.event_id JOIN webhook_endpoints w ON w.id = c.endpoint_id`,
-      [limit, lease],
-    );
+          ORDER BY w.id
+          FOR UPDATE OF w SKIP LOCKED`,
+      );
+      if (endpoints.length === 0) return [];
+      return em.query(
+        `WITH free AS (
+           SELECT w.id, w.max_in_flight - (SELECT count(*) FROM webhook_deliveries s WHERE s.endpoint_id = w.id AND s.status = 'SENDING' AND s.lease_until >= now()) AS n
+             FROM webhook_endpoints w WHERE w.id = ANY($3::uuid[])
+         ), pick AS (
+           SELECT p.id FROM free f CROSS JOIN LATERAL (
+             SELECT d.id FROM webhook_deliveries d
+              WHERE d.endpoint_id = f.id AND d.next_attempt_at <= now() AND (d.status = 'PENDING' OR (d.status = 'SENDING' AND d.lease_until < now()))
+              ORDER BY d.next_attempt_at, d.id LIMIT greatest(f.n, 0) FOR UPDATE SKIP LOCKED) p
+           LIMIT $1
+         ), claimed AS (
+           UPDATE webhook_deliveries d SET status = 'SENDING', attempts = d.attempts + 1, lease_until = now() + $2 * interval '1 second', last_attempt_at = now()
+             FROM pick WHERE d.id = pick.id
+           RETURNING d.id AS delivery_id, d.attempts, d.endpoint_id, d.event_id
+         )
+         SELECT c.delivery_id, c.attempts, c.endpoint_id, w.url, w.secret,
+                CASE WHEN w.previous_secret_until > now() THEN w.previous_secret END AS previous_secret,
+                e.id, e.type, e.learner_id, e.enrolment_id, e.course_id, e.categories, e.reason, e.endpoint_id AS about_endpoint_id, e.occurred_at, e.created_at
+           FROM claimed c JOIN events e ON e.id = c.event_id JOIN webhook_endpoints w ON w.id = c.endpoint_id`,
+        [limit, lease, endpoints.map((x) => x.id)],
+      );
+    });
   }
 
   close(): void {

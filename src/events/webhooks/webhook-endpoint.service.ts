@@ -130,7 +130,9 @@ export class WebhookEndpointService {
         input.enabled ?? null,
       ],
     );
-    return row;
+    // Deleted between the two statements: as unknown.
+    if (!row) throw DomainError.notFound('WebhookEndpoint');
+    return row as WebhookEndpointModel;
   }
 
   /**
@@ -159,7 +161,8 @@ export class WebhookEndpointService {
         WHERE id = $1 AND owner_id = $2 RETURNING ${ENDPOINT_COLUMNS}`,
       [id, ownerId, overlapHours, secret],
     );
-    return { endpoint, secret };
+    if (!endpoint) throw DomainError.notFound('WebhookEndpoint');
+    return { endpoint: endpoint as WebhookEndpointModel, secret };
   }
 
   async remove(ownerId: string, id: string): Promise<string> {
@@ -178,14 +181,24 @@ export class WebhookEndpointService {
   ): Promise<ConnectionShape<WebhookDeliveryModel>> {
     await this.get(ownerId, args.endpointId);
     const first = args.first ?? DEFAULT_PAGE_SIZE;
-    const after = args.after ? decodeCursor(args.after) : '00000000-0000-0000-0000-000000000000';
+    // Paged in the feed's order (event position: commit order), so a kept cursor never skips a
+    // delivery written later with an older id.
+    let after = '0';
+    if (args.after) {
+      const [row] = await this.dataSource.query<{ position: string }[]>(
+        `SELECT e.position FROM webhook_deliveries d JOIN events e ON e.id = d.event_id WHERE d.endpoint_id = $1 AND d.event_id = $2`,
+        [args.endpointId, decodeCursor(args.after)],
+      );
+      if (!row) throw DomainError.badInput('after', 'is not a cursor of this endpoint\'s deliveries, or its event is past the feed\'s window');
+      after = row.position;
+    }
     const rows = await this.dataSource.query<(WebhookDeliveryModel & { cursor: string })[]>(
       `SELECT d.id, d.event_id AS "eventId", e.type AS "eventType", d.status, d.attempts, d.next_attempt_at AS "nextAttemptAt",
               d.last_attempt_at AS "lastAttemptAt", d.last_status AS "lastStatus", d.last_error AS "lastError",
               d.delivered_at AS "deliveredAt", d.created_at AS "createdAt"
          FROM webhook_deliveries d JOIN events e ON e.id = d.event_id
-        WHERE d.endpoint_id = $1 AND d.event_id > $2 AND ($3::text IS NULL OR d.status = $3)
-        ORDER BY d.event_id LIMIT $4`,
+        WHERE d.endpoint_id = $1 AND e.position > $2 AND ($3::text IS NULL OR d.status = $3)
+        ORDER BY e.position LIMIT $4`,
       [args.endpointId, after, args.status ?? null, first + 1],
     );
     const nodes = rows.slice(0, first);

@@ -43,6 +43,8 @@ export class WebhookSender {
   send(url: string, headers: Record<string, string>, body: string): Promise<SendResult> {
     return new Promise((resolve) => {
       let settled = false;
+      // Assigned once the request exists; read by `done`, which may run before that (a refused URL).
+      // eslint-disable-next-line prefer-const
       let timer: NodeJS.Timeout | undefined;
       const done = (r: SendResult) => {
         if (settled) return;
@@ -57,16 +59,22 @@ export class WebhookSender {
         return done({ ok: false, status: null, error: 'invalid URL' });
       }
       const secure = target.protocol === 'https:';
-      const req = (secure ? https : http).request(target, {
-        method: 'POST',
-        agent: secure ? this.httpsAgent : this.httpAgent,
-        headers: {
-          ...headers,
-          'content-type': 'application/json',
-          'content-length': String(Buffer.byteLength(body)),
-          'user-agent': 'results-sharing-api-webhooks/1',
-        },
-      });
+      let req: http.ClientRequest;
+      try {
+        req = (secure ? https : http).request(target, {
+          method: 'POST',
+          agent: secure ? this.httpsAgent : this.httpAgent,
+          headers: {
+            ...headers,
+            'content-type': 'application/json',
+            'content-length': String(Buffer.byteLength(body)),
+            'user-agent': 'results-sharing-api-webhooks/1',
+          },
+        });
+      } catch (e) {
+        // The address filter may refuse synchronously (a literal address): a failed attempt, never a throw.
+        return done({ ok: false, status: null, error: (e instanceof Error ? e.message : String(e)).slice(0, MAX_ERROR_BODY) });
+      }
       timer = setTimeout(() => {
         req.destroy(new Error(`no answer within ${this.opts.timeoutSeconds} s`));
       }, this.opts.timeoutSeconds * 1000);

@@ -27,6 +27,8 @@ describe('webhook URLs (docs/events.md, "Subscribing")', () => {
     ['https://[::1]/hooks'],
     ['https://[fd00::1]/hooks'],
     ['https://[::ffff:10.0.0.1]/hooks'],
+    // Public behind the mapping, but the connect-time filter reads the mapped range: refused here too.
+    ['https://[::ffff:8.8.8.8]/h'],
     ['https://0.0.0.0/hooks'],
     ['https://printer.local/hooks'],
     ['https://user:secret@hr.example/hooks'],

@@ -44,7 +44,9 @@ export function checkWebhookUrl(
   if (!opts.allowPrivateTargets) {
     if (loopback || /(^|\.)(localhost|local|internal|home\.arpa)$/i.test(host))
       throw DomainError.badInput(field, 'must not point at a private or loopback address');
-    if (ipaddr.isValid(host) && ipaddr.process(host).range() !== 'unicast')
+    // Both readings of an address: as written (an IPv4-mapped IPv6 address is a range of its own,
+    // which the connect-time filter refuses) and as the IPv4 address it maps to.
+    if (ipaddr.isValid(host) && (ipaddr.parse(host).range() !== 'unicast' || ipaddr.process(host).range() !== 'unicast'))
       throw DomainError.badInput(
         field,
         'must not point at a private, loopback or reserved address',
