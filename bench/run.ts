@@ -16,6 +16,8 @@ import { createApp } from '../src/app.factory';
 import { loadConfig } from '../src/config/app-config';
 import { DisclosureLedgerService } from '../src/disclosures/disclosure-ledger.service';
 import { BENCH_DB, benchServer } from './bench-db';
+import { chartOf } from './chart';
+import { twoProcesses } from './two-processes';
 import {
   fmtLatency,
   fmtRatio,
@@ -274,6 +276,21 @@ async function main(): Promise<void> {
       apiPeakRssMb: rssPeakMb(api.pid!),
     };
     await pg.end();
+
+    // 4b. throughput past one process: two API processes on one database, load split round-robin,
+    // then the ledger and the inbox reconciled against every answered request.
+    await stopApi(api);
+    results.twoProcesses = await twoProcesses({
+      dbUrl,
+      start: (port) => startApi(dbUrl, port, { LOG_LEVEL: 'fatal' }),
+      stop: stopApi,
+      token: hr,
+      query: PAGE_QUERY,
+      ports: [PORT, UNLIMITED_PORT],
+      connections: 10,
+      seconds: quick ? 12 : 30,
+      minSamples: MIN_SAMPLES,
+    });
   } finally {
     await stopApi(api);
   }
@@ -289,8 +306,10 @@ async function main(): Promise<void> {
   mkdirSync(join(process.cwd(), 'bench', 'results'), { recursive: true });
   const file = join(process.cwd(), 'bench', 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, JSON.stringify(results, null, 2));
+  const chart = join(process.cwd(), 'bench', 'results', 'latest.svg');
+  writeFileSync(chart, chartOf(results));
   printTable();
-  console.log(`\nwritten: ${file}`);
+  console.log(`\nwritten: ${file}\nchart:   ${chart}`);
 }
 
 /**
@@ -684,6 +703,7 @@ function printTable(): void {
       '≥ 1000/s; p95 ≤ 5 s',
     ],
     ['peak RSS during the drain (in-process workers)', `${r.worker.drainPeakRssMb} MB (${r.worker.rssBeforeDrainMb} MB before it)`, '≤ 512 MB'],
+    ...twoProcessRows(r.twoProcesses as TwoProcessesFigure | undefined),
   ];
   const w0 = Math.max(...rows.map((x) => x[0].length));
   const w1 = Math.max(...rows.map((x) => x[1].length));
@@ -691,6 +711,24 @@ function printTable(): void {
   console.log(`${'-'.repeat(w0)}-|-${'-'.repeat(w1)}-|-------`);
   for (const [a, b, c] of rows) console.log(`${a.padEnd(w0)} | ${b.padEnd(w1)} | ${c}`);
   console.log(`\nA figure from fewer than ${MIN_SAMPLES} samples reads "not measured"; n is the number of samples behind each figure.`);
+}
+
+type TwoProcessesFigure = Awaited<ReturnType<typeof twoProcesses>>;
+
+function twoProcessRows(f: TwoProcessesFigure | undefined): [string, string, string][] {
+  if (!f) return [];
+  const phase = (p: TwoProcessesFigure['one']) =>
+    p.p50 === null ? `not measured (${p.completed} completed)` : `${p.rps} req/s, p50 ${p.p50} ms, p95 ${p.p95} ms (n ${p.completed}, failed ${p.failed})`;
+  const rec = f.reconciliation;
+  return [
+    ['10 in flight, gated, 1 API process (fetch loops)', phase(f.one), ''],
+    ['10 in flight, gated, 2 API processes, one database', `${phase(f.two)}; ${f.throughputRatio === null ? 'ratio not measured' : `${f.throughputRatio}× one process`}`, ''],
+    [
+      'ledger / inbox after the 2-process phase',
+      `${rec.ok ? 'reconciled' : 'MISMATCH'}: ${rec.answered} answered, ${rec.requests} in the ledger, ${rec.entries} entries (${rec.perRequestMin}–${rec.perRequestMax} per request), ${rec.duplicates} duplicates, ${rec.notifications} notifications`,
+      'nothing lost or duplicated',
+    ],
+  ];
 }
 
 main().catch((e: unknown) => {

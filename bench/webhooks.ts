@@ -49,7 +49,10 @@ async function main(): Promise<void> {
   );
   try {
     await recreateDatabase(server.url('postgres'), DB);
+    // WEBHOOK_* and EVENTS_* from the environment tune the dispatcher as they would in production.
+    const tuning = Object.fromEntries(Object.entries(process.env).filter(([k]) => /^(WEBHOOK|EVENTS)_/.test(k)));
     const config = loadConfig({
+      ...tuning,
       NODE_ENV: 'test',
       DATABASE_URL: server.url(DB),
       JWT_ISSUER: 'http://bench.local',

@@ -51,7 +51,7 @@ export class EventsAndWebhooks1796600000000 implements MigrationInterface {
       `CREATE INDEX "webhook_deliveries_endpoint_idx" ON "webhook_deliveries"  ("endpoint_id", "status") `,
     );
     await queryRunner.query(
-      `CREATE INDEX "webhook_deliveries_due_idx" ON "webhook_deliveries"  ("next_attempt_at") WHERE "status" IN ('PENDING', 'SENDING')`,
+      `CREATE INDEX "webhook_deliveries_due_idx" ON "webhook_deliveries"  ("endpoint_id", "next_attempt_at") WHERE "status" IN ('PENDING', 'SENDING')`,
     );
     await queryRunner.query(
       `CREATE TYPE "public"."ledger_entry_kind" AS ENUM('DISCLOSURE', 'ACCESS_ENDED')`,

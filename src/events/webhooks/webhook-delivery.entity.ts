@@ -21,7 +21,8 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
  */
 @Entity('webhook_deliveries')
 @Unique('webhook_deliveries_once', ['endpointId', 'eventId'])
-@Index('webhook_deliveries_due_idx', ['nextAttemptAt'], {
+// The claim walks one endpoint's due deliveries in due order (and counts those in flight).
+@Index('webhook_deliveries_due_idx', ['endpointId', 'nextAttemptAt'], {
   where: `"status" IN ('PENDING', 'SENDING')`,
 })
 @Index('webhook_deliveries_endpoint_idx', ['endpointId', 'status'])

@@ -21,6 +21,14 @@ interface Claimed extends PayloadEvent {
   created_at: Date;
 }
 
+/**
+ * The dispatcher's own transactions (claims, outcomes) do not wait for the WAL flush: at worst a
+ * crash forgets a claim (the delivery is due again) or an outcome (it is sent again) — what
+ * at-least-once delivery allows, and the receiver deduplicates on webhook-id. Nothing else is in
+ * these transactions but an endpoint's disabling and its event, which the next failures redo.
+ */
+const NO_FLUSH_WAIT = `SET LOCAL synchronous_commit = off`;
+
 interface Outcome {
   claimed: Claimed;
   result: SendResult;
@@ -113,6 +121,7 @@ export class WebhookDispatcher {
   private async record(outcomes: Outcome[]): Promise<void> {
     const e = this.config.events;
     await this.dataSource.transaction(async (em) => {
+      await em.query(NO_FLUSH_WAIT);
       const rows: { id: string; status: string; endpoint_id: string }[] = await em.query(
         `WITH done AS (UPDATE webhook_deliveries d SET
             status = CASE WHEN u.ok THEN 'DELIVERED' WHEN d.attempts >= $6 THEN 'FAILED' ELSE 'PENDING' END,
@@ -227,6 +236,7 @@ export class WebhookDispatcher {
     const e = this.config.events;
     const lease = e.webhookTimeoutSeconds + 30;
     return this.dataSource.transaction(async (em) => {
+      await em.query(NO_FLUSH_WAIT);
       // A delivery whose lease ran out on its last attempt (its dispatcher died) is dead, not retried forever.
       await em.query(
         `UPDATE webhook_deliveries SET status = 'FAILED', lease_until = NULL, last_error = coalesce(last_error, 'no outcome recorded for the last attempt')
