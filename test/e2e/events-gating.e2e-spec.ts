@@ -408,7 +408,8 @@ function expectedType(
   categories: ReadonlySet<string>,
   completed: boolean,
 ): string {
-  if (created) return 'enrolment.created';
+  // The creation is told only with the enrolment's status (its existence and date) shared.
+  if (created && categories.has('ENROLMENT_STATUS')) return 'enrolment.created';
   if (categories.has('COMPLETION') && completed) return 'enrolment.completed';
   if (categories.has('ASSESSMENT_RESULTS')) return 'assessment_result.recorded';
   if (categories.has('CERTIFICATES') || categories.has('ACCREDITATION'))
@@ -420,7 +421,7 @@ function expectedType(
 
 /** What each type tells its recipient, whatever else it carries. */
 const TYPE_NEEDS: Record<string, readonly Category[] | null> = {
-  'enrolment.created': null,
+  'enrolment.created': ['ENROLMENT_STATUS'],
   'enrolment.changed': null,
   'enrolment.completed': ['COMPLETION'],
   'assessment_result.recorded': ['ASSESSMENT_RESULTS'],

@@ -69,8 +69,14 @@ describe('disclosure ledger and notifications', () => {
     expect(mail.text).toMatch(/toestemming .* intrekken, bezwaar maken/);
     expect(mail.html).toContain('<li>');
     expect(mail.messageId).toMatch(/^<[0-9a-f]{40}@results-sharing-api>$/);
-    const [notification] = await t.db.query(`SELECT emailed_at, email_message_id FROM notifications WHERE disclosure_id = $1`, [entry.id]);
-    expect(notification.email_message_id).toBe(mail.messageId);
+    // The SMTP server has the message before the worker's transaction marking it sent commits:
+    // wait (bounded) for that commit, then compare.
+    let notification: { email_message_id: string | null } | undefined;
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+      [notification] = await t.db.query(`SELECT emailed_at, email_message_id FROM notifications WHERE disclosure_id = $1`, [entry.id]);
+      if (notification?.email_message_id) break;
+    }
+    expect(notification?.email_message_id).toBe(mail.messageId);
   });
 
   it('in English for a learner whose locale is en', async () => {
