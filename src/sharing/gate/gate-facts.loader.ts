@@ -113,13 +113,7 @@ export class GateFactsLoader {
    * staff and the learner asking "what could this recipient see of me?" (explain).
    */
   async forLearners(recipient: Recipient, learnerIds: string[]): Promise<LoadedPage> {
-    const rows: (VisibleLearnerRow & { dbNow: string; dbNowDate: Date })[] = await this.dataSource.query(
-      `SELECT l.id, l.name, l.email, l.locale, l.external_subject_id AS "externalSubjectId", l.erased_at AS "erasedAt",
-              l.created_at AS "createdAt", l.updated_at AS "updatedAt", ${NOW}::text AS "dbNow", ${NOW} AS "dbNowDate"
-         FROM learners l WHERE l.id = ANY($1::uuid[]) ORDER BY l.id`,
-      [learnerIds],
-    );
-    const now = rows[0] ? { text: rows[0].dbNow, date: rows[0].dbNowDate } : { text: new Date().toISOString(), date: new Date() };
+    const { rows, now } = await this.learnersAt(learnerIds);
     const facts = await this.facts([recipient], now, rows);
     return { learners: rows, hasMore: false, facts, enrolments: facts.enrolments, extras: facts.extras };
   }
@@ -166,6 +160,12 @@ export class GateFactsLoader {
    * they still see them: whether access ended (docs/events.md, "Access ended").
    */
   async forRecipients(recipients: Recipient[], learnerIds: string[]): Promise<GateFacts & { enrolments: EnrolmentEntity[] }> {
+    const { rows, now } = await this.learnersAt(learnerIds);
+    return this.facts(recipients, now, rows);
+  }
+
+  /** Given learners (visible or not) and the database clock the facts are then read at. */
+  private async learnersAt(learnerIds: string[]): Promise<{ rows: VisibleLearnerRow[]; now: { text: string; date: Date } }> {
     const rows: (VisibleLearnerRow & { dbNow: string; dbNowDate: Date })[] = await this.dataSource.query(
       `SELECT l.id, l.name, l.email, l.locale, l.external_subject_id AS "externalSubjectId", l.erased_at AS "erasedAt",
               l.created_at AS "createdAt", l.updated_at AS "updatedAt", ${NOW}::text AS "dbNow", ${NOW} AS "dbNowDate"
@@ -173,7 +173,7 @@ export class GateFactsLoader {
       [learnerIds],
     );
     const now = rows[0] ? { text: rows[0].dbNow, date: rows[0].dbNowDate } : { text: new Date().toISOString(), date: new Date() };
-    return this.facts(recipients, now, rows);
+    return { rows, now };
   }
 
   /**
