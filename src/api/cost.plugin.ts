@@ -41,10 +41,9 @@ export function costPlugin(limits: CostLimits): ApolloServerPlugin<GraphqlContex
               extensions: { code: 'QUERY_TOO_COSTLY', cost, http: { status: 400 } },
             });
           }
-          if (!limits.budget) return;
-          const answer = await limits.budget.store.consume(budgetKey(contextValue), requested);
-          cost = { ...cost, remaining: answer.remaining, refillPerSecond: limits.budget.refillPerSecond };
-          if (!answer.ok) {
+          const answer = limits.budget && (await limits.budget.store.consume(budgetKey(contextValue), requested));
+          if (answer) cost = { ...cost, remaining: answer.remaining, refillPerSecond: limits.budget!.refillPerSecond };
+          if (answer && !answer.ok) {
             graphqlThrottled.inc({ reason: 'THROTTLED' });
             throw new GraphQLError(`Over the cost budget: this operation costs ${requested}, ${answer.remaining} is left. Retry after ${answer.retryAfterSeconds} s.`, {
               extensions: {
@@ -55,10 +54,8 @@ export function costPlugin(limits: CostLimits): ApolloServerPlugin<GraphqlContex
               },
             });
           }
-        },
-        executionDidStart() {
-          if (cost) graphqlCost.inc(cost.requested);
-          return Promise.resolve();
+          // Counted once it may run (this hook is the last before execution, whichever engine runs it).
+          graphqlCost.inc(requested);
         },
         willSendResponse({ response }) {
           if (cost && response.body.kind === 'single') {

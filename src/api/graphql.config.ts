@@ -12,6 +12,7 @@ import type { DataSource } from 'typeorm';
 import { StrictDateTime } from '../common/graphql/date-time.scalar';
 import { CostBudget } from './cost-budget';
 import { costPlugin } from './cost.plugin';
+import { compiledExecutionPlugin } from './compiled-execution.plugin';
 import { errorLoggingPlugin } from './error-logging.plugin';
 import { metricsPlugin } from './metrics.plugin';
 import type { Actor } from '../auth/actor';
@@ -90,6 +91,7 @@ export function graphqlConfig(config: AppConfig, logger: Logger, ledger: Disclos
             }),
           ]
         : []),
+      ...(limits.compiled ? [compiledExecutionPlugin()] : []),
       ledgerPlugin(ledger, logger),
       ...(config.graphql.landingPage ? [ApolloServerPluginLandingPageLocalDefault({ embed: true })] : []),
     ] as NonNullable<ApolloDriverConfig['plugins']>,

@@ -58,6 +58,8 @@ export interface AppConfig {
     suggestions: boolean;
     /** false only for the benchmark's limits on/off comparison (docs/api-limits.md). */
     limitsEnabled: boolean;
+    /** Queries run compiled by graphql-jit (docs/architecture.md, "The request path"); false: graphql-js only. */
+    compiled: boolean;
     /** docs/api-limits.md */
     maxCost: number;
     listSize: number;
@@ -266,6 +268,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       introspection: bool('GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
       suggestions: bool('GRAPHQL_SUGGESTIONS', nodeEnv !== 'production'),
       limitsEnabled: bool('GRAPHQL_LIMITS_ENABLED', true),
+      compiled: bool('GRAPHQL_COMPILED', true),
       maxCost: int('GRAPHQL_MAX_COST', 300_000, 100, 100_000_000),
       listSize: int('GRAPHQL_LIST_SIZE', 5, 1, 1000),
       costBudget: int('GRAPHQL_COST_BUDGET', 2_000_000, 0, 1_000_000_000),
