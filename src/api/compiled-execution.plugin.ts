@@ -2,6 +2,7 @@ import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContextResponseF
 import { OperationTypeNode, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { RequestLoaders } from '../common/graphql/request-loaders';
+import { graphqlCompiled } from '../common/metrics';
 import { viewFor } from '../sharing/gate/request-view';
 import type { Actor } from '../auth/actor';
 import type { GraphqlContext } from '../sharing/gate/graphql-context';
@@ -54,13 +55,18 @@ export function compiledExecutionPlugin(): ApolloServerPlugin<GraphqlContext> {
         async responseForOperation(rc) {
           if (rc.operation.operation !== OperationTypeNode.QUERY) return null;
           const query = compiledQuery(rc);
-          if (!query) return null;
+          if (!query) {
+            graphqlCompiled.inc({ outcome: 'not_compilable' });
+            return null;
+          }
           const result = await query.query(undefined, rc.contextValue, rc.request.variables ?? {});
           if (result.errors?.length) {
+            graphqlCompiled.inc({ outcome: 'fallback' });
             rc.contextValue.view = viewFor(rc.contextValue.req.user as Actor | undefined);
             rc.contextValue.loaders = new RequestLoaders();
             return null;
           }
+          graphqlCompiled.inc({ outcome: 'served' });
           return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { data: result.data } } };
         },
       });

@@ -28,6 +28,13 @@ export const graphqlThrottled = new Counter({
   registers: [metrics],
 });
 
+export const graphqlCompiled = new Counter({
+  name: 'rsa_graphql_compiled_total',
+  help: 'Queries by how the compiled engine took them: served; fallback (a result with errors, run again by graphql-js); not_compilable.',
+  labelNames: ['outcome'] as const,
+  registers: [metrics],
+});
+
 export const disclosuresWritten = new Counter({
   name: 'rsa_disclosures_written_total',
   help: 'Ledger entries written (one per request and learner).',

@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import pino from 'pino';
+import request from 'supertest';
+import { createApp } from '../../src/app.factory';
+import { graphqlCompiled } from '../../src/common/metrics';
+import { DemoSeedService, type DemoTokens } from '../../src/seed/demo-seed.service';
+import { DEMO } from '../../src/seed/demo-ids';
+import { createTestApp, type TestApp } from '../utils/test-app';
+
+/**
+ * Queries run compiled by graphql-jit (docs/architecture.md, "The request path"). The same
+ * operations, on the same data, against the app as it runs and against a second app on the same
+ * database with the compiled engine off: the same answers, errors included, and the same ledger
+ * entries. A compiled run that meets an error is dropped and runs again through graphql-js, and
+ * only the run that answered can reach the ledger.
+ */
+describe('compiled execution', () => {
+  let t: TestApp;
+  let interpreted: INestApplication;
+  let tokens: DemoTokens;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    await t.app.get(DemoSeedService).seedOnce();
+    tokens = t.app.get(DemoSeedService).demoTokens();
+    interpreted = await createApp({ ...t.config, databaseUrl: t.config.databaseUrl!, graphql: { ...t.config.graphql, compiled: false } }, pino({ level: 'silent' }));
+  });
+  afterAll(async () => {
+    await interpreted.close();
+    await t.close();
+  });
+
+  const PAGE = `query Page($after: String, $first: Int) { learners(first: $first, after: $after) { nodes { id name employeeNumber enrolments { id courseId status enrolledAt startedAt startsOn progressPercent lastActivityAt timeSpentMinutes completedAt completed assessmentResults { assessmentName attemptedAt score maxScore passed } certificates { number issuedAt expiresAt accreditationPoints withheld { field reason } } accreditationPointsEarned withheld { field reason } } } edges { cursor } pageInfo { endCursor hasNextPage } } }`;
+
+  async function ask(app: INestApplication, token: string, query: string, variables: Record<string, unknown> = {}) {
+    const requestId = randomUUID();
+    const res = await request(app.getHttpServer()).post('/graphql').set('authorization', `Bearer ${token}`).set('x-request-id', requestId).send({ query, variables });
+    return { status: res.status, body: res.body as { data?: unknown; errors?: unknown[] }, requestId };
+  }
+
+  /** What the ledger holds for a request, without what differs between two requests (ids, times). */
+  async function ledgered(requestId: string): Promise<unknown[]> {
+    const rows = await t.admin.query<{ learner_id: string; recipient_id: string; content: string }[]>(
+      `SELECT learner_id, recipient_id, content FROM disclosures WHERE request_id = $1 ORDER BY learner_id`,
+      [requestId],
+    );
+    return rows.map((r) => ({ learnerId: r.learner_id, recipientId: r.recipient_id, items: (JSON.parse(r.content) as { items: unknown }).items }));
+  }
+
+  async function outcomes(): Promise<Record<string, number>> {
+    const counts: Record<string, number> = { served: 0, fallback: 0, not_compilable: 0 };
+    for (const v of (await graphqlCompiled.get()).values) counts[String(v.labels.outcome)] = v.value;
+    return counts;
+  }
+
+  it('answers every reader exactly as graphql-js does, and ledgers the same', async () => {
+    const cases: [string, string, string, Record<string, unknown>?][] = [
+      ['employer page', tokens.hrPortal, PAGE, { first: 100 }],
+      ['employer, pages of 3', tokens.hrPortal, PAGE, { first: 3 }],
+      ['broker page', tokens.broker, PAGE, { first: 100 }],
+      ['staff page', tokens.staff, PAGE, { first: 100 }],
+      ['one learner', tokens.hrPortal, `query { learner(id: "${DEMO.learnerId(1)}") { id name enrolments { id status progressPercent withheld { field reason } } } }`],
+      ['the learner', tokens.learner, `query { me { id name email } notifications(first: 20) { nodes { id kind } } }`],
+      ['fragments, aliases, skip', tokens.hrPortal, `query Q($no: Boolean!) { a: learners(first: 2) { nodes { ...L } } b: learners(first: 1) { nodes { id @skip(if: $no) } } } fragment L on Learner { id enrolments { p: progressPercent s: status } }`, { no: true }],
+    ];
+    const enrolment = ((await ask(t.app, tokens.staff, `query { enrolments(first: 1) { nodes { id learnerId } } }`)).body.data as { enrolments: { nodes: { id: string; learnerId: string }[] } }).enrolments.nodes[0];
+    cases.push(['explain', tokens.staff, `query { explainDisclosure(learnerId: "${enrolment.learnerId}", enrolmentId: "${enrolment.id}", category: PROGRESS, recipientId: "${DEMO.employerId}") { allowed basis reasons } }`]);
+    const before = await outcomes();
+    for (const [what, token, query, variables] of cases) {
+      const compiled = await ask(t.app, token, query, variables);
+      const plain = await ask(interpreted, token, query, variables);
+      expect({ what, errors: compiled.body.errors }).toEqual({ what, errors: undefined });
+      expect({ what, status: compiled.status, body: compiled.body }).toEqual({ what, status: plain.status, body: plain.body });
+      expect({ what, ledger: await ledgered(compiled.requestId) }).toEqual({ what, ledger: await ledgered(plain.requestId) });
+    }
+    // The gated pages disclosed something, so the ledger comparison above compared entries.
+    const page = await ask(t.app, tokens.hrPortal, PAGE, { first: 100 });
+    expect((await ledgered(page.requestId)).length).toBeGreaterThan(0);
+    // Every case ran compiled (none has an error).
+    expect((await outcomes()).served - before.served).toBe(cases.length + 1);
+  });
+
+  it('a compiled run that meets an error is answered by graphql-js, and what the dropped run read is not ledgered', async () => {
+    const before = await outcomes();
+    // The page resolves (and its values are marked disclosed) in the compiled run; the unknown
+    // learner fails, and as every root field is non-null the whole answer is null: nothing left.
+    const query = `query { learners(first: 100) { nodes { id enrolments { progressPercent } } } learner(id: "${randomUUID()}") { id } }`;
+    const compiled = await ask(t.app, tokens.hrPortal, query);
+    const plain = await ask(interpreted, tokens.hrPortal, query);
+    expect(compiled.body).toEqual(plain.body);
+    expect(compiled.body.data).toBeNull();
+    expect((compiled.body.errors as { extensions: { code: string } }[])[0].extensions.code).toBe('NOT_FOUND');
+    expect((await outcomes()).fallback - before.fallback).toBe(1);
+    expect(await ledgered(compiled.requestId)).toEqual([]);
+    // The same page without the failing field is ledgered: the emptiness above is not for want of data.
+    const ok = await ask(t.app, tokens.hrPortal, `query { learners(first: 100) { nodes { id enrolments { progressPercent } } } }`);
+    expect((await ledgered(ok.requestId)).length).toBeGreaterThan(0);
+  });
+
+  it('bad input is refused alike, and mutations never run compiled', async () => {
+    const bad = [
+      [PAGE, { first: 'many' }],
+      [PAGE, { after: 'not-a-cursor' }],
+      [PAGE, { first: -1 }],
+    ] as const;
+    for (const [query, variables] of bad) {
+      const compiled = await ask(t.app, tokens.hrPortal, query, variables);
+      const plain = await ask(interpreted, tokens.hrPortal, query, variables);
+      expect(compiled.status).toBe(plain.status);
+      expect(compiled.body).toEqual(plain.body);
+      expect(JSON.stringify(compiled.body)).toMatch(/BAD_USER_INPUT|GRAPHQL_VALIDATION_FAILED|BAD_REQUEST/);
+    }
+    const before = await outcomes();
+    const res = await ask(t.app, tokens.learner, `mutation { markNotificationsRead(ids: []) }`);
+    expect(res.body.errors).toBeUndefined();
+    expect(await outcomes()).toEqual(before);
+  });
+});
