@@ -18,6 +18,9 @@ export async function createApp(config: AppConfig & { databaseUrl: string }, log
   app.useBodyParser('json', { limit: '2mb' });
   app.useBodyParser('urlencoded', { limit: '16kb', extended: false });
   app.disable('x-powered-by');
+  // Express hashes every response body for an ETag: a megabyte page is encoded and hashed once
+  // more on the event loop for a header no GraphQL POST can use (the responses are not cacheable).
+  app.disable('etag');
   // Behind a load balancer the client's address is in X-Forwarded-For; only trust it as configured
   // (the token endpoint counts failures per address: docs/operations.md).
   if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);

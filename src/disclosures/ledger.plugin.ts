@@ -22,7 +22,7 @@ export function ledgerPlugin(ledger: DisclosureLedgerService, logger: Logger): A
           try {
             if (body.kind !== 'single') throw new Error('incremental delivery cannot be ledgered before it leaves');
             await ledger.write(
-              ledger.entriesFor(view, {
+              await ledger.entriesFor(view, {
                 requestId: requestIdOf(contextValue.req.id),
                 operationName: operationName ?? null,
                 actor: contextValue.req.user as Actor,

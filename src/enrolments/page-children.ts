@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { jsonRowMapper, type JsonRow } from '../common/database/json-rows';
+import { jsonRows, type JsonRow } from '../common/database/json-rows';
 import type { LoaderKey, RequestLoaders } from '../common/graphql/request-loaders';
 import type { PageExtraColumns } from '../sharing/gate/gate-facts.loader';
 import { AssessmentResultEntity } from './assessment-result.entity';
@@ -30,25 +30,25 @@ export class PageChildren {
   private readonly children: Record<'results' | 'certificates' | 'courses', Child>;
 
   constructor(@InjectDataSource(GATED_CONNECTION) dataSource: DataSource) {
-    const toResult = jsonRowMapper(dataSource, AssessmentResultEntity);
-    const toCertificate = jsonRowMapper(dataSource, CertificateEntity);
-    const toCourse = jsonRowMapper(dataSource, CourseEntity);
+    const results = jsonRows(dataSource, AssessmentResultEntity);
+    const certificates = jsonRows(dataSource, CertificateEntity);
+    const courses = jsonRows(dataSource, CourseEntity);
     this.children = {
       results: {
         selectedBy: ['assessmentResults'],
-        sql: `(SELECT coalesce(json_agg(x ORDER BY x.attempted_at, x.id), '[]') FROM assessment_results x WHERE x.enrolment_id IN (SELECT id FROM e))`,
-        prime: (loaders, enrolments, rows) => primePerEnrolment(loaders, RESULTS_BY_ENROLMENT, enrolments, rows.map(toResult)),
+        sql: `(SELECT coalesce(json_agg(${results.select('x')} ORDER BY x.attempted_at, x.id), '[]') FROM assessment_results x WHERE x.enrolment_id IN (SELECT id FROM e))`,
+        prime: (loaders, enrolments, rows) => primePerEnrolment(loaders, RESULTS_BY_ENROLMENT, enrolments, rows.map(results.map)),
       },
       certificates: {
         selectedBy: ['certificates', 'accreditationPointsEarned'],
-        sql: `(SELECT coalesce(json_agg(x ORDER BY x.issued_at, x.id), '[]') FROM certificates x WHERE x.enrolment_id IN (SELECT id FROM e))`,
-        prime: (loaders, enrolments, rows) => primePerEnrolment(loaders, CERTIFICATES_BY_ENROLMENT, enrolments, rows.map(toCertificate)),
+        sql: `(SELECT coalesce(json_agg(${certificates.select('x')} ORDER BY x.issued_at, x.id), '[]') FROM certificates x WHERE x.enrolment_id IN (SELECT id FROM e))`,
+        prime: (loaders, enrolments, rows) => primePerEnrolment(loaders, CERTIFICATES_BY_ENROLMENT, enrolments, rows.map(certificates.map)),
       },
       courses: {
         selectedBy: ['course'],
-        sql: `(SELECT coalesce(json_agg(x), '[]') FROM courses x WHERE x.id IN (SELECT course_id FROM e))`,
+        sql: `(SELECT coalesce(json_agg(${courses.select('x')}), '[]') FROM courses x WHERE x.id IN (SELECT course_id FROM e))`,
         prime: (loaders, _enrolments, rows) => {
-          for (const course of rows.map(toCourse)) loaders.prime(COURSE_BY_ID, course.id, course);
+          for (const course of rows.map(courses.map)) loaders.prime(COURSE_BY_ID, course.id, course);
         },
       },
     };

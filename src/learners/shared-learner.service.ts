@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error';
 import type { DeferredConnectionShape } from '../common/pagination/connection';
-import { inTurns } from '../common/graphql/in-turns';
+import { inTurns, nextTurn } from '../common/graphql/in-turns';
 import { DEFAULT_PAGE_SIZE } from '../common/pagination/connection';
 import { decodeCursor, encodeCursor } from '../common/pagination/cursor';
 import { DISCLOSURE_CATEGORIES, type DisclosureCategory } from '../common/disclosure-category';
@@ -47,6 +47,8 @@ export class SharedLearnerService {
     const page = await this.loader.page(view.recipient!, { after: args.after ? decodeCursor(args.after) : undefined, limit: first, extras: this.children.columnsFor(prefetch.selected) });
     view.add(page);
     this.children.prime(prefetch.loaders, page.enrolments, page.extras);
+    // Deciding the page's ~1,500 enrolments is a block of its own, apart from mapping them.
+    await nextTurn();
     const filtered = hasFilter(args);
     const nodes = this.shape(view, page, args).filter((l) => !filtered || l.sharedEnrolments.length > 0);
     const windowEnd = page.learners.at(-1);

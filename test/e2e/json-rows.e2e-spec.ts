@@ -1,5 +1,5 @@
 import { DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
-import { jsonRowMapper } from '../../src/common/database/json-rows';
+import { jsonRows, type JsonRow } from '../../src/common/database/json-rows';
 import { databaseOptions } from '../../src/database/database-options';
 import { AssessmentResultEntity } from '../../src/enrolments/assessment-result.entity';
 import { CertificateEntity } from '../../src/enrolments/certificate.entity';
@@ -8,8 +8,8 @@ import { EnrolmentEntity } from '../../src/enrolments/enrolment.entity';
 import { createTestDatabase, type TestDatabase } from '../utils/test-database';
 
 /**
- * A gated page loads enrolments, results, certificates and courses as `json_agg(table)` in the
- * gate's one facts statement and maps them with `jsonRowMapper` (driven by entity metadata). For
+ * A gated page loads enrolments, results, certificates and courses as `json_agg` of positional
+ * arrays in the gate's one facts statement and maps them with `jsonRows` (driven by entity metadata). For
  * every entity mapped that way, the mapper must give exactly what TypeORM's own load gives —
  * every column, with nulls and without — so a new column or a new column type cannot be served
  * differently (or not at all) on the gated path.
@@ -55,8 +55,9 @@ describe('json_agg rows map to entities exactly as TypeORM loads them', () => {
 
   it.each(cases)('%s', async (table, entity) => {
     const loaded = await ds.getRepository(entity).find({ order: { id: 'ASC' } });
-    const [{ rows }] = await ds.query(`SELECT json_agg(x ORDER BY x.id) AS rows FROM ${table} x`);
-    const mapped = (rows as Record<string, unknown>[]).map(jsonRowMapper(ds, entity));
+    const json = jsonRows(ds, entity);
+    const [{ rows }] = await ds.query(`SELECT json_agg(${json.select('x')} ORDER BY x.id) AS rows FROM ${table} x`);
+    const mapped = (rows as JsonRow[]).map(json.map);
     expect(loaded.length).toBeGreaterThanOrEqual(2);
     expect(mapped).toEqual(loaded);
     // Same classes, same own keys: nothing extra, nothing missing.

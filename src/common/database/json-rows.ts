@@ -1,13 +1,20 @@
 import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 
-/** A row of `json_agg(table)`: the table's column names, values as PostgreSQL writes them in JSON. */
-export type JsonRow = Record<string, unknown>;
+/** A row of `json_agg(select(alias))`: the columns' values in metadata order, as PostgreSQL writes them in JSON. */
+export type JsonRow = readonly unknown[];
 
 /**
- * Maps rows of `json_agg(table)` to entity instances exactly as TypeORM loads them, driven by the
- * entity's column metadata: a column added to the entity is mapped without anyone writing it
- * down (a hand-written mapper that forgot it would silently serve null forever).
+ * Rows of an entity's table as compact JSON, and back to entity instances exactly as TypeORM
+ * loads them, both driven by the entity's column metadata: a column added to the entity is read
+ * and mapped without anyone writing it down (a hand-written mapper that forgot it would silently
+ * serve null forever).
+ *
+ * `select(alias)` is `json_build_array(alias.col, …)` in the metadata's column order, so that
+ * `json_agg(select('x'))` ships each row as a positional array: the column names are not repeated
+ * in every row, a page's results and enrolments are about 40 % smaller than as JSON objects, and
+ * on a 2-core machine a megabyte takes tens of milliseconds to send and parse (docs/benchmarks.md).
+ * `map` reads the array back by the same order.
  *
  * Each column gets its converter once, from its metadata. The common types are converted directly
  * — a gated page maps some 40,000 values, and this is on its hot path — and every other type goes
@@ -17,16 +24,25 @@ export type JsonRow = Record<string, unknown>;
  * gives them. test/e2e/json-rows.e2e-spec.ts compares the result with TypeORM's own load of the
  * same rows for every entity mapped this way.
  */
-export function jsonRowMapper<T extends ObjectLiteral>(dataSource: DataSource, target: EntityTarget<T>): (row: JsonRow) => T {
+export interface JsonRows<T> {
+  select(alias: string): string;
+  map(row: JsonRow): T;
+}
+
+export function jsonRows<T extends ObjectLiteral>(dataSource: DataSource, target: EntityTarget<T>): JsonRows<T> {
   const metadata = dataSource.getMetadata(target);
   const driver = dataSource.driver;
   const columns = metadata.columns
     .filter((c) => !c.isVirtual && !c.embeddedMetadata)
     .map((c) => ({ property: c.propertyName, name: c.databaseName, convert: converterFor(c, (v) => driver.prepareHydratedValue(v, c)) }));
-  return (row) => {
-    const entity = metadata.create() as Record<string, unknown>;
-    for (const c of columns) entity[c.property] = c.convert(row[c.name]);
-    return entity as T;
+  const list = (alias: string) => columns.map((c) => `${alias}."${c.name}"`).join(', ');
+  return {
+    select: (alias) => `json_build_array(${list(alias)})`,
+    map: (row) => {
+      const entity = metadata.create() as Record<string, unknown>;
+      for (let i = 0; i < columns.length; i++) entity[columns[i].property] = columns[i].convert(row[i]);
+      return entity as T;
+    },
   };
 }
 

@@ -1,31 +1,53 @@
-import { inTurns } from './in-turns';
+import { inTurns, mapInTurns } from './in-turns';
+
+/** A ticker that re-queues itself once per loop iteration: the tick a callback sees tells its turn. */
+function ticker(): { now: () => number; stop: () => void } {
+  let tick = 0;
+  let running = true;
+  const step = () => {
+    tick++;
+    if (running) setImmediate(step);
+  };
+  setImmediate(step);
+  return { now: () => tick, stop: () => (running = false) };
+}
 
 describe('inTurns', () => {
-  it('keeps every item in order, the first slice synchronous', async () => {
+  it('keeps every item in order, every slice deferred', async () => {
     const items = Array.from({ length: 250 }, (_, i) => i);
     const out = inTurns(items, 100);
-    expect(out.slice(0, 100)).toEqual(items.slice(0, 100));
-    expect(out.slice(100).every((x) => x instanceof Promise)).toBe(true);
-    expect(await Promise.all(out.map((x) => Promise.resolve(x)))).toEqual(items);
+    expect(out).toHaveLength(250);
+    expect(out.every((x) => x instanceof Promise)).toBe(true);
+    expect(await Promise.all(out)).toEqual(items);
   });
 
-  it('resolves each later slice in a later turn of the event loop than the one before', async () => {
-    // A ticker that re-queues itself once per loop iteration: the tick a slice sees tells its turn.
-    let tick = 0;
-    let running = true;
-    const ticker = () => {
-      tick++;
-      if (running) setImmediate(ticker);
-    };
-    setImmediate(ticker);
+  it('resolves the first slice in a later turn than the call, and each later slice in a later turn than the one before', async () => {
+    const t = ticker();
     const seen: number[] = [];
     const out = inTurns([0, 1, 2, 3], 1);
-    for (const item of out.slice(1)) void (item as Promise<number>).then(() => seen.push(tick));
-    await Promise.all(out.map((x) => Promise.resolve(x)));
-    running = false;
-    expect(seen).toHaveLength(3);
+    for (const item of out) void item.then(() => seen.push(t.now()));
+    await Promise.all(out);
+    t.stop();
+    expect(seen).toHaveLength(4);
     expect(seen[0]).toBeGreaterThan(0);
-    expect(seen[1]).toBeGreaterThan(seen[0]);
-    expect(seen[2]).toBeGreaterThan(seen[1]);
+    for (let i = 1; i < 4; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1]);
+  });
+});
+
+describe('mapInTurns', () => {
+  it('maps in order, one turn between slices', async () => {
+    const t = ticker();
+    const turns: number[] = [];
+    const out = await mapInTurns([1, 2, 3, 4, 5], 2, (x) => {
+      turns.push(t.now());
+      return x * 10;
+    });
+    t.stop();
+    expect(out).toEqual([10, 20, 30, 40, 50]);
+    // slices [1,2] [3,4] [5]: the same turn within a slice, a later one for the next
+    expect(turns[0]).toBe(turns[1]);
+    expect(turns[2]).toBeGreaterThan(turns[1]);
+    expect(turns[2]).toBe(turns[3]);
+    expect(turns[4]).toBeGreaterThan(turns[3]);
   });
 });

@@ -1,20 +1,36 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+
 /**
- * A long list handed to GraphQL in turns of the event loop: the first `perTurn` items as they
- * are, every later slice as promises that resolve one event-loop turn after the slice before.
- * GraphQL completes an item's whole subtree when the item resolves, so a 500-learner page runs
- * as five blocks of ~100 learners with I/O (other requests, health checks) served in between,
- * instead of one block the length of the page (docs/benchmarks.md: the longest event-loop block has a target).
+ * A long list handed to GraphQL in turns of the event loop: every slice of `perTurn` items as
+ * promises that resolve one event-loop turn after the slice before, the first one turn after the
+ * call. GraphQL completes an item's whole subtree when the item resolves, so a 500-learner page
+ * runs as ten blocks of ~50 learners with I/O (other requests, health checks) served in between,
+ * instead of one block the length of the page (docs/benchmarks.md: the longest event-loop block
+ * has a target). The first slice waits too: otherwise it would run in the same block as the
+ * work that made the list (the page's facts, the gate's decisions).
  *
  * Each turn is a `setImmediate` scheduled from the previous one, so it runs in the next
  * iteration of the event loop, after the poll phase.
  */
-export function inTurns<T>(items: T[], perTurn = 100): (T | Promise<T>)[] {
-  const out: (T | Promise<T>)[] = items.slice(0, perTurn);
+export function inTurns<T>(items: T[], perTurn = 50): Promise<T>[] {
+  const out: Promise<T>[] = [];
   let turn: Promise<void> = Promise.resolve();
-  for (let i = perTurn; i < items.length; i += perTurn) {
-    turn = turn.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+  for (let i = 0; i < items.length; i += perTurn) {
+    turn = turn.then(() => nextTurn());
     const slice = turn;
     for (const item of items.slice(i, i + perTurn)) out.push(slice.then(() => item));
   }
   return out;
 }
+
+/** Maps `items` in slices of `perTurn`, one event-loop turn between slices (see inTurns). */
+export async function mapInTurns<T, U>(items: readonly T[], perTurn: number, map: (item: T) => U): Promise<U[]> {
+  const out: U[] = [];
+  for (let i = 0; i < items.length; i += perTurn) {
+    if (i > 0) await nextTurn();
+    for (const item of items.slice(i, i + perTurn)) out.push(map(item));
+  }
+  return out;
+}
+
+export { nextTurn };

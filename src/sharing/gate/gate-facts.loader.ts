@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { amsterdamDate } from '../../common/calendar-date';
-import { jsonRowMapper, type JsonRow } from '../../common/database/json-rows';
+import { nextTurn } from '../../common/graphql/in-turns';
+import { jsonRows, type JsonRow, type JsonRows } from '../../common/database/json-rows';
 import { EnrolmentEntity } from '../../enrolments/enrolment.entity';
 import { mandateInForceSql } from '../../organisations/mandate-in-force';
 import { agreementInForceSql } from '../agreements/agreement-in-force';
@@ -63,10 +64,10 @@ export type PageExtraColumns = Record<string, string>;
  */
 @Injectable()
 export class GateFactsLoader {
-  private readonly toEnrolment: (row: JsonRow) => EnrolmentEntity;
+  private readonly enrolmentRows: JsonRows<EnrolmentEntity>;
 
   constructor(@InjectDataSource(GATED_CONNECTION) private readonly dataSource: DataSource) {
-    this.toEnrolment = jsonRowMapper(dataSource, EnrolmentEntity);
+    this.enrolmentRows = jsonRows(dataSource, EnrolmentEntity);
   }
 
   /**
@@ -192,35 +193,35 @@ export class GateFactsLoader {
     const extraNames = Object.keys(extraColumns);
     const empty: FactsRow = { mandates: [], employments: [], enrolments: [], agreements: [], objections: [], restricted: [], ...Object.fromEntries(extraNames.map((n) => [`x_${n}`, []])) };
     const [row] = ids.length
-      ? await this.dataSource.query<FactsRow[]>(
+      ? await parsedInTurns<FactsRow>(await this.dataSource.query<Record<string, string>[]>(
           `WITH m AS (SELECT * FROM broker_mandates WHERE broker_id = ANY($4::uuid[])),
                 -- a broker reads through the views of the employers that mandated it
                 r AS (SELECT unnest($3::uuid[]) AS id UNION SELECT employer_id FROM m),
                 e AS (SELECT * FROM enrolments WHERE learner_id = ANY($1::uuid[]))
            SELECT
              (SELECT coalesce(json_agg(json_build_object('id', id, 'brokerId', broker_id, 'employerId', employer_id, 'validFrom', valid_from,
-                       'validUntil', valid_until, 'revokedAt', revoked_at, 'permissions', permissions, 'categories', categories)), '[]') FROM m) AS mandates,
+                       'validUntil', valid_until, 'revokedAt', revoked_at, 'permissions', permissions, 'categories', categories)), '[]') FROM m)::text AS mandates,
              (SELECT coalesce(json_agg(json_build_object('learnerId', learner_id, 'employerId', employer_id, 'employeeNumber', employee_number,
                        'startedOn', to_char(started_on, 'YYYY-MM-DD'), 'endedOn', to_char(ended_on, 'YYYY-MM-DD'), 'claimedName', claimed_name)), '[]')
-                FROM employments WHERE learner_id = ANY($1::uuid[]) AND employer_id IN (SELECT id FROM r)) AS employments,
-             (SELECT coalesce(json_agg(e ORDER BY e.learner_id, e.id), '[]') FROM e) AS enrolments,
+                FROM employments WHERE learner_id = ANY($1::uuid[]) AND employer_id IN (SELECT id FROM r))::text AS employments,
+             (SELECT coalesce(json_agg(${this.enrolmentRows.select('e')} ORDER BY e.learner_id, e.id), '[]') FROM e)::text AS enrolments,
              (SELECT coalesce(json_agg(json_build_object('id', id, 'agreementId', agreement_id, 'version', version, 'recipientId', recipient_id,
                        'basis', basis, 'categories', categories, 'learnerId', learner_id, 'courseIds', course_ids, 'validFrom', valid_from,
                        'validUntil', valid_until, 'createdAt', created_at, 'revokedAt', revoked_at)), '[]')
                 FROM sharing_agreements WHERE superseded_at IS NULL AND recipient_id IN (SELECT id FROM r)
-                 AND (learner_id IS NULL OR learner_id = ANY($1::uuid[]))) AS agreements,
+                 AND (learner_id IS NULL OR learner_id = ANY($1::uuid[])))::text AS agreements,
              (SELECT coalesce(json_agg(json_build_object('learnerId', learner_id, 'recipientId', recipient_id)), '[]') FROM objections
-               WHERE learner_id = ANY($1::uuid[]) AND objected_at <= $2 AND (lifted_at IS NULL OR lifted_at > $2)) AS objections,
+               WHERE learner_id = ANY($1::uuid[]) AND objected_at <= $2 AND (lifted_at IS NULL OR lifted_at > $2))::text AS objections,
              (SELECT coalesce(json_agg(learner_id), '[]') FROM restrictions
-               WHERE learner_id = ANY($1::uuid[]) AND requested_at <= $2 AND (lifted_at IS NULL OR lifted_at > $2)) AS restricted
-             ${extraNames.map((n) => `, ${extraColumns[n]} AS "x_${n}"`).join('')}`,
+               WHERE learner_id = ANY($1::uuid[]) AND requested_at <= $2 AND (lifted_at IS NULL OR lifted_at > $2))::text AS restricted
+             ${extraNames.map((n) => `, (${extraColumns[n]})::text AS "x_${n}"`).join('')}`,
           [ids, at.text, recipients.map((r) => r.id), recipients.filter((r) => r.kind === 'BROKER').map((r) => r.id)],
-        )
+        ))
       : [empty];
     const date = (v: string | null) => (v === null ? null : new Date(v));
     const objections = new Map<string, Set<string>>();
     for (const o of row.objections) objections.set(o.learnerId, (objections.get(o.learnerId) ?? new Set()).add(o.recipientId));
-    const enrolments = row.enrolments.map(this.toEnrolment);
+    const enrolments = row.enrolments.map(this.enrolmentRows.map);
     return {
       now,
       today: amsterdamDate(now),
@@ -247,4 +248,25 @@ interface FactsRow {
   restricted: string[];
   /** The caller's extra columns, as `x_<name>`. */
   [extra: `x_${string}`]: unknown;
+}
+
+/** Columns at least this long are parsed in a turn of the event loop of their own. */
+const LONG_JSON = 64 * 1024;
+
+/**
+ * The facts row's JSON columns, read as text and parsed here, the long ones (a page's enrolments,
+ * results, certificates: a megabyte or more) each in a turn of its own: parsed by the driver, the
+ * whole row would be one block of the event loop (docs/benchmarks.md, "The longest event-loop block").
+ */
+async function parsedInTurns<T>(rows: Record<string, string>[]): Promise<T[]> {
+  const out: T[] = [];
+  for (const row of rows) {
+    const parsed: Record<string, unknown> = {};
+    for (const [column, text] of Object.entries(row)) {
+      if (text.length >= LONG_JSON) await nextTurn();
+      parsed[column] = JSON.parse(text);
+    }
+    out.push(parsed as T);
+  }
+  return out;
 }
