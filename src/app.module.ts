@@ -12,6 +12,7 @@ import { DisclosuresModule } from './disclosures/disclosures.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { JwtAuthMiddleware } from './auth/jwt-auth.middleware';
 import { graphqlConfig } from './api/graphql.config';
+import { HeavyOperations } from './api/heavy-operations';
 import { InputValidationPipe } from './common/validation.pipe';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { databaseOptions } from './database/database-options';
@@ -46,9 +47,9 @@ export class AppModule implements NestModule {
         TypeOrmModule.forRoot({ ...databaseOptions(config.databaseUrl, config.databaseGatedPoolSize, config.databaseTimeouts), name: GATED_CONNECTION }),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          imports: [DisclosuresModule],
-          inject: [DisclosureLedgerService, DataSource],
-          useFactory: (ledger: DisclosureLedgerService, dataSource: DataSource) => graphqlConfig(config, logger, ledger, dataSource),
+          imports: [DisclosuresModule, ApiLimitsModule],
+          inject: [DisclosureLedgerService, DataSource, HeavyOperations],
+          useFactory: (ledger: DisclosureLedgerService, dataSource: DataSource, heavy: HeavyOperations) => graphqlConfig(config, logger, ledger, dataSource, heavy),
         }),
         HealthModule,
         ApiLimitsModule,

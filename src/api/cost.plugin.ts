@@ -4,6 +4,7 @@ import type { Actor } from '../auth/actor';
 import { graphqlCost, graphqlThrottled } from '../common/metrics';
 import type { GraphqlContext } from '../sharing/gate/graphql-context';
 import type { CostBudget } from './cost-budget';
+import type { HeavyOperations } from './heavy-operations';
 import { operationCost } from './query-cost';
 
 export interface CostLimits {
@@ -13,6 +14,8 @@ export interface CostLimits {
   listSize: number;
   /** Per-client budget; null: none (GRAPHQL_COST_BUDGET=0). */
   budget: { store: CostBudget; refillPerSecond: number } | null;
+  /** Turns for heavy operations in this process. */
+  heavy: HeavyOperations;
 }
 
 /**
@@ -25,6 +28,7 @@ export function costPlugin(limits: CostLimits): ApolloServerPlugin<GraphqlContex
   return {
     requestDidStart() {
       let cost: { requested: number; maximum: number; remaining?: number; refillPerSecond?: number } | undefined;
+      let holding = false;
       return Promise.resolve({
         async didResolveOperation({ request, document, schema, contextValue, operationName }) {
           let requested: number;
@@ -54,10 +58,25 @@ export function costPlugin(limits: CostLimits): ApolloServerPlugin<GraphqlContex
               },
             });
           }
+          // A heavy operation waits for its turn here, after its cost was drawn (docs/api-limits.md).
+          if (limits.heavy.isHeavy(requested)) {
+            if (!(await limits.heavy.acquire())) {
+              graphqlThrottled.inc({ reason: 'BUSY' });
+              throw new GraphQLError('Too many large operations are waiting on this server. Retry after 1 s.', {
+                extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 1, http: { status: 503, headers: new Map([['retry-after', '1']]) } },
+              });
+            }
+            holding = true;
+          }
           // Counted once it may run (this hook is the last before execution, whichever engine runs it).
           graphqlCost.inc(requested);
         },
         willSendResponse({ response }) {
+          // Apollo calls this on every path once the operation resolved, errors included.
+          if (holding) {
+            holding = false;
+            limits.heavy.release();
+          }
           if (cost && response.body.kind === 'single') {
             response.body.singleResult.extensions = { ...response.body.singleResult.extensions, cost };
           }

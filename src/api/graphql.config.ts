@@ -12,6 +12,7 @@ import type { DataSource } from 'typeorm';
 import { StrictDateTime } from '../common/graphql/date-time.scalar';
 import { CostBudget } from './cost-budget';
 import { costPlugin } from './cost.plugin';
+import type { HeavyOperations } from './heavy-operations';
 import { compiledExecutionPlugin } from './compiled-execution.plugin';
 import { errorLoggingPlugin } from './error-logging.plugin';
 import { metricsPlugin } from './metrics.plugin';
@@ -38,7 +39,7 @@ const asValidationError = {
  * error formatting and the plugins — the ledger's among them, which writes every disclosure
  * before the response leaves.
  */
-export function graphqlConfig(config: AppConfig, logger: Logger, ledger: DisclosureLedgerService, dataSource: DataSource): ApolloDriverConfig {
+export function graphqlConfig(config: AppConfig, logger: Logger, ledger: DisclosureLedgerService, dataSource: DataSource, heavy: HeavyOperations): ApolloDriverConfig {
   const limits = config.graphql;
   // Off only to measure what the limits cost (the benchmark): app.factory.ts warns loudly.
   const on = limits.limitsEnabled;
@@ -88,6 +89,7 @@ export function graphqlConfig(config: AppConfig, logger: Logger, ledger: Disclos
                 limits.costBudget > 0
                   ? { store: new CostBudget(dataSource, { capacity: limits.costBudget, refillPerSecond: limits.costRefillPerSecond }), refillPerSecond: limits.costRefillPerSecond }
                   : null,
+              heavy,
             }),
           ]
         : []),

@@ -65,6 +65,11 @@ export interface AppConfig {
     listSize: number;
     costBudget: number;
     costRefillPerSecond: number;
+    /** Operations costing at least this are heavy: at most `heavyConcurrency` run at once per process (docs/api-limits.md). */
+    heavyCost: number;
+    heavyConcurrency: number;
+    /** Heavy operations that may wait for a turn; one more is refused with 503 and Retry-After. */
+    heavyQueue: number;
     maxDepth: number;
     maxAliases: number;
     maxDirectives: number;
@@ -273,6 +278,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       listSize: int('GRAPHQL_LIST_SIZE', 5, 1, 1000),
       costBudget: int('GRAPHQL_COST_BUDGET', 2_000_000, 0, 1_000_000_000),
       costRefillPerSecond: int('GRAPHQL_COST_REFILL_PER_SECOND', 100_000, 1, 100_000_000),
+      heavyCost: int('GRAPHQL_HEAVY_COST', 50_000, 1, 100_000_000),
+      heavyConcurrency: int('GRAPHQL_HEAVY_CONCURRENCY', 4, 1, 1_000),
+      heavyQueue: int('GRAPHQL_HEAVY_QUEUE', 100, 0, 100_000),
       maxDepth: int('GRAPHQL_MAX_DEPTH', 10, 2, 100),
       maxAliases: int('GRAPHQL_MAX_ALIASES', 15, 0, 1000),
       maxDirectives: int('GRAPHQL_MAX_DIRECTIVES', 10, 0, 1000),

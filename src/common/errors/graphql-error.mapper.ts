@@ -34,6 +34,8 @@ const SAFE_GRAPHQL_CODES = new Set([
   // API limits (docs/api-limits.md): they carry the cost and, when throttled, when to retry.
   'QUERY_TOO_COSTLY',
   'THROTTLED',
+  // Too many heavy operations waiting on this process (docs/api-limits.md, "Heavy operations").
+  'SERVICE_UNAVAILABLE',
 ]);
 
 /**
