@@ -7,8 +7,8 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
  * hundreds of learners) run at once in this process; the next ones wait their turn in arrival
  * order, and past `GRAPHQL_HEAVY_QUEUE` waiting one is refused at once (docs/api-limits.md,
  * "Heavy operations"). A 500-learner page holds tens of megabytes while it runs (its facts, its
- * answer, its ledger entries), and two cores finish four pages no later than ten: without a bound,
- * ten at once took the process past 600 MB for no more throughput.
+ * answer, its ledger entries) and is mostly CPU here: without a bound, ten at once took the process
+ * past 600 MB for less throughput than two at a time on two cores (measured in that doc).
  */
 @Injectable()
 export class HeavyOperations {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 /**
@@ -279,7 +280,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       costBudget: int('GRAPHQL_COST_BUDGET', 2_000_000, 0, 1_000_000_000),
       costRefillPerSecond: int('GRAPHQL_COST_REFILL_PER_SECOND', 100_000, 1, 100_000_000),
       heavyCost: int('GRAPHQL_HEAVY_COST', 50_000, 1, 100_000_000),
-      heavyConcurrency: int('GRAPHQL_HEAVY_CONCURRENCY', 4, 1, 1_000),
+      // One heavy operation per core (at least 2): each is mostly CPU in this process, and more at
+      // once only add memory and latency (docs/api-limits.md, "Heavy operations", measured).
+      heavyConcurrency: int('GRAPHQL_HEAVY_CONCURRENCY', Math.max(2, availableParallelism()), 1, 1_000),
       heavyQueue: int('GRAPHQL_HEAVY_QUEUE', 100, 0, 100_000),
       maxDepth: int('GRAPHQL_MAX_DEPTH', 10, 2, 100),
       maxAliases: int('GRAPHQL_MAX_ALIASES', 15, 0, 1000),
