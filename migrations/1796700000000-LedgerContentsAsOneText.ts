@@ -11,14 +11,15 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 export class LedgerContentsAsOneText1796700000000 implements MigrationInterface {
   name = 'LedgerContentsAsOneText1796700000000';
 
+  // The text[] form stays beside the new one (an overload: calls name the parameter's type), so
+  // API processes of the previous release keep writing the ledger during a rolling deploy instead
+  // of failing closed; a later migration may drop it once no such process can be running.
   public async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP FUNCTION ledger_append(${PARAMS('text[]')})`);
     await queryRunner.query(ledgerAppend('text'));
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP FUNCTION ledger_append(${PARAMS('text')})`);
-    await queryRunner.query(ledgerAppend('text[]'));
   }
 }
 

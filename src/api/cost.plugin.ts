@@ -28,7 +28,7 @@ export function costPlugin(limits: CostLimits): ApolloServerPlugin<GraphqlContex
   return {
     requestDidStart() {
       let cost: { requested: number; maximum: number; remaining?: number; refillPerSecond?: number } | undefined;
-      let holding = false;
+      let release: (() => void) | undefined;
       return Promise.resolve({
         async didResolveOperation({ request, document, schema, contextValue, operationName }) {
           let requested: number;
@@ -45,9 +45,34 @@ export function costPlugin(limits: CostLimits): ApolloServerPlugin<GraphqlContex
               extensions: { code: 'QUERY_TOO_COSTLY', cost, http: { status: 400 } },
             });
           }
+          // A heavy operation waits for its turn first (docs/api-limits.md, "Heavy operations"): one
+          // refused for a full queue is not charged. The turn is given back when the response has
+          // been sent or the connection closed — after the ledger's write, whatever path the
+          // request took — or, without an HTTP response, in willSendResponse.
+          if (limits.heavy.isHeavy(requested)) {
+            if (!(await limits.heavy.acquire())) {
+              graphqlThrottled.inc({ reason: 'BUSY' });
+              throw new GraphQLError('Too many large operations are waiting on this server. Retry after 1 s.', {
+                extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 1, http: { status: 503, headers: new Map([['retry-after', '1']]) } },
+              });
+            }
+            let held = true;
+            release = () => {
+              if (!held) return;
+              held = false;
+              limits.heavy.release();
+            };
+            const res = contextValue.res as GraphqlContext['res'] | undefined;
+            if (res) {
+              res.once('close', release);
+              // Closed while waiting for the turn: no event will come.
+              if (res.destroyed || res.writableFinished) release();
+            }
+          }
           const answer = limits.budget && (await limits.budget.store.consume(budgetKey(contextValue), requested));
           if (answer) cost = { ...cost, remaining: answer.remaining, refillPerSecond: limits.budget!.refillPerSecond };
           if (answer && !answer.ok) {
+            release?.();
             graphqlThrottled.inc({ reason: 'THROTTLED' });
             throw new GraphQLError(`Over the cost budget: this operation costs ${requested}, ${answer.remaining} is left. Retry after ${answer.retryAfterSeconds} s.`, {
               extensions: {
@@ -58,25 +83,11 @@ export function costPlugin(limits: CostLimits): ApolloServerPlugin<GraphqlContex
               },
             });
           }
-          // A heavy operation waits for its turn here, after its cost was drawn (docs/api-limits.md).
-          if (limits.heavy.isHeavy(requested)) {
-            if (!(await limits.heavy.acquire())) {
-              graphqlThrottled.inc({ reason: 'BUSY' });
-              throw new GraphQLError('Too many large operations are waiting on this server. Retry after 1 s.', {
-                extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 1, http: { status: 503, headers: new Map([['retry-after', '1']]) } },
-              });
-            }
-            holding = true;
-          }
           // Counted once it may run (this hook is the last before execution, whichever engine runs it).
           graphqlCost.inc(requested);
         },
-        willSendResponse({ response }) {
-          // Apollo calls this on every path once the operation resolved, errors included.
-          if (holding) {
-            holding = false;
-            limits.heavy.release();
-          }
+        willSendResponse({ response, contextValue }) {
+          if (!(contextValue.res as GraphqlContext['res'] | undefined)) release?.();
           if (cost && response.body.kind === 'single') {
             response.body.singleResult.extensions = { ...response.body.singleResult.extensions, cost };
           }

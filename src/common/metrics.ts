@@ -30,7 +30,7 @@ export const graphqlThrottled = new Counter({
 
 export const graphqlCompiled = new Counter({
   name: 'rsa_graphql_compiled_total',
-  help: 'Queries by how the compiled engine took them: served; fallback (a result with errors, run again by graphql-js); not_compilable.',
+  help: 'Queries by how the compiled engine took them: served; first_seen (run by graphql-js, compiled next time); fallback (a result with errors, run again by graphql-js); not_compilable.',
   labelNames: ['outcome'] as const,
   registers: [metrics],
 });
