@@ -1,5 +1,6 @@
 import { staffClaims, world } from '../factories/world';
 import { SmtpSink } from '../utils/smtp-sink';
+import { countQueries } from '../utils/query-counter';
 import { createTestApp, type TestApp } from '../utils/test-app';
 
 const DAY = 86_400_000;
@@ -240,6 +241,74 @@ describe('disclosure ledger and notifications', () => {
     expect(new Set(handed).size).toBe(handed.length);
     expect(handed).toEqual(expect.arrayContaining(ids));
     await t.db.query(`UPDATE notifications SET emailed_at = now() WHERE learner_id = ANY($1::uuid[])`, [ids]);
+  });
+
+  describe('delivery in rounds', () => {
+    /** Learners with unsent notifications written in SQL (no job: nothing but this test delivers them). */
+    async function pendingLearners(n: number, perLearner: number, frequency = 'IMMEDIATE') {
+      const learners = await t.db.query<{ id: string; email: string }[]>(
+        `INSERT INTO learners (name, email, notification_frequency)
+         SELECT 'Round ' || i, 'round' || i || '.' || $1::text || '@example.test', $2 FROM generate_series(1, $3::int) i RETURNING id, email`,
+        [`${process.pid}-${Math.random().toString(36).slice(2, 8)}`, frequency, n],
+      );
+      await t.db.query(`INSERT INTO notifications (learner_id, kind) SELECT l, 'CONSENT_RECORDED' FROM unnest($1::uuid[]) l, generate_series(1, $2::int)`, [
+        learners.map((l) => l.id),
+        perLearner,
+      ]);
+      return learners;
+    }
+    const delivery = async () => t.app.get((await import('../../src/notifications/email/email-delivery.service')).EmailDeliveryService);
+    const mailsTo = (email: string) => smtp.received.filter((m) => m.to.includes(email));
+
+    it('a job of 250 learners costs a few statements a round of 100, not a few per learner; each learner one message, every row marked with it', async () => {
+      const learners = await pendingLearners(250, 2);
+      const [digest] = await pendingLearners(1, 1, 'DAILY');
+      const [erased] = await pendingLearners(1, 1);
+      await t.db.query(`UPDATE learners SET erased_at = now() WHERE id = $1`, [erased.id]);
+      const d = await delivery();
+      const { result: sent, queries } = await countQueries(t.app, () => d.deliver([...learners, digest, erased].map((l) => l.id)));
+      expect(sent).toBe(250);
+      // one look at the job's learners, then per round: BEGIN, rows, locked check, names (2), mark, COMMIT
+      // The delivery's own statements (the app's other loops run meanwhile): one look at the job's
+      // learners, then per round of 100 the rows, the locked check, the names (2) and the marking.
+      const own = queries.filter((q) => /\b(FROM (learners|notifications|organisations|courses)|UPDATE notifications)\b/.test(q));
+      expect(own.length).toBeLessThanOrEqual(1 + 3 * 5);
+      for (const l of learners) {
+        const mails = mailsTo(l.email);
+        expect(mails).toHaveLength(1);
+        expect(mails[0].notificationIds).toHaveLength(2);
+        const marked = await t.db.query(`SELECT id, email_message_id FROM notifications WHERE learner_id = $1 ORDER BY id`, [l.id]);
+        expect(marked.map((r: { id: string }) => r.id)).toEqual(mails[0].notificationIds);
+        expect(marked.every((r: { email_message_id: string }) => r.email_message_id === mails[0].messageId)).toBe(true);
+      }
+      // the digest learner waits for the digest; the erased one has no address left
+      expect(mailsTo(digest.email)).toHaveLength(0);
+      expect(mailsTo(erased.email)).toHaveLength(0);
+      expect(await count(`SELECT count(*)::int AS n FROM notifications WHERE learner_id = ANY($1::uuid[]) AND emailed_at IS NULL`, [[digest.id, erased.id]])).toBe(2);
+    });
+
+    it('more unsent notifications than one message lists: all of them go, in messages of 500', async () => {
+      const [l] = await pendingLearners(1, 1201);
+      expect(await (await delivery()).deliver([l.id])).toBe(3);
+      expect(mailsTo(l.email).map((m) => m.notificationIds.length)).toEqual([500, 500, 201]);
+      expect(new Set(mailsTo(l.email).flatMap((m) => m.notificationIds)).size).toBe(1201);
+      expect(await count(`SELECT count(*)::int AS n FROM notifications WHERE learner_id = $1 AND emailed_at IS NULL`, [l.id])).toBe(0);
+    });
+
+    it('one send of a round fails: the others are marked sent, that learner stays unsent, and the delivery fails (to be retried)', async () => {
+      const learners = await pendingLearners(10, 1);
+      smtp.failNext = 1;
+      await expect((await delivery()).deliver(learners.map((l) => l.id))).rejects.toThrow();
+      const unsent = await t.db.query<{ learner_id: string }[]>(`SELECT learner_id FROM notifications WHERE learner_id = ANY($1::uuid[]) AND emailed_at IS NULL`, [
+        learners.map((l) => l.id),
+      ]);
+      expect(unsent).toHaveLength(1);
+      expect(learners.filter((l) => mailsTo(l.email).length === 1)).toHaveLength(9);
+      expect(mailsTo(learners.find((l) => l.id === unsent[0].learner_id)!.email)).toHaveLength(0);
+      // the retry sends what is left, once
+      expect(await (await delivery()).deliver(learners.map((l) => l.id))).toBe(1);
+      expect(learners.every((l) => mailsTo(l.email).length === 1)).toBe(true);
+    });
   });
 
   it('failed deliveries are retried, then dead-lettered, visible to staff and re-drivable', async () => {

@@ -13,6 +13,7 @@ import { MailerService } from './mailer.service';
 import { renderLearnerMessage, type DisclosureLine, type EventLine } from './templates';
 
 interface PendingRow {
+  learnerId: string;
   id: string;
   kind: NotificationKind;
   payload: NotificationPayload & { reason?: string };
@@ -24,15 +25,36 @@ interface PendingRow {
   content: string | null;
 }
 
+interface Addressee {
+  id: string;
+  name: string;
+  email: string;
+  locale: Locale;
+}
+
+type Names = { orgName: Map<string, string>; courseTitle: Map<string, string> };
+
 const MAX_PER_MESSAGE = 500;
 /** Learners per round of a digest run, as many as an email job lists (one gated page). */
 const DIGEST_PAGE = 500;
+/**
+ * A round is one transaction: its learners' unsent rows are read and locked by one statement,
+ * their messages sent, and the sent rows marked by one statement. Up to this many learners…
+ */
+const LEARNERS_PER_ROUND = 100;
+/** …and about this many notifications (each with its ledger content, ~1.5 kB): the memory of a round. */
+const ROWS_PER_ROUND = 5000;
 
 /**
  * Sends each learner one message listing every notification not yet emailed. Rows are locked
  * (FOR UPDATE SKIP LOCKED) for the duration of the send, so two workers never send the same
  * notification; a crash before the commit leaves them unsent and the job is retried, with the same
  * Message-ID (a hash of the notification ids), so a duplicate is recognisable (at-least-once).
+ *
+ * Learners go in rounds (docs/ledger-and-notifications.md, "Delivery guarantees"): one statement
+ * finds which of a job's learners have anything to send, and each round of up to
+ * LEARNERS_PER_ROUND of them is a handful of statements, not a handful per learner: a drain of
+ * one-disclosure messages was bound by the database round trips, not by SMTP.
  */
 @Injectable()
 export class EmailDeliveryService {
@@ -43,20 +65,29 @@ export class EmailDeliveryService {
   ) {}
 
   /** `digest` sends for learners who chose that frequency; otherwise only IMMEDIATE learners. */
-  async deliver(learnerIds: string[], mode: 'IMMEDIATE' | 'DAILY' | 'WEEKLY' = 'IMMEDIATE'): Promise<number> {
-    // Learners are independent (each has its own rows and message): a few at a time.
+  async deliver(learnerIds: string[], mode: NotificationFrequency = 'IMMEDIATE'): Promise<number> {
+    let queue = await this.pendingOf(learnerIds, mode);
     let sent = 0;
-    let next = 0;
-    const lane = async () => {
-      while (next < learnerIds.length) {
-        const n = await this.deliverOne(learnerIds[next++], mode);
-        sent += n; // after the await: lanes interleave
-      }
-    };
-    const lanes = await Promise.allSettled(Array.from({ length: Math.min(this.config.notifications.deliveryLanes, learnerIds.length) }, lane));
-    // Any failure fails the job, which is retried; what was sent is marked and will not go twice.
-    const failed = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
-    if (failed) throw failed.reason;
+    const failures: unknown[] = [];
+    while (queue.length > 0) {
+      const take = roundSize(queue);
+      const round = queue.slice(0, take);
+      queue = queue.slice(take);
+      // One round's failure does not hold back the others; the job fails at the end and is retried,
+      // and what was sent is marked and will not go twice.
+      const outcome = await this.deliverRound(
+        round.map((p) => p.id),
+        mode,
+      ).catch((e: unknown) => {
+        failures.push(e);
+        return { sent: 0, full: [] as string[] };
+      });
+      sent += outcome.sent;
+      // A learner with more unsent notifications than one message lists gets the next message in
+      // a later round (each round marks what it sent, so this ends).
+      queue.push(...outcome.full.map((id) => ({ id, pending: MAX_PER_MESSAGE })));
+    }
+    if (failures.length) throw failures[0];
     return sent;
   }
 
@@ -70,7 +101,7 @@ export class EmailDeliveryService {
     for (let after: string | null = null; ; ) {
       const learnerIds = await this.digestLearners(frequency, after);
       if (learnerIds.length === 0) break;
-      // As within deliver(): one learner's failure does not hold back the others; the job fails
+      // As within deliver(): one page's failure does not hold back the others; the job fails
       // at the end and its retry sends what is still unsent.
       sent += await this.deliver(learnerIds, frequency).catch((e: unknown) => {
         failures.push(e);
@@ -93,54 +124,95 @@ export class EmailDeliveryService {
     return rows.map((r) => r.id);
   }
 
-  private async deliverOne(learnerId: string, mode: NotificationFrequency): Promise<number> {
+  /**
+   * Which of these learners have something to send in this mode, and how many rows (up to one
+   * message's worth) — one statement for a whole job. Digest learners are sent by the digest job;
+   * an erased learner has no address left. Rows locked by another delivery count: the round finds
+   * out, and fails the job so that it is retried (below).
+   */
+  private async pendingOf(learnerIds: string[], mode: NotificationFrequency): Promise<{ id: string; pending: number }[]> {
+    if (learnerIds.length === 0) return [];
+    return this.dataSource.query(
+      `SELECT l.id, p.pending FROM learners l
+         CROSS JOIN LATERAL (SELECT count(*)::int AS pending FROM (SELECT 1 FROM notifications n
+                               WHERE n.learner_id = l.id AND n.emailed_at IS NULL LIMIT ${MAX_PER_MESSAGE}) x) p
+        WHERE l.id = ANY($1::uuid[]) AND l.notification_frequency = $2 AND l.erased_at IS NULL AND p.pending > 0
+        ORDER BY l.id`,
+      [learnerIds, mode],
+    );
+  }
+
+  /**
+   * One transaction: the learners' unsent rows locked, a message per learner sent (up to
+   * `NOTIFY_DELIVERY_LANES` at once), the sent rows marked emailed, commit. A failed send leaves
+   * that learner's rows unsent; the others are still marked, and the round then fails.
+   */
+  private async deliverRound(learnerIds: string[], mode: NotificationFrequency): Promise<{ sent: number; full: string[] }> {
     const qr = this.dataSource.createQueryRunner();
     await qr.connect();
     try {
       await qr.startTransaction();
-      const [learner] = (await qr.query(
-        `SELECT name, email, locale, notification_frequency AS frequency, erased_at AS "erasedAt" FROM learners WHERE id = $1`,
-        [learnerId],
-      )) as { name: string; email: string; locale: Locale; frequency: NotificationFrequency; erasedAt: Date | null }[];
-      // Digest learners are sent by the digest job; an erased learner has no address left.
-      if (!learner || learner.frequency !== mode || learner.erasedAt) {
-        await qr.commitTransaction();
-        return 0;
-      }
+      // The learner is read again inside the transaction: erased or switched to a digest since the
+      // job's first look means nothing is sent now.
       const rows = (await qr.query(
-        `SELECT n.id, n.kind, n.payload, n.created_at AS "createdAt", n.disclosure_id AS "disclosureId",
+        `SELECT l.id AS "learnerId", l.name, l.email, l.locale,
+                n.id, n.kind, n.payload, n.created_at AS "createdAt", n.disclosure_id AS "disclosureId",
                 d.recipient_id AS "recipientId", d.disclosed_at AS "disclosedAt", d.content
-           FROM notifications n LEFT JOIN disclosures d ON d.id = n.disclosure_id
-          WHERE n.learner_id = $1 AND n.emailed_at IS NULL
-          ORDER BY n.id LIMIT ${MAX_PER_MESSAGE} FOR UPDATE OF n SKIP LOCKED`,
-        [learnerId],
-      )) as PendingRow[];
-      if (rows.length === 0) {
-        // Unsent rows we could not lock belong to a delivery still under way elsewhere. If that one
-        // fails (or its worker dies) after this job completed, nothing would send them: fail this
-        // job instead, so it is retried later and finds them sent or free.
-        const [{ locked }] = (await qr.query(`SELECT EXISTS (SELECT 1 FROM notifications WHERE learner_id = $1 AND emailed_at IS NULL) AS locked`, [learnerId])) as {
-          locked: boolean;
-        }[];
-        await qr.commitTransaction();
-        if (locked) throw new Error(`notifications of learner ${learnerId} are being delivered by another worker; retry later`);
-        return 0;
+           FROM learners l
+          CROSS JOIN LATERAL (SELECT n.id, n.kind, n.payload, n.created_at, n.disclosure_id FROM notifications n
+                               WHERE n.learner_id = l.id AND n.emailed_at IS NULL
+                               ORDER BY n.id LIMIT ${MAX_PER_MESSAGE} FOR UPDATE SKIP LOCKED) n
+           LEFT JOIN disclosures d ON d.id = n.disclosure_id
+          WHERE l.id = ANY($1::uuid[]) AND l.notification_frequency = $2 AND l.erased_at IS NULL
+          ORDER BY l.id, n.id`,
+        [learnerIds, mode],
+      )) as (PendingRow & Addressee)[];
+      const byLearner = new Map<string, { learner: Addressee; rows: PendingRow[] }>();
+      for (const r of rows) {
+        const entry = byLearner.get(r.learnerId);
+        if (entry) entry.rows.push(r);
+        else byLearner.set(r.learnerId, { learner: { id: r.learnerId, name: r.name, email: r.email, locale: r.locale }, rows: [r] });
       }
-      const message = await this.compose(qr, learner, rows);
-      const ids = rows.map((r) => r.id);
-      const messageId = `<${sha256Hex(ids.join(',')).slice(0, 40)}@results-sharing-api>`;
-      await this.mailer.send({
-        to: learner.email,
-        ...message,
-        messageId,
-        headers: {
-          'X-Notification-Ids': ids.join(','),
-          'X-Disclosure-Ids': rows.flatMap((r) => (r.disclosureId ? [r.disclosureId] : [])).join(','),
-        },
+      // Unsent rows we could not lock belong to a delivery still under way elsewhere. If that one
+      // fails (or its worker dies) after this job completed, nothing would send them: fail this
+      // job instead, so it is retried later and finds them sent or free.
+      const unlocked = learnerIds.filter((id) => !byLearner.has(id));
+      const [{ lockedElsewhere }] = (await qr.query(
+        `SELECT EXISTS (SELECT 1 FROM notifications n JOIN learners l ON l.id = n.learner_id
+                         WHERE n.learner_id = ANY($1::uuid[]) AND n.emailed_at IS NULL
+                           AND l.notification_frequency = $2 AND l.erased_at IS NULL) AS "lockedElsewhere"`,
+        [unlocked, mode],
+      )) as { lockedElsewhere: boolean }[];
+      // Each ledger content parsed once, for the names and for the message.
+      const itemsOf = new Map<PendingRow, DisclosedEnrolment[]>(rows.map((r) => [r, r.content ? perCategory(itemsOfContent(r.content)) : []]));
+      const names = await this.namesFor(qr, rows, itemsOf);
+      const sends = await inLanes([...byLearner.values()], this.config.notifications.deliveryLanes, async ({ learner, rows: mine }) => {
+        const ids = mine.map((r) => r.id);
+        const messageId = `<${sha256Hex(ids.join(',')).slice(0, 40)}@results-sharing-api>`;
+        await this.mailer.send({
+          to: learner.email,
+          ...this.compose(learner, mine, names, itemsOf),
+          messageId,
+          headers: {
+            'X-Notification-Ids': ids.join(','),
+            'X-Disclosure-Ids': mine.flatMap((r) => (r.disclosureId ? [r.disclosureId] : [])).join(','),
+          },
+        });
+        return { ids, messageId, full: mine.length === MAX_PER_MESSAGE ? learner.id : null };
       });
-      await qr.query(`UPDATE notifications SET emailed_at = now(), email_message_id = $2 WHERE id = ANY($1::uuid[])`, [ids, messageId]);
+      const done = sends.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+      if (done.length > 0) {
+        await qr.query(
+          `UPDATE notifications n SET emailed_at = now(), email_message_id = v.message_id
+             FROM unnest($1::uuid[], $2::text[]) AS v(id, message_id) WHERE n.id = v.id`,
+          [done.flatMap((d) => d.ids), done.flatMap((d) => d.ids.map(() => d.messageId))],
+        );
+      }
       await qr.commitTransaction();
-      return 1;
+      const failed = sends.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failed) throw failed.reason;
+      if (lockedElsewhere) throw new Error(`notifications of ${unlocked.length} learner(s) are being delivered by another worker; retry later`);
+      return { sent: done.length, full: done.flatMap((d) => (d.full ? [d.full] : [])) };
     } catch (e) {
       if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
       throw e;
@@ -149,10 +221,10 @@ export class EmailDeliveryService {
     }
   }
 
-  private async compose(qr: QueryRunner, learner: { name: string; locale: Locale }, rows: PendingRow[]) {
+  /** The names a round's messages show: every organisation and course they mention, in two statements. */
+  private async namesFor(qr: QueryRunner, rows: PendingRow[], itemsOf: Map<PendingRow, DisclosedEnrolment[]>): Promise<Names> {
     const orgIds = new Set<string>();
     const courseIds = new Set<string>();
-    const itemsOf = new Map<PendingRow, DisclosedEnrolment[]>(rows.map((r) => [r, r.content ? perCategory(itemsOfContent(r.content)) : []]));
     for (const r of rows) {
       if (r.recipientId) orgIds.add(r.recipientId);
       if (r.payload.recipientId) orgIds.add(r.payload.recipientId);
@@ -167,8 +239,10 @@ export class EmailDeliveryService {
       qr.query(`SELECT id, name FROM organisations WHERE id = ANY($1::uuid[])`, [[...orgIds]]) as Promise<{ id: string; name: string }[]>,
       qr.query(`SELECT id, title FROM courses WHERE id = ANY($1::uuid[])`, [[...courseIds]]) as Promise<{ id: string; title: string }[]>,
     ]);
-    const orgName = new Map(orgs.map((o) => [o.id, o.name]));
-    const courseTitle = new Map(courses.map((c) => [c.id, c.title]));
+    return { orgName: new Map(orgs.map((o) => [o.id, o.name])), courseTitle: new Map(courses.map((c) => [c.id, c.title])) };
+  }
+
+  private compose(learner: Addressee, rows: PendingRow[], { orgName, courseTitle }: Names, itemsOf: Map<PendingRow, DisclosedEnrolment[]>) {
     const disclosures: DisclosureLine[] = [];
     const events: EventLine[] = [];
     for (const r of rows) {
@@ -214,4 +288,30 @@ export class EmailDeliveryService {
     }
     return renderLearnerMessage({ locale: learner.locale, name: learner.name, disclosures, events, privacyUrl: this.config.notifications.privacyUrl });
   }
+}
+
+/** How many learners from the head of the queue make the next round (at least one). */
+function roundSize(queue: { pending: number }[]): number {
+  let rows = 0;
+  let n = 0;
+  while (n < queue.length && n < LEARNERS_PER_ROUND && (n === 0 || rows + queue[n].pending <= ROWS_PER_ROUND)) rows += queue[n++].pending;
+  return n;
+}
+
+/** `f` over the items, at most `lanes` at a time; every outcome, in the items' order. */
+async function inLanes<T, R>(items: T[], lanes: number, f: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+  const out: PromiseSettledResult<R>[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      try {
+        out[i] = { status: 'fulfilled', value: await f(items[i]) };
+      } catch (reason) {
+        out[i] = { status: 'rejected', reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(lanes, items.length) }, lane));
+  return out;
 }
