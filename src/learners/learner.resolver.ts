@@ -13,6 +13,7 @@ import { SharedLearnerService, type Prefetch, type SharedLearner } from './share
 import type { GraphQLResolveInfo } from 'graphql';
 import { selectedFieldNames } from '../common/graphql/selection';
 import type { LearnerEntity } from './learner.entity';
+import { StaffPage } from './staff-page';
 
 /**
  * Learner records for provider staff (the controller: not a disclosure, docs/sharing-rules.md rule 2) and the
@@ -24,6 +25,7 @@ export class LearnerResolver {
     private readonly service: LearnerService,
     private readonly shared: SharedLearnerService,
     private readonly enrolmentsService: EnrolmentService,
+    private readonly staffPage: StaffPage,
   ) {}
 
   @Query(() => LearnerConnection, {
@@ -35,7 +37,7 @@ export class LearnerResolver {
       if (args.employerId !== undefined) throw DomainError.badInput('employerId', 'is for provider staff only');
       return this.shared.page(ctx.view, args, prefetchFor(ctx, info));
     }
-    return this.service.list(args);
+    return this.service.list(args).then((page) => this.staffPage.ahead(page, selectedFieldNames(info), ctx.loaders));
   }
 
   @Query(() => LearnerModel, { description: 'A learner; one not visible to the caller answers exactly like an unknown id.' })

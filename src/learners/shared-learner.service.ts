@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error';
 import type { DeferredConnectionShape } from '../common/pagination/connection';
-import { inTurns, nextTurn } from '../common/graphql/in-turns';
+import { inTurns, mapInTurns, nextTurn } from '../common/graphql/in-turns';
 import { DEFAULT_PAGE_SIZE } from '../common/pagination/connection';
 import { decodeCursor, encodeCursor } from '../common/pagination/cursor';
 import { DISCLOSURE_CATEGORIES, type DisclosureCategory } from '../common/disclosure-category';
@@ -29,6 +29,9 @@ export type SharedLearner = VisibleLearnerRow & { employeeNumber: string | null;
  * Learners as an employer or broker reads them: only visible learners, only listed enrolments,
  * and filters that can only see what is shared with the caller (docs/sharing-rules.md rule 12).
  */
+/** Learners whose listing the gate decides in one turn of the event loop (~3 enrolments each). */
+const LEARNERS_PER_TURN = 100;
+
 @Injectable()
 export class SharedLearnerService {
   constructor(
@@ -47,10 +50,10 @@ export class SharedLearnerService {
     const page = await this.loader.page(view.recipient!, { after: args.after ? decodeCursor(args.after) : undefined, limit: first, extras: this.children.columnsFor(prefetch.selected) });
     view.add(page);
     this.children.prime(prefetch.loaders, page.enrolments, page.extras);
-    // Deciding the page's ~1,500 enrolments is a block of its own, apart from mapping them.
+    // Deciding the page's ~1,500 enrolments is blocks of their own, apart from mapping them.
     await nextTurn();
     const filtered = hasFilter(args);
-    const nodes = this.shape(view, page, args).filter((l) => !filtered || l.sharedEnrolments.length > 0);
+    const nodes = (await this.shape(view, page, args)).filter((l) => !filtered || l.sharedEnrolments.length > 0);
     const windowEnd = page.learners.at(-1);
     const inOrder = inTurns(nodes);
     return {
@@ -66,12 +69,13 @@ export class SharedLearnerService {
     const page = await this.loader.page(view.recipient!, { limit: 1, learnerIds: [id], extras: this.children.columnsFor(prefetch.selected) });
     view.add(page);
     this.children.prime(prefetch.loaders, page.enrolments, page.extras);
-    const [learner] = this.shape(view, page, {});
+    const [learner] = await this.shape(view, page, {});
     if (!learner) throw DomainError.notFound('Learner');
     return learner;
   }
 
-  private shape(view: GatedView, page: LoadedPage, filter: EnrolmentFilter): SharedLearner[] {
+  /** The gate decides which enrolments each learner lists: LEARNERS_PER_TURN learners per turn of the event loop. */
+  private shape(view: GatedView, page: LoadedPage, filter: EnrolmentFilter): Promise<SharedLearner[]> {
     const byLearner = new Map<string, EnrolmentEntity[]>();
     for (const e of page.enrolments) {
       const list = byLearner.get(e.learnerId);
@@ -79,7 +83,7 @@ export class SharedLearnerService {
       else byLearner.set(e.learnerId, [e]);
     }
     const identity = identityFor(view.recipient!, page);
-    return page.learners.map((learner) => ({
+    return mapInTurns(page.learners, LEARNERS_PER_TURN, (learner) => ({
       ...learner,
       name: identity.get(learner.id)?.claimedName ?? learner.name,
       employeeNumber: identity.get(learner.id)?.employeeNumber ?? null,

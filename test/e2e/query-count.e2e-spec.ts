@@ -68,4 +68,45 @@ describe('a page costs a constant number of queries, whatever its size', () => {
     // A small constant, ledger and outbox included (docs/benchmarks.md: round trips per page).
     expect(large).toBeLessThanOrEqual(8);
   });
+
+  it('provider staff: what the page selects below the learners is loaded ahead, one statement per kind, and the learners reach GraphQL 25 per turn', async () => {
+    const { LearnerService } = await import('../../src/learners/learner.service');
+    const { StaffPage } = await import('../../src/learners/staff-page');
+    const { RequestLoaders } = await import('../../src/common/graphql/request-loaders');
+    const { CERTIFICATES_BY_ENROLMENT, COURSE_BY_ID, ENROLMENTS_BY_LEARNER, RESULTS_BY_ENROLMENT } = await import('../../src/enrolments/enrolment-loaders');
+    const page = await t.app.get(LearnerService).list({ first: 100 });
+    const loaders = new RequestLoaders();
+    const selected = new Set(['enrolments', 'assessmentResults', 'certificates', 'course']);
+    const { result: ahead, queries } = await countQueries(t.app, () => t.app.get(StaffPage).ahead(page, selected, loaders));
+    expect(queries).toHaveLength(4);
+
+    // Every value the resolvers will ask for is there already: answered synchronously, no query.
+    const never = () => Promise.reject(new Error('not loaded ahead'));
+    for (const learner of page.nodes) {
+      const enrolments = loaders.load(ENROLMENTS_BY_LEARNER, learner.id, never);
+      expect(Array.isArray(enrolments)).toBe(true);
+      for (const e of enrolments as { id: string; courseId: string }[]) {
+        expect(Array.isArray(loaders.load(RESULTS_BY_ENROLMENT, e.id, never))).toBe(true);
+        expect(Array.isArray(loaders.load(CERTIFICATES_BY_ENROLMENT, e.id, never))).toBe(true);
+        expect(loaders.load(COURSE_BY_ID, e.courseId, never)).toMatchObject({ id: e.courseId });
+      }
+    }
+
+    // The learners arrive in order, 25 per turn of the event loop.
+    let tick = 0;
+    let ticking = true;
+    const step = () => {
+      tick++;
+      if (ticking) setImmediate(step);
+    };
+    setImmediate(step);
+    const seen: number[] = [];
+    for (const node of ahead.nodes) void Promise.resolve(node).then(() => seen.push(tick));
+    const nodes = await Promise.all(ahead.nodes.map((n) => Promise.resolve(n)));
+    ticking = false;
+    expect(nodes.map((n) => n.id)).toEqual(page.nodes.map((n) => n.id));
+    expect(new Set(seen).size).toBe(4);
+    for (let i = 0; i < seen.length; i += 25) expect(new Set(seen.slice(i, i + 25)).size).toBe(1);
+    expect(await Promise.all(ahead.edges.map((e) => Promise.resolve(e.node)))).toEqual(nodes);
+  });
 });
