@@ -17,8 +17,9 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       global: true,
-      // A connection per delivery lane, two for the job bookkeeping around them, and two for an
-      // export being built and the other scheduled jobs.
+      // The delivery lanes once held a connection each; a delivery round now holds one, whatever
+      // the lanes (docs/ledger-and-notifications.md), so this is generous: the round, the job
+      // bookkeeping around it, and two for an export being built and the other scheduled jobs.
       imports: [
         // Three more for the events' loops (emitter, access checks, webhooks: docs/events.md).
         TypeOrmModule.forRoot(databaseOptions(config.databaseUrl, config.notifications.deliveryLanes + 7, config.databaseTimeouts)),

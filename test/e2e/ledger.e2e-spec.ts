@@ -268,7 +268,6 @@ describe('disclosure ledger and notifications', () => {
       const d = await delivery();
       const { result: sent, queries } = await countQueries(t.app, () => d.deliver([...learners, digest, erased].map((l) => l.id)));
       expect(sent).toBe(250);
-      // one look at the job's learners, then per round: BEGIN, rows, locked check, names (2), mark, COMMIT
       // The delivery's own statements (the app's other loops run meanwhile): one look at the job's
       // learners, then per round of 100 the rows, the locked check, the names (2) and the marking.
       const own = queries.filter((q) => /\b(FROM (learners|notifications|organisations|courses)|UPDATE notifications)\b/.test(q));
@@ -285,6 +284,23 @@ describe('disclosure ledger and notifications', () => {
       expect(mailsTo(digest.email)).toHaveLength(0);
       expect(mailsTo(erased.email)).toHaveLength(0);
       expect(await count(`SELECT count(*)::int AS n FROM notifications WHERE learner_id = ANY($1::uuid[]) AND emailed_at IS NULL`, [[digest.id, erased.id]])).toBe(2);
+    });
+
+    it('a slow SMTP server: no send begins after the time budget of its round; the rest go in the next round, each once', async () => {
+      const learners = await pendingLearners(30, 1);
+      // every message takes 400 ms to be accepted: 4 lanes begin ~5 each within the 2 s budget
+      smtp.hold = { then: (done?: () => unknown) => new Promise((r) => setTimeout(r, 400)).then(done) } as unknown as Promise<void>;
+      let rounds: string[];
+      try {
+        const { result: sent, queries } = await countQueries(t.app, async () => (await delivery()).deliver(learners.map((l) => l.id)));
+        expect(sent).toBe(30);
+        rounds = queries.filter((q) => q.includes('CROSS JOIN LATERAL (SELECT n.id, n.kind'));
+      } finally {
+        smtp.hold = null;
+      }
+      expect(rounds.length).toBeGreaterThanOrEqual(2);
+      for (const l of learners) expect(mailsTo(l.email)).toHaveLength(1);
+      expect(await count(`SELECT count(*)::int AS n FROM notifications WHERE learner_id = ANY($1::uuid[]) AND emailed_at IS NULL`, [learners.map((l) => l.id)])).toBe(0);
     });
 
     it('more unsent notifications than one message lists: all of them go, in messages of 500', async () => {

@@ -44,6 +44,13 @@ const DIGEST_PAGE = 500;
 const LEARNERS_PER_ROUND = 100;
 /** …and about this many notifications (each with its ledger content, ~1.5 kB): the memory of a round. */
 const ROWS_PER_ROUND = 5000;
+/**
+ * No send starts later than this into a round; learners not begun go to the next round. A round
+ * holds its learners' rows locked (a learner marking a notification read waits for them) and sits
+ * idle in its transaction while it sends: this bounds both to the budget plus one send, whose SMTP
+ * timeouts (mailer.service.ts) keep it well below the database's idle-in-transaction timeout.
+ */
+const ROUND_SEND_BUDGET_MS = 2000;
 
 /**
  * Sends each learner one message listing every notification not yet emailed. Rows are locked
@@ -78,14 +85,13 @@ export class EmailDeliveryService {
       const outcome = await this.deliverRound(
         round.map((p) => p.id),
         mode,
-      ).catch((e: unknown) => {
-        failures.push(e);
-        return { sent: 0, full: [] as string[] };
-      });
+      ).catch((e: unknown) => ({ sent: 0, full: [] as string[], notBegun: [] as string[], failure: e }));
+      if (outcome.failure !== undefined) failures.push(outcome.failure);
       sent += outcome.sent;
-      // A learner with more unsent notifications than one message lists gets the next message in
-      // a later round (each round marks what it sent, so this ends).
-      queue.push(...outcome.full.map((id) => ({ id, pending: MAX_PER_MESSAGE })));
+      // Learners the round's time budget left out go first in the next round. A learner with more
+      // unsent notifications than one message lists gets the next message in a later round (each
+      // round marks what it sent, so this ends).
+      queue = [...round.filter((p) => outcome.notBegun.includes(p.id)), ...queue, ...outcome.full.map((id) => ({ id, pending: MAX_PER_MESSAGE }))];
     }
     if (failures.length) throw failures[0];
     return sent;
@@ -144,10 +150,14 @@ export class EmailDeliveryService {
 
   /**
    * One transaction: the learners' unsent rows locked, a message per learner sent (up to
-   * `NOTIFY_DELIVERY_LANES` at once), the sent rows marked emailed, commit. A failed send leaves
-   * that learner's rows unsent; the others are still marked, and the round then fails.
+   * `NOTIFY_DELIVERY_LANES` at once, none begun after ROUND_SEND_BUDGET_MS), the sent rows marked
+   * emailed, commit. A failed send leaves that learner's rows unsent; the others are still marked,
+   * and the failure is returned with what was done.
    */
-  private async deliverRound(learnerIds: string[], mode: NotificationFrequency): Promise<{ sent: number; full: string[] }> {
+  private async deliverRound(
+    learnerIds: string[],
+    mode: NotificationFrequency,
+  ): Promise<{ sent: number; full: string[]; notBegun: string[]; failure?: unknown }> {
     const qr = this.dataSource.createQueryRunner();
     await qr.connect();
     try {
@@ -177,16 +187,22 @@ export class EmailDeliveryService {
       // fails (or its worker dies) after this job completed, nothing would send them: fail this
       // job instead, so it is retried later and finds them sent or free.
       const unlocked = learnerIds.filter((id) => !byLearner.has(id));
-      const [{ lockedElsewhere }] = (await qr.query(
-        `SELECT EXISTS (SELECT 1 FROM notifications n JOIN learners l ON l.id = n.learner_id
-                         WHERE n.learner_id = ANY($1::uuid[]) AND n.emailed_at IS NULL
-                           AND l.notification_frequency = $2 AND l.erased_at IS NULL) AS "lockedElsewhere"`,
-        [unlocked, mode],
-      )) as { lockedElsewhere: boolean }[];
+      const lockedElsewhere =
+        unlocked.length > 0 &&
+        (
+          (await qr.query(
+            `SELECT EXISTS (SELECT 1 FROM notifications n JOIN learners l ON l.id = n.learner_id
+                             WHERE n.learner_id = ANY($1::uuid[]) AND n.emailed_at IS NULL
+                               AND l.notification_frequency = $2 AND l.erased_at IS NULL) AS "lockedElsewhere"`,
+            [unlocked, mode],
+          )) as { lockedElsewhere: boolean }[]
+        )[0].lockedElsewhere;
       // Each ledger content parsed once, for the names and for the message.
       const itemsOf = new Map<PendingRow, DisclosedEnrolment[]>(rows.map((r) => [r, r.content ? perCategory(itemsOfContent(r.content)) : []]));
       const names = await this.namesFor(qr, rows, itemsOf);
-      const sends = await inLanes([...byLearner.values()], this.config.notifications.deliveryLanes, async ({ learner, rows: mine }) => {
+      const sendingSince = performance.now();
+      const inTime = () => performance.now() - sendingSince < ROUND_SEND_BUDGET_MS;
+      const sends = await inLanes([...byLearner.values()], this.config.notifications.deliveryLanes, inTime, async ({ learner, rows: mine }) => {
         const ids = mine.map((r) => r.id);
         const messageId = `<${sha256Hex(ids.join(',')).slice(0, 40)}@results-sharing-api>`;
         await this.mailer.send({
@@ -200,7 +216,7 @@ export class EmailDeliveryService {
         });
         return { ids, messageId, full: mine.length === MAX_PER_MESSAGE ? learner.id : null };
       });
-      const done = sends.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+      const done = sends.flatMap((s) => (s?.status === 'fulfilled' ? [s.value] : []));
       if (done.length > 0) {
         await qr.query(
           `UPDATE notifications n SET emailed_at = now(), email_message_id = v.message_id
@@ -209,10 +225,18 @@ export class EmailDeliveryService {
         );
       }
       await qr.commitTransaction();
-      const failed = sends.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-      if (failed) throw failed.reason;
-      if (lockedElsewhere) throw new Error(`notifications of ${unlocked.length} learner(s) are being delivered by another worker; retry later`);
-      return { sent: done.length, full: done.flatMap((d) => (d.full ? [d.full] : [])) };
+      const failed = sends.find((s): s is PromiseRejectedResult => s?.status === 'rejected');
+      const learners = [...byLearner.keys()];
+      return {
+        sent: done.length,
+        full: done.flatMap((d) => (d.full ? [d.full] : [])),
+        notBegun: learners.filter((_, i) => sends[i] === undefined),
+        failure: failed
+          ? failed.reason
+          : lockedElsewhere
+            ? new Error(`notifications of ${unlocked.length} learner(s) are being delivered by another worker; retry later`)
+            : undefined,
+      };
     } catch (e) {
       if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
       throw e;
@@ -298,12 +322,16 @@ function roundSize(queue: { pending: number }[]): number {
   return n;
 }
 
-/** `f` over the items, at most `lanes` at a time; every outcome, in the items' order. */
-async function inLanes<T, R>(items: T[], lanes: number, f: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
-  const out: PromiseSettledResult<R>[] = new Array(items.length);
+/**
+ * `f` over the items, at most `lanes` at a time; once `mayBegin` says no, a lane begins no other
+ * item (but each begins one, so a round always gets on). The outcome of each item in the items'
+ * order (undefined: not begun).
+ */
+async function inLanes<T, R>(items: T[], lanes: number, mayBegin: () => boolean, f: (item: T) => Promise<R>): Promise<(PromiseSettledResult<R> | undefined)[]> {
+  const out: (PromiseSettledResult<R> | undefined)[] = new Array<PromiseSettledResult<R> | undefined>(items.length).fill(undefined);
   let next = 0;
   const lane = async () => {
-    while (next < items.length) {
+    for (let first = true; next < items.length && (first || mayBegin()); first = false) {
       const i = next++;
       try {
         out[i] = { status: 'fulfilled', value: await f(items[i]) };
