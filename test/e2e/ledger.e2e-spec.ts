@@ -303,6 +303,28 @@ describe('disclosure ledger and notifications', () => {
       expect(await count(`SELECT count(*)::int AS n FROM notifications WHERE learner_id = ANY($1::uuid[]) AND emailed_at IS NULL`, [learners.map((l) => l.id)])).toBe(0);
     });
 
+    it('jobs fetched together are completed or failed each on its own: a failed send retries its job only', async () => {
+      const [a, b] = await pendingLearners(2, 1);
+      const { JOB_QUEUE } = await import('../../src/outbox/job-queue.provider');
+      const { emailJob } = await import('../../src/outbox/job-queue');
+      const { APP_CONFIG } = await import('../../src/config/app-config');
+      const settings = { ...t.app.get<{ notifications: Parameters<typeof emailJob>[1] }>(APP_CONFIG).notifications, coalesceSeconds: 0 };
+      smtp.failNext = 1;
+      // one insert: the worker's next fetch takes both
+      await t.app.get<import('pg-boss')>(JOB_QUEUE).insert([emailJob([a.id], settings), emailJob([b.id], settings)]);
+      const jobs = () =>
+        t.db.query<{ learner: string; state: string; retry_count: number }[]>(
+          `SELECT data->'learnerIds'->>0 AS learner, state, retry_count FROM pgboss.job WHERE name = 'notify-email' AND data->'learnerIds'->>0 = ANY($1::text[])`,
+          [[a.id, b.id]],
+        );
+      await smtp.waitFor(() => mailsTo(a.email).length === 1 && mailsTo(b.email).length === 1);
+      for (let i = 0; i < 100 && !(await jobs()).every((j) => j.state === 'completed'); i++) await new Promise((r) => setTimeout(r, 100));
+      const states = await jobs();
+      expect(states.map((j) => j.state)).toEqual(['completed', 'completed']);
+      // the job whose send failed was retried once; the other was completed at its first run
+      expect(states.map((j) => j.retry_count).sort()).toEqual([0, 1]);
+    });
+
     it('more unsent notifications than one message lists: all of them go, in messages of 500', async () => {
       const [l] = await pendingLearners(1, 1201);
       expect(await (await delivery()).deliver([l.id])).toBe(3);
