@@ -133,9 +133,9 @@ export interface AppConfig {
     maintenanceSeconds: number;
     pollSeconds: number;
     /**
-     * Learners a delivery job sends to at the same time; each lane holds a database connection
-     * while it talks SMTP. 4 suits workers inside the API (pool 10); a dedicated worker
-     * (`npm run worker`) drains faster with 8 (docs/operations.md).
+     * Messages a delivery round has in flight to SMTP at the same time (the round itself holds one
+     * database connection, docs/ledger-and-notifications.md). 4 suits workers inside the API; a
+     * dedicated worker (`npm run worker`) drains faster with 8 (docs/operations.md).
      */
     deliveryLanes: number;
     /** smtp(s)://user:pass@host:port; unset: write .eml files to `${dataDir}/outbox`. */
@@ -329,7 +329,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
   };
   const n = config.notifications;
-  // In process, delivery lanes share the API's pool: leave connections for requests.
+  // In process, the workers share the API's pool with requests. Lanes once held a connection
+  // each; a round holds one now, and the bound stays as a margin for the requests.
   if (n.workersInProcess && n.deliveryLanes > config.databasePoolSize - 2) {
     problems.push(`NOTIFY_DELIVERY_LANES must be at most DATABASE_POOL_SIZE - 2 (${config.databasePoolSize - 2}) while WORKERS_IN_PROCESS is true`);
   }
