@@ -7,12 +7,6 @@ import { EmailDeliveryService } from './email/email-delivery.service';
 import { QUEUES, type EmailJob } from '../outbox/job-queue';
 import { JOB_QUEUE } from '../outbox/job-queue.provider';
 
-/**
- * Email jobs fetched at once. They share one expiry while pg-boss waits for the batch (each job's
- * NOTIFY_JOB_EXPIRE_SECONDS), so a few: a job of 500 learners with large messages takes seconds.
- */
-const EMAIL_JOBS_PER_FETCH = 5;
-
 /** Made once: an Intl formatter per call would hold native memory until a late GC (templates.ts). */
 const WEEKDAY = new Intl.DateTimeFormat('en-GB', { weekday: 'short', timeZone: 'Europe/Amsterdam' });
 
@@ -37,21 +31,16 @@ export class NotificationWorker implements OnApplicationBootstrap {
 
   async start(): Promise<void> {
     const pollingIntervalSeconds = this.config.notifications.pollSeconds;
-    // pg-boss waits out the rest of its polling interval after every fetch, however quick the
-    // jobs were: one job a fetch capped a drain at about one job a second, and most jobs of a
-    // backlog find their learners' messages already sent by an earlier job (docs/benchmarks.md).
-    // So several a fetch, one after the other, each completed or failed (and retried) on its own.
-    await this.boss.work<EmailJob>(QUEUES.email, { batchSize: EMAIL_JOBS_PER_FETCH, pollingIntervalSeconds }, async (jobs) => {
-      for (const job of jobs) {
-        try {
-          const sent = await this.delivery.deliver(job.data.learnerIds);
-          this.logger.debug({ jobId: job.id, learners: job.data.learnerIds.length, sent }, 'notification emails sent');
-        } catch (e) {
-          // pg-boss then completes only the jobs still active: this one is retried (or dead-lettered).
-          // (The error is recorded as pg-boss records a thrown one.)
-          await this.boss.fail(QUEUES.email, job.id, e instanceof Error ? e : { value: String(e) });
-        }
-      }
+    // pg-boss waits out the rest of its polling interval after every fetch, however quick the job
+    // was, unless the worker was notified meanwhile: without the notice one job a fetch capped a
+    // drain at about a job a second, and most jobs of a backlog find their learners' messages
+    // already sent by an earlier job (docs/benchmarks.md). A job handled asks for the next at once;
+    // pg-boss still completes or fails (and retries) each job on its own, each with its own expiry.
+    const worker = { id: '' };
+    worker.id = await this.boss.work<EmailJob>(QUEUES.email, { batchSize: 1, pollingIntervalSeconds }, async ([job]) => {
+      if (worker.id) this.boss.notifyWorker(worker.id);
+      const sent = await this.delivery.deliver(job.data.learnerIds);
+      this.logger.debug({ jobId: job.id, learners: job.data.learnerIds.length, sent }, 'notification emails sent');
     });
     await this.boss.work(QUEUES.digest, { batchSize: 1, pollingIntervalSeconds }, async () => {
       await this.runDigests(new Date());

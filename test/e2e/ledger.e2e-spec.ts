@@ -303,14 +303,14 @@ describe('disclosure ledger and notifications', () => {
       expect(await count(`SELECT count(*)::int AS n FROM notifications WHERE learner_id = ANY($1::uuid[]) AND emailed_at IS NULL`, [learners.map((l) => l.id)])).toBe(0);
     });
 
-    it('jobs fetched together are completed or failed each on its own: a failed send retries its job only', async () => {
+    it('two jobs queued together are completed or failed each on its own: a failed send retries its job only', async () => {
       const [a, b] = await pendingLearners(2, 1);
       const { JOB_QUEUE } = await import('../../src/outbox/job-queue.provider');
       const { emailJob } = await import('../../src/outbox/job-queue');
       const { APP_CONFIG } = await import('../../src/config/app-config');
       const settings = { ...t.app.get<{ notifications: Parameters<typeof emailJob>[1] }>(APP_CONFIG).notifications, coalesceSeconds: 0 };
       smtp.failNext = 1;
-      // one insert: the worker's next fetch takes both
+      // one insert: the worker takes them one after the other, without waiting out its polling interval between them
       await t.app.get<import('pg-boss')>(JOB_QUEUE).insert([emailJob([a.id], settings), emailJob([b.id], settings)]);
       const jobs = () =>
         t.db.query<{ learner: string; state: string; retry_count: number }[]>(

@@ -76,8 +76,11 @@ export class EmailDeliveryService {
     let queue = await this.pendingOf(learnerIds, mode);
     let sent = 0;
     const failures: unknown[] = [];
+    // After a round the time budget cut short (a slow SMTP server), the next ones take about what
+    // could be begun, instead of reading and locking 100 learners to send to a few.
+    let limit = LEARNERS_PER_ROUND;
     while (queue.length > 0) {
-      const take = roundSize(queue);
+      const take = roundSize(queue, limit);
       const round = queue.slice(0, take);
       queue = queue.slice(take);
       // One round's failure does not hold back the others; the job fails at the end and is retried,
@@ -85,9 +88,10 @@ export class EmailDeliveryService {
       const outcome = await this.deliverRound(
         round.map((p) => p.id),
         mode,
-      ).catch((e: unknown) => ({ sent: 0, full: [] as string[], notBegun: [] as string[], failure: e }));
-      if (outcome.failure !== undefined) failures.push(outcome.failure);
+      ).catch((e: unknown) => ({ sent: 0, begun: 0, full: [] as string[], notBegun: [] as string[], failed: true, failure: e }));
+      if (outcome.failed) failures.push(outcome.failure);
       sent += outcome.sent;
+      limit = outcome.notBegun.length > 0 ? Math.max(this.config.notifications.deliveryLanes, 2 * outcome.begun) : LEARNERS_PER_ROUND;
       // Learners the round's time budget left out go first in the next round. A learner with more
       // unsent notifications than one message lists gets the next message in a later round (each
       // round marks what it sent, so this ends).
@@ -157,7 +161,7 @@ export class EmailDeliveryService {
   private async deliverRound(
     learnerIds: string[],
     mode: NotificationFrequency,
-  ): Promise<{ sent: number; full: string[]; notBegun: string[]; failure?: unknown }> {
+  ): Promise<{ sent: number; begun: number; full: string[]; notBegun: string[]; failed: boolean; failure?: unknown }> {
     const qr = this.dataSource.createQueryRunner();
     await qr.connect();
     try {
@@ -227,15 +231,14 @@ export class EmailDeliveryService {
       await qr.commitTransaction();
       const failed = sends.find((s): s is PromiseRejectedResult => s?.status === 'rejected');
       const learners = [...byLearner.keys()];
+      const notBegun = learners.filter((_, i) => sends[i] === undefined);
       return {
         sent: done.length,
+        begun: learners.length - notBegun.length,
         full: done.flatMap((d) => (d.full ? [d.full] : [])),
-        notBegun: learners.filter((_, i) => sends[i] === undefined),
-        failure: failed
-          ? failed.reason
-          : lockedElsewhere
-            ? new Error(`notifications of ${unlocked.length} learner(s) are being delivered by another worker; retry later`)
-            : undefined,
+        notBegun,
+        failed: failed !== undefined || lockedElsewhere,
+        failure: failed ? failed.reason : lockedElsewhere ? new Error('notifications of some learners are being delivered by another worker; retry later') : undefined,
       };
     } catch (e) {
       if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
@@ -315,10 +318,10 @@ export class EmailDeliveryService {
 }
 
 /** How many learners from the head of the queue make the next round (at least one). */
-function roundSize(queue: { pending: number }[]): number {
+function roundSize(queue: { pending: number }[], limit: number): number {
   let rows = 0;
   let n = 0;
-  while (n < queue.length && n < LEARNERS_PER_ROUND && (n === 0 || rows + queue[n].pending <= ROWS_PER_ROUND)) rows += queue[n++].pending;
+  while (n < queue.length && n < limit && (n === 0 || rows + queue[n].pending <= ROWS_PER_ROUND)) rows += queue[n++].pending;
   return n;
 }
 

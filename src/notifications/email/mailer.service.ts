@@ -38,7 +38,17 @@ export class MailerService implements OnModuleInit {
       // Timeouts well below the job expiry: a stalled SMTP server fails the attempt (and the job is
       // retried) before pg-boss hands the job to another worker.
       this.transport = nodemailer.createTransport(
-        { url: smtpUrl, pool: true, maxConnections: 8, maxMessages: 1000, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as never,
+        // A connection per delivery lane: a lane's send never waits in the pool's queue (a delivery
+        // round's time budget counts on it, docs/ledger-and-notifications.md).
+        {
+          url: smtpUrl,
+          pool: true,
+          maxConnections: this.config.notifications.deliveryLanes,
+          maxMessages: 1000,
+          connectionTimeout: 10_000,
+          greetingTimeout: 10_000,
+          socketTimeout: 30_000,
+        } as never,
         { from: this.config.notifications.mailFrom },
       );
       return;
