@@ -43,7 +43,7 @@ const DIGEST_PAGE = 500;
  */
 const LEARNERS_PER_ROUND = 100;
 /** …and about this many notifications (each with its ledger content, ~1.5 kB): the memory of a round. */
-const ROWS_PER_ROUND = 2000;
+const ROWS_PER_ROUND = 1000;
 /**
  * No send starts later than this into a round; learners not begun go to the next round. A round
  * holds its learners' rows locked (a learner marking a notification read waits for them) and sits
