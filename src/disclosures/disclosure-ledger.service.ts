@@ -1,19 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomInt } from 'node:crypto';
-import type PgBoss from 'pg-boss';
 import { DataSource, type QueryRunner } from 'typeorm';
 import type { LedgerEntryKind } from './disclosure.entity';
 import type { Actor } from '../auth/actor';
 import { uuid7 } from '../common/uuid7';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { emailJob, inTransaction } from '../outbox/job-queue';
-import { JOB_QUEUE } from '../outbox/job-queue.provider';
+import { emailJob } from '../outbox/job-queue';
 import type { GatedView } from '../sharing/gate/request-view';
 import { itemOf, type DisclosureItem } from './disclosure-item';
-import { sha256Hex } from '../common/hashing';
 import { disclosuresWritten, ledgerWriteSeconds } from '../common/metrics';
-import { merkleRoot } from './ledger-hash';
+import { entryHash, merkleRoot } from './ledger-hash';
 import { GATED_CONNECTION } from '../common/database/gated-connection';
 import { mapInTurns } from '../common/graphql/in-turns';
 
@@ -25,14 +22,18 @@ export interface DisclosureContext {
   actor: Actor;
 }
 
-/** What one request writes: the request's facts once, then one entry per learner. */
-export interface LedgerBatchInput {
+/** The request's facts, the same for every entry of a batch (columns of each entry's row). */
+export interface LedgerRequestFacts {
   disclosedAt: string;
   requestId: string;
   operationName: string | null;
   recipientId: string;
   actorSubject: string;
   apiClientId: string | null;
+}
+
+/** What one request writes: the request's facts once, then one entry per learner. */
+export interface LedgerBatchInput extends LedgerRequestFacts {
   entries: LedgerEntryInput[];
 }
 
@@ -40,9 +41,19 @@ export interface LedgerEntryInput {
   id: string;
   notificationId: string;
   learnerId: string;
-  /** The exact JSON that was hashed: the request's facts and this learner's items. */
+  /** The exact JSON that was hashed, with the entry's facts: what was disclosed about this learner. */
   content: string;
   entryHash: string;
+}
+
+/**
+ * One entry of a batch: its id and its inbox row's id (time-ordered, at the batch's time), and
+ * its content hashed together with its facts (docs/ledger-and-notifications.md, "Tamper evidence").
+ */
+export function ledgerEntry(request: LedgerRequestFacts, kind: LedgerEntryKind, learnerId: string, body: { items: DisclosureItem[]; reason?: string }, at: number): LedgerEntryInput {
+  const id = uuid7(at);
+  const content = JSON.stringify(body);
+  return { id, notificationId: uuid7(at), learnerId, content, entryHash: entryHash({ id, kind, ...request, learnerId }, content) };
 }
 
 /**
@@ -55,7 +66,6 @@ export class DisclosureLedgerService {
   constructor(
     @InjectDataSource(GATED_CONNECTION) private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(JOB_QUEUE) private readonly boss: PgBoss,
   ) {}
 
   /**
@@ -83,7 +93,7 @@ export class DisclosureLedgerService {
     // Something disclosed means a page with learners was decided, at the database's clock.
     if (byLearner.size > 0 && !view.decidedAt) throw new Error('disclosures without the time of their decision');
     const now = view.decidedAt?.getTime() ?? 0;
-    const request = {
+    const request: LedgerRequestFacts = {
       disclosedAt: new Date(now).toISOString(),
       requestId: ctx.requestId,
       operationName: ctx.operationName,
@@ -91,69 +101,57 @@ export class DisclosureLedgerService {
       actorSubject: ctx.actor.subject,
       apiClientId: ctx.actor.apiClientId ?? null,
     };
-    const entries = await mapInTurns([...byLearner], ENTRIES_PER_TURN, ([learnerId, items]) => {
-      const id = uuid7(now);
-      const content = JSON.stringify({ id, ...request, learnerId, items });
-      return { id, notificationId: uuid7(now), learnerId, content, entryHash: sha256Hex(content) };
-    });
+    const entries = await mapInTurns([...byLearner], ENTRIES_PER_TURN, ([learnerId, items]) => ledgerEntry(request, 'DISCLOSURE', learnerId, { items }, now));
     return { ...request, entries };
   }
 
   /**
-   * Writes the entries as one link of one of several hash chains, their notifications and one
-   * email job, in one transaction: BEGIN, ledger_append(), the job insert, COMMIT.
+   * Writes the entries as one link of one of several hash chains, their notifications and the
+   * email job: one call of ledger_append(), one statement and so one transaction of its own — no
+   * BEGIN or COMMIT to wait for (docs/ledger-and-notifications.md, "Batched").
    */
   async write(batch: LedgerBatchInput): Promise<void> {
     if (batch.entries.length === 0) return;
     const timer = ledgerWriteSeconds.startTimer();
-    const qr = this.dataSource.createQueryRunner();
-    await qr.connect();
-    try {
-      await qr.startTransaction();
-      await this.append(qr, batch);
-      await qr.commitTransaction();
-      timer();
-      disclosuresWritten.inc(batch.entries.length);
-    } catch (e) {
-      if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
-      throw e;
-    } finally {
-      await qr.release();
-    }
+    await this.dataSource.query(LEDGER_APPEND, this.appendParams(batch, 'DISCLOSURE', randomInt(this.config.ledger.chains)));
+    timer();
+    disclosuresWritten.inc(batch.entries.length);
   }
 
   /**
-   * The entries, their inbox rows and the email job, inside the caller's transaction: for the
-   * disclosures above and for the record that a recipient was told to delete (ACCESS_ENDED,
-   * docs/events.md), which commits with the event that tells it.
+   * The same inside the caller's transaction: for the record that a recipient was told to delete
+   * (ACCESS_ENDED, docs/events.md), which commits with the event that tells it.
    */
-  async append(qr: QueryRunner, batch: LedgerBatchInput, kind: LedgerEntryKind = 'DISCLOSURE', chain = randomInt(this.config.ledger.chains)): Promise<void> {
+  async append(qr: QueryRunner, batch: LedgerBatchInput, kind: LedgerEntryKind, chain = randomInt(this.config.ledger.chains)): Promise<void> {
+    if (batch.entries.length === 0) return;
+    await qr.query(LEDGER_APPEND, this.appendParams(batch, kind, chain));
+  }
+
+  private appendParams(batch: LedgerBatchInput, kind: LedgerEntryKind, chain: number): unknown[] {
     const { entries } = batch;
-    if (entries.length === 0) return;
-    const root = merkleRoot(entries.map((e) => e.entryHash));
-    const job = emailJob([...new Set(entries.map((e) => e.learnerId))], this.config.notifications);
     // Columns as arrays, not one JSON document: nothing for PostgreSQL to parse but the rows. The
     // contents as one text, a newline between entries (JSON.stringify never writes a raw
     // newline): no array literal to escape and unescape (migration LedgerContentsAsOneText).
-    await qr.query(
-      `SELECT ledger_append($1::smallint, $2, $3::timestamptz, $4, $5, $6::uuid, $7, $8, $9::uuid[], $10::uuid[], $11::uuid[], $12::text, $13::text[], $14::ledger_entry_kind)`,
-      [
-        chain,
-        root,
-        batch.disclosedAt,
-        batch.requestId,
-        batch.operationName,
-        batch.recipientId,
-        batch.actorSubject,
-        batch.apiClientId,
-        entries.map((e) => e.id),
-        entries.map((e) => e.notificationId),
-        entries.map((e) => e.learnerId),
-        entries.map((e) => e.content).join('\n'),
-        entries.map((e) => e.entryHash),
-        kind,
-      ],
-    );
-    await this.boss.insert([job], inTransaction(qr));
+    return [
+      chain,
+      merkleRoot(entries.map((e) => e.entryHash)),
+      batch.disclosedAt,
+      batch.requestId,
+      batch.operationName,
+      batch.recipientId,
+      batch.actorSubject,
+      batch.apiClientId,
+      entries.map((e) => e.id),
+      entries.map((e) => e.notificationId),
+      entries.map((e) => e.learnerId),
+      entries.map((e) => e.content).join('\n'),
+      entries.map((e) => e.entryHash),
+      kind,
+      // The job as pg-boss's insert() takes it; ledger_append() writes the same row it would
+      // (migration LedgerAppendWithEmailJob).
+      JSON.stringify(emailJob([...new Set(entries.map((e) => e.learnerId))], this.config.notifications)),
+    ];
   }
 }
+
+const LEDGER_APPEND = `SELECT ledger_append($1::smallint, $2, $3::timestamptz, $4, $5, $6::uuid, $7, $8, $9::uuid[], $10::uuid[], $11::uuid[], $12::text, $13::text[], $14::ledger_entry_kind, $15::jsonb)`;

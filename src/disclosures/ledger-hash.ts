@@ -1,14 +1,56 @@
+import { createHash } from 'node:crypto';
 import { sha256Hex } from '../common/hashing';
+import type { LedgerEntryKind } from './disclosure.entity';
 
 /**
  * The hashing of the ledger, in one place for the writer and the verifier (docs/ledger-and-notifications.md).
- * - entry hash: sha256 of the entry's canonical JSON (`content`);
+ * - entry hash: sha256 of the entry's facts (from its columns, see entryHash) and its `content`;
  * - batch Merkle root: pairwise sha256 over the entry hashes in position order (an odd one out is
  *   paired with itself);
  * - batch hash: sha256(prev_hash | chain | seq | merkle_root) — computed by ledger_append() in SQL
  *   when writing, recomputed here when verifying.
  */
 export const GENESIS_HASH = '0'.repeat(64);
+
+/** Who disclosed what to whom, when: the columns of an entry that its hash covers. */
+export interface EntryFacts {
+  id: string;
+  kind: LedgerEntryKind;
+  /** ISO 8601 with milliseconds, as Date#toISOString writes it. */
+  disclosedAt: string;
+  requestId: string;
+  operationName: string | null;
+  recipientId: string;
+  actorSubject: string;
+  apiClientId: string | null;
+  learnerId: string;
+}
+
+/** Names the hashed form below; a later form would get a new tag, and old entries keep theirs. */
+export const ENTRY_FORM = 'entry/2';
+
+/**
+ * sha256 over one line of the entry's facts — a JSON array in a fixed order, so there is one way
+ * to write it — a newline, and the content (what was disclosed: `{"items":[…]}`). The facts are
+ * columns of the row already; writing them again into every entry's content made a 500-learner
+ * page's ledger write ~150 kB larger (docs/benchmarks.md). Hashing them from the columns keeps
+ * every one of them tamper-evident: a changed column no longer matches the hash.
+ */
+export function entryHash(facts: EntryFacts, content: string): string {
+  const line = JSON.stringify([
+    ENTRY_FORM,
+    facts.id,
+    facts.kind,
+    facts.disclosedAt,
+    facts.requestId,
+    facts.operationName,
+    facts.recipientId,
+    facts.actorSubject,
+    facts.apiClientId,
+    facts.learnerId,
+  ]);
+  return createHash('sha256').update(line, 'utf8').update('\n').update(content, 'utf8').digest('hex');
+}
 
 export function merkleRoot(leaves: string[]): string {
   if (leaves.length === 0) return sha256Hex('');

@@ -4,7 +4,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { DataSource } from 'typeorm';
 import { sha256Hex } from '../common/hashing';
 import { LedgerCheckpoints } from './ledger-checkpoint.service';
-import { batchHash, GENESIS_HASH, merkleRoot } from './ledger-hash';
+import type { LedgerEntryKind } from './disclosure.entity';
+import { batchHash, entryHash, GENESIS_HASH, merkleRoot } from './ledger-hash';
 
 export interface LedgerVerification {
   ok: boolean;
@@ -124,12 +125,15 @@ export class LedgerVerifierService {
     return { ok: true, batchesChecked, entriesChecked, entriesPurged, checkpoint: seen, firstBroken: null };
   }
 
-  /** The hashed content must hash to entry_hash and say what the queryable columns say. */
+  /**
+   * The entry's facts (its columns) and content must hash to entry_hash. Entries written before
+   * migration LedgerAppendWithEmailJob carry their facts inside the content and hash the content
+   * alone: there the columns must say what the content says.
+   */
   private checkEntry(e: EntryRow): string | null {
-    if (sha256Hex(e.content) !== e.entry_hash) return 'entry content does not match its hash';
-    let c: Record<string, unknown>;
+    let c: unknown;
     try {
-      c = JSON.parse(e.content) as Record<string, unknown>;
+      c = JSON.parse(e.content);
     } catch {
       return 'entry content is not JSON';
     }
@@ -143,9 +147,14 @@ export class LedgerVerifierService {
       apiClientId: e.api_client_id,
       learnerId: e.learner_id,
     };
+    if (typeof c !== 'object' || c === null || !('id' in c)) {
+      return entryHash({ ...columns, kind: e.kind as LedgerEntryKind }, e.content) === e.entry_hash ? null : 'entry columns or content do not match its hash';
+    }
+    if (sha256Hex(e.content) !== e.entry_hash) return 'entry content does not match its hash';
     // Entries from before there were kinds say none: they are disclosures.
-    if ((c.kind ?? 'DISCLOSURE') !== e.kind) return 'column kind differs from the hashed content';
-    for (const [k, v] of Object.entries(columns)) if (!isDeepStrictEqual(c[k], v)) return `column ${k} differs from the hashed content`;
+    const legacy = c as Record<string, unknown>;
+    if ((legacy.kind ?? 'DISCLOSURE') !== e.kind) return 'column kind differs from the hashed content';
+    for (const [k, v] of Object.entries(columns)) if (!isDeepStrictEqual(legacy[k], v)) return `column ${k} differs from the hashed content`;
     return null;
   }
 }

@@ -221,7 +221,7 @@ describe('events', () => {
     const broken: GqlResult = await t.gql(staff, `{ verifyLedger { ok firstBroken { problem } } }`);
     expect(broken.data.verifyLedger).toMatchObject({
       ok: false,
-      firstBroken: { problem: 'column kind differs from the hashed content' },
+      firstBroken: { problem: 'entry columns or content do not match its hash' },
     });
   });
 });

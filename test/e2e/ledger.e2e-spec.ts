@@ -167,7 +167,7 @@ describe('disclosure ledger and notifications', () => {
     expect(clean.data.verifyLedger.entriesChecked).toBeGreaterThan(0);
 
     // the application cannot change the ledger …
-    const [entry] = await t.db.query(`SELECT id FROM disclosures WHERE learner_id = $1`, [s.learner.id]);
+    const [entry] = await t.db.query(`SELECT id, content FROM disclosures WHERE learner_id = $1`, [s.learner.id]);
     await expect(t.db.query(`UPDATE disclosures SET recipient_id = $1 WHERE id = $2`, [providerId, entry.id])).rejects.toThrow(/permission denied/);
     // … nor can the cluster's superuser without saying so: the trigger refuses
     await expect(t.admin.query(`UPDATE disclosures SET recipient_id = $1 WHERE id = $2`, [providerId, entry.id])).rejects.toThrow(/append-only/);
@@ -175,12 +175,117 @@ describe('disclosure ledger and notifications', () => {
     await t.admin.query(`ALTER TABLE disclosures DISABLE TRIGGER disclosures_append_only`);
     await t.admin.query(`UPDATE disclosures SET recipient_id = $1 WHERE id = $2`, [providerId, entry.id]);
     const tampered = await t.gql(staff, Q);
-    expect(tampered.data.verifyLedger).toMatchObject({ ok: false, firstBroken: { disclosureId: entry.id, problem: 'column recipientId differs from the hashed content' } });
+    expect(tampered.data.verifyLedger).toMatchObject({ ok: false, firstBroken: { disclosureId: entry.id, problem: 'entry columns or content do not match its hash' } });
     // … and so is a change to what the entry says was disclosed, and on which basis
     await t.admin.query(`UPDATE disclosures SET recipient_id = $1, content = replace(content, '"basis":"PROCESSOR"', '"basis":"CONSENT"') WHERE id = $2`, [s.employer.id, entry.id]);
-    await t.admin.query(`ALTER TABLE disclosures ENABLE TRIGGER disclosures_append_only`);
     const rewritten = await t.gql(staff, Q);
-    expect(rewritten.data.verifyLedger).toMatchObject({ ok: false, firstBroken: { disclosureId: entry.id, problem: 'entry content does not match its hash' } });
+    expect(rewritten.data.verifyLedger).toMatchObject({ ok: false, firstBroken: { disclosureId: entry.id, problem: 'entry columns or content do not match its hash' } });
+    // … and so is a content that tries to pass for the earlier form (its facts inside it)
+    await t.admin.query(`UPDATE disclosures SET content = '{"id":"' || id || '",' || substr(content, 2) WHERE id = $1`, [entry.id]);
+    await t.admin.query(`ALTER TABLE disclosures ENABLE TRIGGER disclosures_append_only`);
+    const disguised = await t.gql(staff, Q);
+    expect(disguised.data.verifyLedger).toMatchObject({ ok: false, firstBroken: { disclosureId: entry.id, problem: 'entry content does not match its hash' } });
+    // put back as it was, the ledger verifies again (and the tests after this one start from an intact ledger)
+    await t.admin.query(`ALTER TABLE disclosures DISABLE TRIGGER disclosures_append_only`);
+    await t.admin.query(`UPDATE disclosures SET content = $1 WHERE id = $2`, [entry.content, entry.id]);
+    await t.admin.query(`ALTER TABLE disclosures ENABLE TRIGGER disclosures_append_only`);
+    expect((await t.gql(staff, Q)).data.verifyLedger).toMatchObject({ ok: true, firstBroken: null });
+  });
+
+  it("an entry's content holds what was disclosed; its hash covers that and every fact column", async () => {
+    const s = await scene();
+    await t.gql(s.hr, PAGE);
+    const [entry] = await t.db.query(`SELECT * FROM disclosures WHERE learner_id = $1`, [s.learner.id]);
+    expect(Object.keys(JSON.parse(entry.content))).toEqual(['items']);
+    const { entryHash } = await import('../../src/disclosures/ledger-hash');
+    const facts = {
+      id: entry.id,
+      kind: entry.kind,
+      disclosedAt: entry.disclosed_at.toISOString(),
+      requestId: entry.request_id,
+      operationName: entry.operation_name,
+      recipientId: entry.recipient_id,
+      actorSubject: entry.actor_subject,
+      apiClientId: entry.api_client_id,
+      learnerId: entry.learner_id,
+    };
+    expect(entryHash(facts, entry.content)).toBe(entry.entry_hash);
+    for (const [column, other] of Object.entries({ requestId: 'req-other', operationName: null, actorSubject: 'someone', apiClientId: null, learnerId: providerId, kind: 'ACCESS_ENDED' })) {
+      expect(entryHash({ ...facts, [column]: other }, entry.content)).not.toBe(entry.entry_hash);
+    }
+  });
+
+  it("a previous release's entry (its facts inside the content) still verifies, and a changed column is still caught", async () => {
+    const s = await scene();
+    const { sha256Hex } = await import('../../src/common/hashing');
+    const { uuid7 } = await import('../../src/common/uuid7');
+    const id = uuid7(Date.now());
+    const facts = { disclosedAt: new Date().toISOString(), requestId: 'req-previous-release', operationName: 'HrSync', recipientId: s.employer.id, actorSubject: s.client.claims.sub, apiClientId: null };
+    const items = [{ enrolmentId: s.enrolment.id, courseId: s.course.id, grants: [{ basis: 'PROCESSOR', agreementId: s.agreement.agreementId, agreementVersionId: s.agreement.id, agreementVersion: 1, onBehalfOf: null, categories: ['PROGRESS'] }] }];
+    const content = JSON.stringify({ id, ...facts, learnerId: s.learner.id, items });
+    const hash = sha256Hex(content);
+    await t.db.query(
+      `SELECT ledger_append($1::smallint, $2, $3::timestamptz, $4, $5, $6::uuid, $7, $8, $9::uuid[], $10::uuid[], $11::uuid[], $12::text, $13::text[], $14::ledger_entry_kind)`,
+      [0, hash, facts.disclosedAt, facts.requestId, facts.operationName, facts.recipientId, facts.actorSubject, facts.apiClientId, [id], [uuid7(Date.now())], [s.learner.id], content, [hash], 'DISCLOSURE'],
+    );
+    const Q = `{ verifyLedger { ok firstBroken { disclosureId problem } } }`;
+    expect((await t.gql(staff, Q)).data.verifyLedger).toMatchObject({ ok: true });
+    const listed = await t.gql(t.token({ sub: s.learner.id, kind: 'LEARNER' }), `{ disclosures { nodes { id items { categories { category } } } } }`);
+    expect(listed.data.disclosures.nodes).toContainEqual({ id, items: [{ categories: [{ category: 'PROGRESS' }] }] });
+    await t.admin.query(`ALTER TABLE disclosures DISABLE TRIGGER disclosures_append_only`);
+    await t.admin.query(`UPDATE disclosures SET request_id = 'req-rewritten' WHERE id = $1`, [id]);
+    await t.admin.query(`ALTER TABLE disclosures ENABLE TRIGGER disclosures_append_only`);
+    expect((await t.gql(staff, Q)).data.verifyLedger).toMatchObject({ ok: false, firstBroken: { disclosureId: id, problem: 'column requestId differs from the hashed content' } });
+    await t.admin.query(`ALTER TABLE disclosures DISABLE TRIGGER disclosures_append_only`);
+    await t.admin.query(`UPDATE disclosures SET request_id = 'req-previous-release' WHERE id = $1`, [id]);
+    await t.admin.query(`ALTER TABLE disclosures ENABLE TRIGGER disclosures_append_only`);
+    expect((await t.gql(staff, Q)).data.verifyLedger).toMatchObject({ ok: true });
+  });
+
+  it('the email job ledger_append() writes is the row pg-boss itself writes for the same job', async () => {
+    const s = await scene();
+    const { JOB_QUEUE } = await import('../../src/outbox/job-queue.provider');
+    const { emailJob } = await import('../../src/outbox/job-queue');
+    const { APP_CONFIG } = await import('../../src/config/app-config');
+    const { ledgerEntry } = await import('../../src/disclosures/disclosure-ledger.service');
+    const { merkleRoot } = await import('../../src/disclosures/ledger-hash');
+    const settings = t.app.get<{ notifications: Parameters<typeof emailJob>[1] }>(APP_CONFIG).notifications;
+    const other = await w.learner();
+    // one job, written twice: by pg-boss's insert() and by ledger_append(); far in the future, so no worker takes either
+    const job = { ...emailJob([s.learner.id], settings), startAfter: new Date(Date.now() + 30 * DAY) };
+    const ours = { ...job, data: { learnerIds: [other.id] } };
+    await t.app.get<import('pg-boss')>(JOB_QUEUE).insert([job]);
+    const request = { disclosedAt: new Date().toISOString(), requestId: 'req-job-parity', operationName: null, recipientId: s.employer.id, actorSubject: 'test', apiClientId: null };
+    const e = ledgerEntry(request, 'DISCLOSURE', other.id, { items: [] }, Date.now());
+    await t.db.query(
+      `SELECT ledger_append($1::smallint, $2, $3::timestamptz, $4, $5, $6::uuid, $7, $8, $9::uuid[], $10::uuid[], $11::uuid[], $12::text, $13::text[], $14::ledger_entry_kind, $15::jsonb)`,
+      [0, merkleRoot([e.entryHash]), request.disclosedAt, request.requestId, null, request.recipientId, request.actorSubject, null, [e.id], [e.notificationId], [other.id], e.content, [e.entryHash], 'DISCLOSURE', JSON.stringify(ours)],
+    );
+    const rows = await t.db.query<Record<string, unknown>[]>(
+      `SELECT data->'learnerIds'->>0 AS learner, name, priority, state, retry_limit, retry_count, retry_delay, retry_backoff, start_after, started_on,
+              singleton_key, singleton_on, expire_in::text, keep_until, dead_letter, policy, output
+         FROM pgboss.job WHERE name = 'notify-email' AND data->'learnerIds'->>0 = ANY($1::text[])`,
+      [[s.learner.id, other.id]],
+    );
+    const byLearner = Object.fromEntries(rows.map(({ learner, ...row }) => [learner as string, row]));
+    expect(byLearner[other.id]).toEqual(byLearner[s.learner.id]);
+    expect(byLearner[other.id]).toMatchObject({ state: 'created', dead_letter: 'notify-email-dead' });
+    await t.db.query(`DELETE FROM pgboss.job WHERE name = 'notify-email' AND data->'learnerIds'->>0 = ANY($1::text[])`, [[s.learner.id, other.id]]);
+  });
+
+  it('without its job queue nothing is written: the ledger call fails as a whole', async () => {
+    const s = await scene();
+    const { ledgerEntry } = await import('../../src/disclosures/disclosure-ledger.service');
+    const request = { disclosedAt: new Date().toISOString(), requestId: 'req-no-queue', operationName: null, recipientId: s.employer.id, actorSubject: 'test', apiClientId: null };
+    const e = ledgerEntry(request, 'DISCLOSURE', s.learner.id, { items: [] }, Date.now());
+    await expect(
+      t.db.query(
+        `SELECT ledger_append($1::smallint, $2, $3::timestamptz, $4, $5, $6::uuid, $7, $8, $9::uuid[], $10::uuid[], $11::uuid[], $12::text, $13::text[], $14::ledger_entry_kind, $15::jsonb)`,
+        [0, e.entryHash, request.disclosedAt, request.requestId, null, request.recipientId, request.actorSubject, null, [e.id], [e.notificationId], [s.learner.id], e.content, [e.entryHash], 'DISCLOSURE', JSON.stringify({ name: 'no-such-queue', data: {} })],
+      ),
+    ).rejects.toThrow(/no job queue no-such-queue/);
+    expect(await count(`SELECT count(*)::int AS n FROM disclosures WHERE id = $1`, [e.id])).toBe(0);
+    expect(await count(`SELECT count(*)::int AS n FROM notifications WHERE id = $1`, [e.notificationId])).toBe(0);
   });
 
   it('other information duties: consent recorded and withdrawn reach the inbox and email', async () => {

@@ -4,17 +4,13 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { DISCLOSURE_CATEGORIES, type DisclosureCategory } from '../../common/disclosure-category';
-import { sha256Hex } from '../../common/hashing';
 import { uuid7 } from '../../common/uuid7';
 import {
   itemOf,
   type DisclosureGrant,
   type DisclosureItem,
 } from '../../disclosures/disclosure-item';
-import {
-  DisclosureLedgerService,
-  type LedgerEntryInput,
-} from '../../disclosures/disclosure-ledger.service';
+import { DisclosureLedgerService, ledgerEntry, type LedgerRequestFacts } from '../../disclosures/disclosure-ledger.service';
 import type { GateFactsLoader } from '../../sharing/gate/gate-facts.loader';
 import { EVENTS_FACTS_LOADER } from '../events-facts';
 import { SharingRules, type Recipient } from '../../sharing/gate/sharing-rules';
@@ -218,7 +214,7 @@ export class AccessEndedService {
     const entryIds: string[] = [];
     const told: [string, string][] = [];
     for (const [recipientId, perLearner] of byRecipient) {
-      const request = {
+      const request: LedgerRequestFacts = {
         disclosedAt,
         requestId: `access-ended:${[...perLearner.values()][0].eventIds[0]}`,
         operationName: null,
@@ -226,24 +222,7 @@ export class AccessEndedService {
         actorSubject: ACCESS_ENDED_ACTOR,
         apiClientId: null,
       };
-      const entries: LedgerEntryInput[] = [...perLearner].map(([learnerId, { items, reason }]) => {
-        const id = uuid7(toldAt.getTime());
-        const content = JSON.stringify({
-          id,
-          kind: 'ACCESS_ENDED',
-          ...request,
-          learnerId,
-          reason,
-          items,
-        });
-        return {
-          id,
-          notificationId: uuid7(toldAt.getTime()),
-          learnerId,
-          content,
-          entryHash: sha256Hex(content),
-        };
-      });
+      const entries = [...perLearner].map(([learnerId, { items, reason }]) => ledgerEntry(request, 'ACCESS_ENDED', learnerId, { reason, items }, toldAt.getTime()));
       await this.ledger.append(qr, { ...request, entries }, 'ACCESS_ENDED', chain);
       entryIds.push(...entries.map((e) => e.id));
       for (const learnerId of perLearner.keys()) told.push([recipientId, learnerId]);
