@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { sha256Hex } from '../common/hashing';
 import type { LedgerEntryKind } from './disclosure.entity';
 
@@ -49,7 +49,8 @@ export function entryHash(facts: EntryFacts, content: string): string {
     facts.apiClientId,
     facts.learnerId,
   ]);
-  return createHash('sha256').update(line, 'utf8').update('\n').update(content, 'utf8').digest('hex');
+  // One-shot hash (no Hash object per entry; Node 20.12+).
+  return hash('sha256', `${line}\n${content}`, 'hex');
 }
 
 export function merkleRoot(leaves: string[]): string {

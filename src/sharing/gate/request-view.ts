@@ -3,7 +3,7 @@ import { DISCLOSURE_CATEGORIES } from '../../common/disclosure-category';
 import type { EnrolmentEntity } from '../../enrolments/enrolment.entity';
 import type { Actor } from '../../auth/actor';
 import type { LoadedPage } from './gate-facts.loader';
-import { SharingRules, type Decision, type Recipient } from './sharing-rules';
+import { NO_AGREEMENT, SharingRules, type Decision, type Recipient } from './sharing-rules';
 
 /**
  * How one request may see learner data. Made once per request from the actor, in the GraphQL
@@ -48,7 +48,7 @@ export class GatedView {
     let decision = decisions[i];
     if (!decision) {
       const entry = this.entries.get(enrolmentId);
-      decision = entry && this.recipient ? entry.rules.decide(this.recipient, entry.enrolment, category) : { allowed: false, reasons: ['NO_AGREEMENT'] };
+      decision = entry && this.recipient ? entry.rules.decide(this.recipient, entry.enrolment, category) : NO_AGREEMENT;
       decisions[i] = decision;
     }
     return decision;

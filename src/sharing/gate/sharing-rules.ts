@@ -43,8 +43,19 @@ export class SharingRules {
   private readonly employmentsByKey = new Map<string, GateFacts['employments']>();
   /** recipient|learner (or recipient|* for employee-scope agreements) → agreements. */
   private readonly agreementsByKey = new Map<string, FactAgreement[]>();
-  /** recipient|enrolment → its agreements in scope, ranked, with the reasons against each (see rankedFor). */
-  private readonly rankedByEnrolment = new Map<string, Ranked>();
+  /**
+   * recipient → enrolment → its agreements in scope, ranked, with the reasons against each (see
+   * rankedFor). Keyed by the objects, not a joined string: a page looks it up ~10,000 times.
+   */
+  private readonly rankedByRecipient = new Map<string, Map<FactEnrolment, Ranked>>();
+  /**
+   * Decisions are shared, not made anew for each of a page's ~10,000 (enrolment, category) pairs:
+   * they live as long as the page, and fewer live objects make V8's young-generation collections
+   * shorter (docs/benchmarks.md). Nobody changes a decision once made.
+   */
+  private readonly allowedBy = new Map<FactAgreement, Decision>();
+  private readonly deniedFor = new Map<WithheldReason, Decision>();
+  private readonly windows = new Map<FactAgreement, ReturnType<typeof windowAt>>();
 
   constructor(
     private readonly facts: GateFacts,
@@ -52,6 +63,8 @@ export class SharingRules {
   ) {
     for (const e of facts.employments) push(this.employmentsByKey, `${e.learnerId}|${e.employerId}`, e);
     for (const a of facts.agreements) push(this.agreementsByKey, `${a.recipientId}|${a.learnerId ?? '*'}`, a);
+    // Ranked once here; rankedFor merges a learner's own list into the employee-wide one.
+    for (const list of this.agreementsByKey.values()) list.sort(compareAgreements);
   }
 
   decide(recipient: Recipient, enrolment: FactEnrolment, category: DisclosureCategory): Decision {
@@ -60,7 +73,7 @@ export class SharingRules {
 
   /** What an employer may see of one (learner, enrolment, category). */
   employerView(employerId: string, enrolment: FactEnrolment, category: DisclosureCategory): Decision {
-    return this.bestOf(employerId, enrolment, category) ?? { allowed: false, reasons: ['NO_AGREEMENT'] };
+    return this.bestOf(employerId, enrolment, category) ?? NO_AGREEMENT;
   }
 
   /**
@@ -88,7 +101,7 @@ export class SharingRules {
     if (own?.allowed) allowed.push(own);
     else if (own) reasons.push(...own.reasons);
     if (allowed.length > 0) return allowed.sort((a, b) => compareAgreements(a.agreement, b.agreement))[0];
-    return { allowed: false, reasons: reasons.length ? unique(reasons) : ['NO_AGREEMENT'] };
+    return reasons.length ? { allowed: false, reasons: unique(reasons) } : NO_AGREEMENT;
   }
 
   /**
@@ -97,22 +110,31 @@ export class SharingRules {
    * for all seven categories of every enrolment: worked out once per (recipient, enrolment).
    */
   private rankedFor(recipientId: string, enrolment: FactEnrolment): Ranked {
-    const key = `${recipientId}|${enrolment.id}`;
-    let ranked = this.rankedByEnrolment.get(key);
+    let byEnrolment = this.rankedByRecipient.get(recipientId);
+    if (!byEnrolment) this.rankedByRecipient.set(recipientId, (byEnrolment = new Map()));
+    let ranked = byEnrolment.get(enrolment);
     if (!ranked) {
       const employee = this.employmentsFor(enrolment, recipientId).length > 0;
-      const agreements = [...(employee ? (this.agreementsByKey.get(`${recipientId}|*`) ?? []) : []), ...(this.agreementsByKey.get(`${recipientId}|${enrolment.learnerId}`) ?? [])]
-        .filter((a) => (a.courseIds === null || a.courseIds.includes(enrolment.courseId)) && !this.invisible(a))
-        .sort(compareAgreements);
+      const shared = (employee && this.agreementsByKey.get(`${recipientId}|*`)) || NONE;
+      const own = this.agreementsByKey.get(`${recipientId}|${enrolment.learnerId}`) ?? NONE;
+      const agreements = (own.length === 0 ? shared : shared.length === 0 ? own : mergeRanked(shared, own)).filter(
+        (a) => (a.courseIds === null || a.courseIds.includes(enrolment.courseId)) && !this.invisible(a),
+      );
       ranked = { agreements, reasons: agreements.map((a) => this.reasonsAgainst(a, enrolment, recipientId)) };
-      this.rankedByEnrolment.set(key, ranked);
+      byEnrolment.set(enrolment, ranked);
     }
     return ranked;
   }
 
   /** A withdrawn consent is, to its recipient, as if it had never been given (GDPR Art. 7(3)). */
   private invisible(a: FactAgreement): boolean {
-    return this.perspective === 'RECIPIENT' && BASIS_RULES[a.basis].learnersOwnAct && windowAt(a, this.facts.now).revoked;
+    return this.perspective === 'RECIPIENT' && BASIS_RULES[a.basis].learnersOwnAct && this.windowOf(a).revoked;
+  }
+
+  private windowOf(a: FactAgreement): ReturnType<typeof windowAt> {
+    let w = this.windows.get(a);
+    if (!w) this.windows.set(a, (w = windowAt(a, this.facts.now)));
+    return w;
   }
 
   /**
@@ -121,6 +143,8 @@ export class SharingRules {
    */
   private bestOf(recipientId: string, enrolment: FactEnrolment, category: DisclosureCategory, bases?: ReadonlySet<SharingBasis>): Decision | undefined {
     const { agreements, reasons } = this.rankedFor(recipientId, enrolment);
+    // The reasons of the first agreement against; an array of all of them only from a second on.
+    let first: WithheldReason[] | undefined;
     let against: WithheldReason[] | undefined;
     for (let i = 0; i < agreements.length; i++) {
       const a = agreements[i];
@@ -128,10 +152,21 @@ export class SharingRules {
       // What a basis may never cover (data minimisation) it does not cover, whatever a row says.
       const cover = BASIS_RULES[a.basis].categories;
       if (cover && !cover.includes(category)) continue;
-      if (reasons[i].length === 0) return { allowed: true, basis: a.basis, agreement: a, onBehalfOf: null };
-      (against ??= []).push(...reasons[i]);
+      if (reasons[i].length === 0) {
+        let allowed = this.allowedBy.get(a);
+        if (!allowed) this.allowedBy.set(a, (allowed = { allowed: true, basis: a.basis, agreement: a, onBehalfOf: null }));
+        return allowed;
+      }
+      if (!first) first = reasons[i];
+      else (against ??= [...first]).push(...reasons[i]);
     }
-    return against ? { allowed: false, reasons: unique(against) } : undefined;
+    if (!first) return undefined;
+    // One agreement's reasons are distinct already (reasonsAgainst).
+    const distinct = against ? unique(against) : first;
+    if (distinct.length > 1) return { allowed: false, reasons: distinct };
+    let denied = this.deniedFor.get(distinct[0]);
+    if (!denied) this.deniedFor.set(distinct[0], (denied = { allowed: false, reasons: distinct }));
+    return denied;
   }
 
   /** Why this agreement does not allow disclosure now, as this perspective may see it; empty means it does. */
@@ -142,7 +177,7 @@ export class SharingRules {
     if (this.facts.learners.get(learnerId)?.erasedAt) reasons.push('ERASED');
     // Restriction of processing (GDPR Art. 18) stops every basis while it lasts.
     if (this.facts.restricted.has(learnerId)) reasons.push('RESTRICTED');
-    const window = windowAt(a, this.facts.now);
+    const window = this.windowOf(a);
     if (window.revoked) reasons.push(rule.learnersOwnAct ? 'CONSENT_WITHDRAWN' : 'AGREEMENT_REVOKED');
     if (window.notYetValid) reasons.push('AGREEMENT_NOT_YET_VALID');
     if (window.expired) reasons.push('AGREEMENT_EXPIRED');
@@ -151,6 +186,7 @@ export class SharingRules {
     if (rule.needsActiveEmployment) reasons.push(...this.employmentReasons(enrolment, recipientId));
     // An objection stops the recipient's legitimate interest for this learner (GDPR Art. 21).
     if (rule.stoppedByObjection && this.facts.objections.get(learnerId)?.has(recipientId)) reasons.push('OBJECTION');
+    if (reasons.length === 0) return NO_REASONS;
     return this.perspective === 'RECIPIENT' ? unique(reasons.map(maskForRecipient)) : reasons;
   }
 
@@ -160,8 +196,8 @@ export class SharingRules {
    * it must not open the person's own courses to the employer's employee-wide agreements.
    */
   private employmentsFor(enrolment: FactEnrolment, employerId: string): GateFacts['employments'] {
-    const records = this.employmentsByKey.get(`${enrolment.learnerId}|${employerId}`) ?? [];
-    return enrolment.sponsorEmployerId === employerId ? records : records.filter((e) => !e.claimedName);
+    const records = this.employmentsByKey.get(`${enrolment.learnerId}|${employerId}`) ?? NO_EMPLOYMENTS;
+    return enrolment.sponsorEmployerId === employerId || !records.some((e) => e.claimedName) ? records : records.filter((e) => !e.claimedName);
   }
 
   /**
@@ -171,12 +207,29 @@ export class SharingRules {
   private employmentReasons(enrolment: FactEnrolment, employerId: string): WithheldReason[] {
     const records = this.employmentsFor(enrolment, employerId);
     const today = this.facts.today;
-    if (records.some((e) => e.startedOn <= today && (e.endedOn === null || today <= e.endedOn))) return [];
+    if (records.some((e) => e.startedOn <= today && (e.endedOn === null || today <= e.endedOn))) return NO_REASONS;
     const reasons: WithheldReason[] = [];
     if (records.some((e) => e.endedOn !== null && e.endedOn < today)) reasons.push('EMPLOYMENT_ENDED');
     if (records.length === 0 || records.some((e) => e.startedOn > today)) reasons.push('NO_EMPLOYMENT');
     return reasons;
   }
+}
+
+const NONE: FactAgreement[] = [];
+const NO_EMPLOYMENTS: GateFacts['employments'] = [];
+const NO_REASONS: WithheldReason[] = Object.freeze([]) as unknown as WithheldReason[];
+/** Shared by every (enrolment, category) no agreement speaks of. */
+export const NO_AGREEMENT: Decision = Object.freeze({ allowed: false, reasons: Object.freeze(['NO_AGREEMENT']) as unknown as WithheldReason[] });
+
+/** Two lists ranked by compareAgreements, as one ranked list. */
+function mergeRanked(a: FactAgreement[], b: FactAgreement[]): FactAgreement[] {
+  const out: FactAgreement[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(compareAgreements(a[i], b[j]) <= 0 ? a[i++] : b[j++]);
+  while (i < a.length) out.push(a[i++]);
+  while (j < b.length) out.push(b[j++]);
+  return out;
 }
 
 interface Ranked {

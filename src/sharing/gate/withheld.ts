@@ -1,6 +1,7 @@
 import type { GraphQLObjectType } from 'graphql';
 import type { DisclosureCategory } from '../../common/disclosure-category';
 import type { RequestView } from './request-view';
+import type { WithheldReason } from './withheld-reason';
 import type { WithheldModel } from './withheld.model';
 
 /**
@@ -12,23 +13,44 @@ export function withheldOf(view: RequestView, type: GraphQLObjectType, source: {
   if (view.kind === 'FULL') return [];
   const enrolmentId = source.enrolmentId ?? source.id;
   const withheld: WithheldModel[] = [];
-  for (const [field, category] of gatedFieldsOf(type)) {
-    const decision = view.decision(enrolmentId, category);
-    if (!decision.allowed) withheld.push({ field, reason: decision.reasons[0] ?? 'NO_AGREEMENT' });
+  for (const gated of gatedFieldsOf(type)) {
+    const decision = view.decision(enrolmentId, gated.category);
+    if (!decision.allowed) withheld.push(gated.withheld(decision.reasons[0] ?? 'NO_AGREEMENT'));
   }
   return withheld;
 }
 
-const gatedFields = new WeakMap<GraphQLObjectType, [string, DisclosureCategory][]>();
+/**
+ * A GATED field of a type, and its `withheld` items, one per reason, shared by every object of
+ * the page: a 500-learner page lists ~10,000 of them, and they live until the response is written
+ * (fewer live objects, shorter garbage collections: docs/benchmarks.md). Frozen: nobody may change
+ * what another object's list shows.
+ */
+class GatedField {
+  private readonly items = new Map<WithheldReason, WithheldModel>();
+
+  constructor(
+    readonly field: string,
+    readonly category: DisclosureCategory,
+  ) {}
+
+  withheld(reason: WithheldReason): WithheldModel {
+    let item = this.items.get(reason);
+    if (!item) this.items.set(reason, (item = Object.freeze({ field: this.field, reason })));
+    return item;
+  }
+}
+
+const gatedFields = new WeakMap<GraphQLObjectType, GatedField[]>();
 
 /** The GATED fields of a type with their categories, read from the schema once per type. */
-function gatedFieldsOf(type: GraphQLObjectType): [string, DisclosureCategory][] {
+function gatedFieldsOf(type: GraphQLObjectType): GatedField[] {
   let fields = gatedFields.get(type);
   if (!fields) {
     fields = [];
     for (const [field, def] of Object.entries(type.getFields())) {
       const ext = def.extensions as { policy?: string; category?: DisclosureCategory };
-      if (ext.policy === 'GATED' && ext.category) fields.push([field, ext.category]);
+      if (ext.policy === 'GATED' && ext.category) fields.push(new GatedField(field, ext.category));
     }
     gatedFields.set(type, fields);
   }
