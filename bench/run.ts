@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -36,13 +36,13 @@ import {
 import { cpuMeter, loadAverage, machine, type LoadAverage } from './machine';
 import { installPeerPolicies, PEER_PAGE_QUERY, startPeer } from './peer/peer-setup';
 import { BENCH } from './seed';
-import { waitUntilUp } from './wait-until-up';
+import { startApi, stopApi } from './api-process';
+import { PAGE_QUERY } from './page-query';
 
 /**
  * `npm run bench`: one run of the figures and targets in docs/benchmarks.md on this machine, against the data of
  * `npm run bench:seed`. Prints a table and writes bench/results/<time>.json.
  */
-const PAGE_QUERY = `query Page($after: String) { learners(first: 500, after: $after) { nodes { id name employeeNumber enrolments { id courseId status enrolledAt startedAt startsOn progressPercent lastActivityAt timeSpentMinutes completedAt completed assessmentResults { assessmentName attemptedAt score maxScore passed } certificates { number issuedAt expiresAt accreditationPoints } accreditationPointsEarned withheld { field reason } } } pageInfo { endCursor hasNextPage } } }`;
 const PORT = Number(process.env.BENCH_API_PORT ?? 3900);
 const PEER_PORT = Number(process.env.BENCH_PEER_PORT ?? 3901);
 const UNLIMITED_PORT = Number(process.env.BENCH_UNLIMITED_PORT ?? 3902);
@@ -166,7 +166,7 @@ async function main(): Promise<void> {
   const dbUrl = server.url(BENCH_DB);
   if (values['limits-only']) {
     // `npm run bench -- --limits-only`: only the limits on/off comparison.
-    const api = await startApi(dbUrl);
+    const api = await ourApi(dbUrl);
     const hr = await token(BENCH.employerClient.clientId, BENCH.employerClient.secret);
     await stopApi(api);
     results.limits = await limitsOnOff(dbUrl, hr, 60);
@@ -178,7 +178,7 @@ async function main(): Promise<void> {
   }
   if (values['export-only']) {
     // `npm run bench -- --export-only`: only the learner export (an API start migrates the database first).
-    await stopApi(await startApi(dbUrl));
+    await stopApi(await ourApi(dbUrl));
     await learnerExport(dbUrl);
     await server.stop();
     results.loadAverage = { start: load0, end: loadAverage() };
@@ -186,7 +186,7 @@ async function main(): Promise<void> {
     console.log(`\n${fmtRow(exportRow(results.learnerExport as ExportFigure))}\n${loadLine()}`);
     return;
   }
-  let api = await startApi(dbUrl);
+  let api = await ourApi(dbUrl);
   try {
     const hr = await token(BENCH.employerClient.clientId, BENCH.employerClient.secret);
     const staff = await token(BENCH.staffClient.clientId, BENCH.staffClient.secret);
@@ -255,7 +255,7 @@ async function main(): Promise<void> {
     // its peak is its own (VmHWM never goes down).
     results.loadPhasesApiPeakRssMb = rssPeakMb(api.pid!);
     await stopApi(api);
-    api = await startApi(dbUrl);
+    api = await ourApi(dbUrl);
 
     // 4. paging through every learner: time per page near start, middle, end
     const pageTimes: number[] = [];
@@ -282,7 +282,7 @@ async function main(): Promise<void> {
     await stopApi(api);
     results.twoProcesses = await twoProcesses({
       dbUrl,
-      start: (port) => startApi(dbUrl, port, { LOG_LEVEL: 'fatal' }),
+      start: (port) => ourApi(dbUrl, port, { LOG_LEVEL: 'fatal' }),
       stop: stopApi,
       token: hr,
       query: PAGE_QUERY,
@@ -330,7 +330,7 @@ async function limitsOnOff(dbUrl: string, hr: string, n: number) {
     try {
       for (const [i, which] of order.entries()) {
         const port = UNLIMITED_PORT + i;
-        procs.push(await startApi(dbUrl, port, { LOG_LEVEL: 'fatal', ...(which === 'off' ? { GRAPHQL_LIMITS_ENABLED: 'false' } : {}) }));
+        procs.push(await ourApi(dbUrl, port, { LOG_LEVEL: 'fatal', ...(which === 'off' ? { GRAPHQL_LIMITS_ENABLED: 'false' } : {}) }));
         url[which] = `http://127.0.0.1:${port}/graphql`;
       }
       for (let i = 0; i < 5; i++) for (const which of order) await gql(hr, PAGE_QUERY, {}, url[which]);
@@ -346,33 +346,9 @@ async function limitsOnOff(dbUrl: string, hr: string, n: number) {
   return { on: limitsOn, off: limitsOff, onOverOffP50: ratio({ what: 'limits on', value: p50Of(limitsOn) }, { what: 'limits off', value: p50Of(limitsOff) }, 3) };
 }
 
-/** The API as its own process, as in production (workers off: the worker is measured below). */
-async function startApi(dbUrl: string, port = PORT, env: Record<string, string> = {}): Promise<ChildProcess> {
-  const api = spawn(process.execPath, [join(__dirname, '..', 'src', 'main.js')], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      DATABASE_URL: dbUrl,
-      PORT: String(port),
-      // One issuer for both APIs of the limits on/off phase: the same tokens work on either.
-      JWT_ISSUER: `http://127.0.0.1:${PORT}`,
-      LOG_LEVEL: 'error',
-      WORKERS_IN_PROCESS: 'false',
-      SEED_DEMO: 'false',
-      // The budget statement runs (its cost is part of the page) but the load phases are not
-      // throttled: they measure speed, not the per-client limit (docs/api-limits.md).
-      GRAPHQL_COST_REFILL_PER_SECOND: process.env.GRAPHQL_COST_REFILL_PER_SECOND ?? '100000000',
-      ...env,
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  return waitUntilUp(api, 'API', () => fetch(`http://127.0.0.1:${port}/health/ready`));
-}
-
-async function stopApi(api: ChildProcess): Promise<void> {
-  if (api.exitCode !== null) return;
-  api.kill('SIGTERM');
-  await new Promise((r) => api.once('exit', r));
+/** One issuer for every API process of a run (the limits on/off phase, two processes): the same tokens work on each. */
+function ourApi(dbUrl: string, port = PORT, env: Record<string, string> = {}) {
+  return startApi(dbUrl, port, { env, issuerPort: PORT });
 }
 
 async function inProcess(dbUrl: string, quick: boolean): Promise<void> {
@@ -528,8 +504,7 @@ async function learnerExport(dbUrl: string): Promise<void> {
   const have = Number((await db.query(`SELECT count(*) AS n FROM disclosures WHERE learner_id = $1`, [learnerId]))[0].n);
   if (have < HISTORY) {
     const { itemOf } = await import('../src/disclosures/disclosure-item');
-    const { uuid7 } = await import('../src/common/uuid7');
-    const { sha256Hex } = await import('../src/common/hashing');
+    const { ledgerEntry } = await import('../src/disclosures/disclosure-ledger.service');
     const enrolments = await db.query<{ id: string; courseId: string }[]>(`SELECT id, course_id AS "courseId" FROM enrolments WHERE learner_id = $1`, [learnerId]);
     const [agreement] = await db.query<{ id: string; agreementId: string; version: number; basis: 'PROCESSOR' }[]>(
       `SELECT id, agreement_id AS "agreementId", version, basis FROM sharing_agreements WHERE recipient_id = $1 AND superseded_at IS NULL ORDER BY created_at LIMIT 1`,
@@ -541,11 +516,7 @@ async function learnerExport(dbUrl: string): Promise<void> {
     for (let done = have; done < HISTORY; ) {
       const now = Date.now();
       const request = { disclosedAt: new Date(now).toISOString(), requestId: `bench-history-${done}`, operationName: 'BenchHistory', recipientId: BENCH.employerId, actorSubject: 'bench', apiClientId: null };
-      const entries = Array.from({ length: Math.min(500, HISTORY - done) }, () => {
-        const id = uuid7(now);
-        const content = JSON.stringify({ id, ...request, learnerId, items });
-        return { id, notificationId: uuid7(now), learnerId, content, entryHash: sha256Hex(content) };
-      });
+      const entries = Array.from({ length: Math.min(500, HISTORY - done) }, () => ledgerEntry(request, 'DISCLOSURE', learnerId, { items }, now));
       await ledger.write({ ...request, entries });
       done += entries.length;
     }

@@ -1,0 +1,2 @@
+/** The benchmark's page: 500 learners with every gated field (docs/benchmarks.md). */
+export const PAGE_QUERY = `query Page($after: String) { learners(first: 500, after: $after) { nodes { id name employeeNumber enrolments { id courseId status enrolledAt startedAt startsOn progressPercent lastActivityAt timeSpentMinutes completedAt completed assessmentResults { assessmentName attemptedAt score maxScore passed } certificates { number issuedAt expiresAt accreditationPoints } accreditationPointsEarned withheld { field reason } } } pageInfo { endCursor hasNextPage } } }`;

@@ -1,0 +1,127 @@
+import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { startApi, stopApi } from './api-process';
+import { BENCH_DB, benchServer } from './bench-db';
+import { percentile, round1 } from './figures';
+import { loadAverage, ticksPerSecond } from './machine';
+import { PAGE_QUERY } from './page-query';
+import { BENCH } from './seed';
+
+/**
+ * Where one page's time goes (docs/benchmarks.md, "Profiling a page"): the API as its own process
+ * on the benchmark database (seeded by `npm run bench:seed`), the gated page and the staff page
+ * one at a time, and per page: the p50, the API's CPU and minor page faults (Linux /proc), V8's
+ * collections — how many, and their pauses — and the ledger write, both from the API's own
+ * /metrics (prom-client's nodejs_gc_duration_seconds, rsa_ledger_write_seconds).
+ *
+ *   npm run bench:profile -- --pages 20                 # the figures
+ *   npm run bench:profile -- --cpu-prof /tmp/prof       # and a V8 CPU profile of the API
+ *   npm run bench:profile -- --node-arg=--trace-gc      # any Node/V8 flag for the API
+ *
+ * Figures of one run on a shared machine swing ±10 %: compare two versions alternately, several
+ * times, not one run of each.
+ */
+const PORT = Number(process.env.BENCH_PROFILE_PORT ?? 3910);
+/** The API serves /metrics in production only with a token: this run's own. */
+const METRICS_TOKEN = `bench-profile-${process.pid}`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { pages: { type: 'string', default: '20' }, 'cpu-prof': { type: 'string' }, 'node-arg': { type: 'string', multiple: true } },
+  });
+  const pages = Number(values.pages);
+  if (!Number.isInteger(pages) || pages < 1) throw new Error('--pages: a whole number of pages, at least 1');
+  const nodeArgs = [...(values['node-arg'] ?? []), ...(values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [])];
+  const server = await benchServer();
+  const api = await startApi(server.url(BENCH_DB), PORT, { nodeArgs, env: { METRICS_TOKEN } });
+  try {
+    const hr = await token(BENCH.employerClient);
+    const staff = await token(BENCH.staffClient);
+    for (let i = 0; i < 3; i++) for (const t of [hr, staff]) await page(t); // compile, warm the caches
+    const load = { start: loadAverage()?.raw ?? null, end: null as string | null };
+    const gated = await measure(api.pid!, hr, pages);
+    const staffPage = await measure(api.pid!, staff, pages);
+    load.end = loadAverage()?.raw ?? null;
+    const rows: [string, string, string][] = [
+      ['p50', `${gated.p50} ms`, `${staffPage.p50} ms`],
+      ['API CPU per page', `${gated.cpuMs} ms`, `${staffPage.cpuMs} ms`],
+      ['minor page faults per page', `${gated.faults}`, `${staffPage.faults}`],
+      ['young-generation collections per page; their pause', `${gated.minorGcs}; ${gated.minorGcMs} ms`, `${staffPage.minorGcs}; ${staffPage.minorGcMs} ms`],
+      ['full collections per page; their pause', `${gated.majorGcs}; ${gated.majorGcMs} ms`, `${staffPage.majorGcs}; ${staffPage.majorGcMs} ms`],
+      ['ledger write per page (mean)', gated.ledgerMs === null ? '–' : `${gated.ledgerMs} ms`, '– (no ledger)'],
+    ];
+    console.log(`${pages} pages each, one at a time; load average at start ${load.start}, at end ${load.end}\n`);
+    console.log(`| | gated | staff |\n| --- | --- | --- |\n${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}`);
+  } finally {
+    await stopApi(api); // writes the CPU profile, if asked for
+    await server.stop();
+  }
+  if (values['cpu-prof']) console.log(`\nCPU profile of the API: ${values['cpu-prof']}`);
+}
+
+async function token(client: { clientId: string; secret: string }): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${PORT}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.secret }),
+  });
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+async function page(tok: string): Promise<number> {
+  const t0 = performance.now();
+  const res = await fetch(`http://127.0.0.1:${PORT}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${tok}` },
+    body: JSON.stringify({ query: PAGE_QUERY }),
+  });
+  const body = (await res.json()) as { errors?: unknown };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return performance.now() - t0;
+}
+
+async function measure(pid: number, tok: string, pages: number) {
+  const [s0, m0] = [procStat(pid), await metricsOf()];
+  const times: number[] = [];
+  for (let i = 0; i < pages; i++) times.push(await page(tok));
+  const [s1, m1] = [procStat(pid), await metricsOf()];
+  const per = (x: number) => round1(x / pages);
+  const d = (key: string) => (m1.get(key) ?? 0) - (m0.get(key) ?? 0);
+  const ledgerCount = d('rsa_ledger_write_seconds_count');
+  return {
+    p50: round1(percentile(times, 0.5)),
+    cpuMs: per(((s1.ticks - s0.ticks) / ticksPerSecond()) * 1000),
+    faults: Math.round((s1.minorFaults - s0.minorFaults) / pages),
+    minorGcs: per(d('rsa_nodejs_gc_duration_seconds_count{kind="minor"}')),
+    minorGcMs: per(d('rsa_nodejs_gc_duration_seconds_sum{kind="minor"}') * 1000),
+    majorGcs: per(d('rsa_nodejs_gc_duration_seconds_count{kind="major"}')),
+    majorGcMs: per(d('rsa_nodejs_gc_duration_seconds_sum{kind="major"}') * 1000),
+    ledgerMs: ledgerCount > 0 ? round1((d('rsa_ledger_write_seconds_sum') * 1000) / ledgerCount) : null,
+  };
+}
+
+/** The API's /metrics as name{labels} → value. */
+async function metricsOf(): Promise<Map<string, number>> {
+  const res = await fetch(`http://127.0.0.1:${PORT}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  if (!res.ok) throw new Error(`/metrics answered ${res.status}`);
+  const text = await res.text();
+  const m = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const at = line.lastIndexOf(' ');
+    m.set(line.slice(0, at), Number(line.slice(at + 1)));
+  }
+  return m;
+}
+
+/** utime + stime (clock ticks) and minor faults of one process (Linux). */
+function procStat(pid: number): { ticks: number; minorFaults: number } {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return { ticks: Number(f[11]) + Number(f[12]), minorFaults: Number(f[7]) };
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
