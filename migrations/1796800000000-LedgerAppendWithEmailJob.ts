@@ -8,8 +8,10 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * The job row is the one pg-boss's insert() writes for the same job (pg-boss 10: plans.js,
  * insertJobs): the queue's dead letter queue, policy and retention, the job's own retry and
  * expiry settings; a test compares the two rows column by column, so an upgrade of pg-boss that
- * changes its job table fails there, not in production. Unlike insert(), a missing queue is an
- * error: no disclosure without its notification (fail closed).
+ * changes its job table fails there, not in production. It writes only the fields emailJob()
+ * sets, into a standard queue; anything else — a missing queue, a unique-job policy, a field it
+ * would ignore — is an error, and the whole call fails (fail closed: no disclosure without its
+ * notification).
  *
  * Entries written through this function carry only what was disclosed in `content`; their facts
  * are the row's columns, hashed with it (src/disclosures/ledger-hash.ts). The function stores
@@ -52,6 +54,17 @@ export class LedgerAppendWithEmailJob1796800000000 implements MigrationInterface
         INSERT INTO notifications (id, learner_id, kind, disclosure_id)
           SELECT u.id, u.learner_id, CASE p_kind WHEN 'DISCLOSURE' THEN 'DISCLOSURE' ELSE 'ACCESS_ENDED' END::notification_kind, u.disclosure_id
             FROM unnest(p_notification_ids, p_learner_ids, p_ids) AS u(id, learner_id, disclosure_id);
+        -- Only the fields this insert writes as pg-boss would: a job asking for more (a singleton,
+        -- a priority, its own dead-letter queue) must not be written without them, silently.
+        IF EXISTS (SELECT 1 FROM jsonb_object_keys(p_email_job) k
+                    WHERE k NOT IN ('name', 'data', 'startAfter', 'retryLimit', 'retryDelay', 'retryBackoff', 'expireInSeconds')) THEN
+          RAISE EXCEPTION 'ledger_append: job fields beyond those it writes: %', p_email_job;
+        END IF;
+        -- A queue whose policy makes jobs unique (singleton, short, stately) would need pg-boss's
+        -- ON CONFLICT handling; the email queue is a standard one (src/outbox/job-queue.ts).
+        IF NOT EXISTS (SELECT 1 FROM pgboss.queue WHERE name = p_email_job->>'name' AND policy = 'standard') THEN
+          RAISE EXCEPTION 'ledger_append: no standard job queue %', p_email_job->>'name';
+        END IF;
         INSERT INTO pgboss.job (id, name, data, priority, start_after, dead_letter, expire_in, keep_until,
                                 retry_limit, retry_delay, retry_backoff, policy)
           SELECT gen_random_uuid(), q.name, p_email_job->'data', 0, j.start_after, q.dead_letter,
@@ -67,9 +80,6 @@ export class LedgerAppendWithEmailJob1796800000000 implements MigrationInterface
                      coalesce((p_email_job->>'retryBackoff')::boolean, q.retry_backoff, false) AS backoff
             ) j
            WHERE q.name = p_email_job->>'name';
-        IF NOT FOUND THEN
-          RAISE EXCEPTION 'ledger_append: no job queue %', p_email_job->>'name';
-        END IF;
         RETURN v_batch;
       END $$ LANGUAGE plpgsql`);
   }

@@ -41,7 +41,7 @@ export interface LedgerEntryInput {
   id: string;
   notificationId: string;
   learnerId: string;
-  /** The exact JSON that was hashed, with the entry's facts: what was disclosed about this learner. */
+  /** What was disclosed about this learner, as exact JSON; the hash covers it and the entry's facts (ledger-hash.ts). */
   content: string;
   entryHash: string;
 }

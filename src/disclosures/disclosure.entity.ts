@@ -9,8 +9,10 @@ export type LedgerEntryKind = (typeof LEDGER_ENTRY_KINDS)[number];
 
 /**
  * One ledger entry: what one request disclosed about one learner (docs/ledger-and-notifications.md). Append-only for the
- * application. `content` is the exact JSON that was hashed (the disclosed items are read from it);
- * the other columns are its queryable copy, and the verifier checks that they agree.
+ * application. `content` is the exact JSON of what was disclosed (the items are read from it);
+ * `entry_hash` covers it and the entry's facts — id, kind, time, request, recipient, actor,
+ * client, learner — read from the columns (ledger-hash.ts). Entries of the earlier form hold their
+ * facts in `content` too and hash it alone; the verifier checks the columns against them.
  */
 @Entity('disclosures')
 @Index('disclosures_learner_idx', ['learnerId', 'id'])

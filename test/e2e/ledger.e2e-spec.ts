@@ -273,7 +273,7 @@ describe('disclosure ledger and notifications', () => {
     await t.db.query(`DELETE FROM pgboss.job WHERE name = 'notify-email' AND data->'learnerIds'->>0 = ANY($1::text[])`, [[s.learner.id, other.id]]);
   });
 
-  it('without its job queue nothing is written: the ledger call fails as a whole', async () => {
+  it('without its job queue, or with a job it cannot write as pg-boss would, nothing is written: the ledger call fails as a whole', async () => {
     const s = await scene();
     const { ledgerEntry } = await import('../../src/disclosures/disclosure-ledger.service');
     const request = { disclosedAt: new Date().toISOString(), requestId: 'req-no-queue', operationName: null, recipientId: s.employer.id, actorSubject: 'test', apiClientId: null };
@@ -283,7 +283,14 @@ describe('disclosure ledger and notifications', () => {
         `SELECT ledger_append($1::smallint, $2, $3::timestamptz, $4, $5, $6::uuid, $7, $8, $9::uuid[], $10::uuid[], $11::uuid[], $12::text, $13::text[], $14::ledger_entry_kind, $15::jsonb)`,
         [0, e.entryHash, request.disclosedAt, request.requestId, null, request.recipientId, request.actorSubject, null, [e.id], [e.notificationId], [s.learner.id], e.content, [e.entryHash], 'DISCLOSURE', JSON.stringify({ name: 'no-such-queue', data: {} })],
       ),
-    ).rejects.toThrow(/no job queue no-such-queue/);
+    ).rejects.toThrow(/no standard job queue no-such-queue/);
+    // … nor with a job asking for what the insert would not write as pg-boss does (a singleton)
+    await expect(
+      t.db.query(
+        `SELECT ledger_append($1::smallint, $2, $3::timestamptz, $4, $5, $6::uuid, $7, $8, $9::uuid[], $10::uuid[], $11::uuid[], $12::text, $13::text[], $14::ledger_entry_kind, $15::jsonb)`,
+        [0, e.entryHash, request.disclosedAt, request.requestId, null, request.recipientId, request.actorSubject, null, [e.id], [e.notificationId], [s.learner.id], e.content, [e.entryHash], 'DISCLOSURE', JSON.stringify({ name: 'notify-email', data: {}, singletonKey: 'one' })],
+      ),
+    ).rejects.toThrow(/job fields beyond those it writes/);
     expect(await count(`SELECT count(*)::int AS n FROM disclosures WHERE id = $1`, [e.id])).toBe(0);
     expect(await count(`SELECT count(*)::int AS n FROM notifications WHERE id = $1`, [e.notificationId])).toBe(0);
   });
