@@ -10,7 +10,7 @@ import { emailJob } from '../outbox/job-queue';
 import type { GatedView } from '../sharing/gate/request-view';
 import { itemOf, type DisclosureItem } from './disclosure-item';
 import { disclosuresWritten, ledgerWriteSeconds } from '../common/metrics';
-import { entryHash, merkleRoot } from './ledger-hash';
+import { entryHash, merkleRoot, type LedgerRequestFacts } from './ledger-hash';
 import { GATED_CONNECTION } from '../common/database/gated-connection';
 import { mapInTurns } from '../common/graphql/in-turns';
 
@@ -22,15 +22,7 @@ export interface DisclosureContext {
   actor: Actor;
 }
 
-/** The request's facts, the same for every entry of a batch (columns of each entry's row). */
-export interface LedgerRequestFacts {
-  disclosedAt: string;
-  requestId: string;
-  operationName: string | null;
-  recipientId: string;
-  actorSubject: string;
-  apiClientId: string | null;
-}
+export type { LedgerRequestFacts };
 
 /** What one request writes: the request's facts once, then one entry per learner. */
 export interface LedgerBatchInput extends LedgerRequestFacts {

@@ -12,10 +12,8 @@ import type { LedgerEntryKind } from './disclosure.entity';
  */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** Who disclosed what to whom, when: the columns of an entry that its hash covers. */
-export interface EntryFacts {
-  id: string;
-  kind: LedgerEntryKind;
+/** The request's facts, the same for every entry of a batch (columns of each entry's row). */
+export interface LedgerRequestFacts {
   /** ISO 8601 with milliseconds, as Date#toISOString writes it. */
   disclosedAt: string;
   requestId: string;
@@ -23,6 +21,12 @@ export interface EntryFacts {
   recipientId: string;
   actorSubject: string;
   apiClientId: string | null;
+}
+
+/** Who disclosed what to whom, when: the columns of an entry that its hash covers. */
+export interface EntryFacts extends LedgerRequestFacts {
+  id: string;
+  kind: LedgerEntryKind;
   learnerId: string;
 }
 
