@@ -1,3 +1,4 @@
+import { withoutPlainFieldResolvers } from '../common/graphql/plain-field-resolvers';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
@@ -48,7 +49,7 @@ export function graphqlConfig(config: AppConfig, logger: Logger, ledger: Disclos
     // Every Date field and argument is the strict DateTime (no 2026-02-30, no epoch numbers).
     buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: StrictDateTime }] },
     sortSchema: true,
-    transformSchema: (schema: GraphQLSchema) => enforceFieldPolicies(schema),
+    transformSchema: (schema: GraphQLSchema) => enforceFieldPolicies(withoutPlainFieldResolvers(schema)),
     playground: false,
     introspection: config.graphql.introspection,
     // Apollo's name for "no 'Did you mean …?' in validation errors".

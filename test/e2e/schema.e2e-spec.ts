@@ -25,6 +25,18 @@ describe('the GraphQL schema', () => {
     expect(readFileSync(SCHEMA_FILE, 'utf8')).toBe(printed);
   });
 
+  it("plain fields have no resolver (graphql-jit reads them inline); every gated field keeps the gate's", () => {
+    const fields = (name: string) => (schema().getType(name) as import('graphql').GraphQLObjectType).getFields();
+    expect(fields('Enrolment').id.resolve).toBeUndefined();
+    expect(fields('Withheld').reason.resolve).toBeUndefined();
+    for (const type of Object.values(schema().getTypeMap())) {
+      if (!('getFields' in type) || type.name.startsWith('__')) continue;
+      for (const field of Object.values((type as import('graphql').GraphQLObjectType).getFields())) {
+        if ((field.extensions as { policy?: string }).policy === 'GATED') expect({ field: `${type.name}.${field.name}`, guarded: typeof field.resolve }).toEqual({ field: `${type.name}.${field.name}`, guarded: 'function' });
+      }
+    }
+  });
+
   it('every operation refuses a caller without a token', async () => {
     const ops = allOperations(schema());
     expect(ops.length).toBeGreaterThan(20);
