@@ -45,7 +45,7 @@ export interface LedgerEntryInput {
 export function ledgerEntry(request: LedgerRequestFacts, kind: LedgerEntryKind, learnerId: string, body: { items: DisclosureItem[]; reason?: string }, at: number): LedgerEntryInput {
   const id = uuid7(at);
   const content = JSON.stringify(body);
-  return { id, notificationId: uuid7(at), learnerId, content, entryHash: entryHash({ id, kind, ...request, learnerId }, content) };
+  return { id, notificationId: uuid7(at), learnerId, content, entryHash: entryHash({ ...request, id, kind, learnerId }, content) };
 }
 
 /**
