@@ -20,7 +20,7 @@ type Entry = CompiledQuery | 'not_compilable';
  * "The request path"). A document seen a second time is compiled (per query text and operation
  * name) into one function that walks the selection directly: no per-field path objects, argument
  * coercion or promise checks where the schema says none are needed. It calls the same resolvers
- * on the same schema, so every gated field still goes through the gate's wrapper, and Apollo's
+ * on the same schema, so every gated field still goes through the gate (sharing/gate/projection.ts), and Apollo's
  * other hooks run as before: parsing, validation and the cost limit before (this hook runs after
  * the operation is resolved), the ledger's write in willSendResponse after.
  *

@@ -13,7 +13,8 @@ import { isObjectType, type GraphQLSchema } from 'graphql';
  * Only a resolver named `rootFieldResolver` is considered, and it is taken off only when a probe
  * shows that it reads exactly the field's own name and has no default value: a field renamed in the
  * schema (`@Field({ name })`) or with a `defaultValue` keeps its resolver. Runs on the built schema,
- * before the field policies wrap the gated fields (sharing/gate/field-policy.ts).
+ * before the gate installs its projections (sharing/gate/projection.ts): a gated field without a
+ * resolver is then a getter on the projection, which checks the gate.
  */
 export function withoutPlainFieldResolvers(schema: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {

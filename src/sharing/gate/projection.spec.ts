@@ -1,0 +1,138 @@
+import {
+  GraphQLFloat,
+  GraphQLID,
+  GraphQLList,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLSchema,
+  GraphQLString,
+  GraphQLUnionType,
+  graphql,
+  parse,
+  type GraphQLFieldConfigMap,
+} from 'graphql';
+import { compileQuery, isCompiledQuery } from 'graphql-jit';
+import { inspect as graphqlInspect } from 'graphql/jsutils/inspect';
+import { inspect } from 'node:util';
+import type { DisclosureCategory } from '../../common/disclosure-category';
+import { FullView, type RequestView } from './request-view';
+import { installProjections } from './projection';
+
+/** A view that allows what it is told to, and records what was marked as disclosed. */
+function gatedView(allowed: Record<string, DisclosureCategory[]>) {
+  const marked: string[] = [];
+  const view = {
+    kind: 'GATED',
+    allows: (enrolmentId: string, category: DisclosureCategory) => allowed[enrolmentId]?.includes(category) ?? false,
+    markDisclosed: (enrolmentId: string, category: DisclosureCategory) => marked.push(`${enrolmentId}:${category}`),
+  } as unknown as RequestView;
+  return { view, marked };
+}
+
+const gated = (category: DisclosureCategory) => ({ policy: 'GATED', category });
+
+function buildSchema() {
+  const Result = new GraphQLObjectType({
+    name: 'Result',
+    fields: {
+      id: { type: new GraphQLNonNull(GraphQLID) },
+      enrolmentId: { type: new GraphQLNonNull(GraphQLID) },
+      score: { type: GraphQLFloat, extensions: gated('ASSESSMENT_RESULTS') },
+    },
+  });
+  const Enrolment: GraphQLObjectType = new GraphQLObjectType({
+    name: 'Enrolment',
+    fields: (): GraphQLFieldConfigMap<unknown, unknown> => ({
+      id: { type: new GraphQLNonNull(GraphQLID) },
+      progress: { type: GraphQLFloat, extensions: gated('PROGRESS') },
+      sponsor: { type: GraphQLString, extensions: { policy: 'INTERNAL' } },
+      // A gated field with a resolver of its own: it gets the record, not the projection.
+      status: { type: GraphQLString, extensions: gated('ENROLMENT_STATUS'), resolve: (e) => ((e as { $record?: unknown }).$record ? 'PROJECTION' : (e as { status: string }).status) },
+      results: { type: new GraphQLList(Result), extensions: gated('ASSESSMENT_RESULTS'), resolve: (e) => (e as { results: unknown[] }).results },
+    }),
+  });
+  const Page = new GraphQLObjectType({ name: 'Page', fields: { nodes: { type: new GraphQLList(new GraphQLList(Enrolment)) } } });
+  return new GraphQLSchema({
+    query: new GraphQLObjectType({
+      name: 'Query',
+      fields: {
+        enrolment: { type: Enrolment, resolve: () => Promise.resolve(ENROLMENT) },
+        page: { type: Page, resolve: () => ({ nodes: [[Promise.resolve(ENROLMENT)], [ENROLMENT]] }) },
+      },
+    }),
+  });
+}
+
+const ENROLMENT = { id: 'e1', progress: 40, sponsor: 'org-1', status: 'IN_PROGRESS', results: [{ id: 'r1', enrolmentId: 'e1', score: 7.5 }] };
+const DOCUMENT = '{ enrolment { id progress sponsor status results { id score } } page { nodes { id progress } } }';
+
+describe('the gate as projections (installProjections)', () => {
+  it('serves an allowed gated value and records it; a denied one is null and not recorded', async () => {
+    const schema = installProjections(buildSchema());
+    const { view, marked } = gatedView({ e1: ['PROGRESS', 'ASSESSMENT_RESULTS'] });
+    const result = await graphql({ schema, source: DOCUMENT, contextValue: { view } });
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({
+      enrolment: { id: 'e1', progress: 40, sponsor: null, status: null, results: [{ id: 'r1', score: 7.5 }] },
+      page: { nodes: [[{ id: 'e1', progress: 40 }], [{ id: 'e1', progress: 40 }]] },
+    });
+    expect(new Set(marked)).toEqual(new Set(['e1:PROGRESS', 'e1:ASSESSMENT_RESULTS']));
+  });
+
+  it('answers the same through graphql-jit, which reads the getters as properties', async () => {
+    const schema = installProjections(buildSchema());
+    const compiled = compileQuery(schema, parse(DOCUMENT));
+    if (!isCompiledQuery(compiled)) throw new Error('not compiled');
+    const { view, marked } = gatedView({ e1: ['ENROLMENT_STATUS'] });
+    const result = await compiled.query(undefined, { view }, {});
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({
+      enrolment: { id: 'e1', progress: null, sponsor: null, status: 'IN_PROGRESS', results: null },
+      page: { nodes: [[{ id: 'e1', progress: null }], [{ id: 'e1', progress: null }]] },
+    });
+    expect(marked).toEqual(['e1:ENROLMENT_STATUS']);
+  });
+
+  it('shows everything to a full view (provider staff, the learner) and records nothing', async () => {
+    const schema = installProjections(buildSchema());
+    const result = await graphql({ schema, source: '{ enrolment { progress sponsor status results { score } } }', contextValue: { view: new FullView() } });
+    expect(result.data).toEqual({ enrolment: { progress: 40, sponsor: 'org-1', status: 'IN_PROGRESS', results: [{ score: 7.5 }] } });
+  });
+
+  it('withholds everything when the context has no view', async () => {
+    const schema = installProjections(buildSchema());
+    const result = await graphql({ schema, source: '{ enrolment { id progress status } }', contextValue: {} });
+    expect(result.data).toEqual({ enrolment: { id: 'e1', progress: null, status: null } });
+  });
+
+  it('refuses a bare record with an error that shows none of its values', () => {
+    const schema = installProjections(buildSchema());
+    const type = schema.getType('Enrolment') as GraphQLObjectType;
+    let thrown: unknown;
+    try {
+      void type.isTypeOf!(ENROLMENT, {}, undefined as never);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(String(thrown)).toContain('a record of a learner-data type reached GraphQL without the gate');
+    expect(String(thrown)).not.toMatch(/org-1|IN_PROGRESS|40/);
+  });
+
+  it('prints as its type, never with the record inside (error messages, logs)', async () => {
+    const schema = installProjections(buildSchema());
+    const { view } = gatedView({ e1: ['PROGRESS'] });
+    const resolve = (schema.getType('Query') as GraphQLObjectType).getFields().enrolment.resolve!;
+    const projection = await (resolve(undefined, {}, { view }, undefined as never) as Promise<unknown>);
+    for (const printed of [JSON.stringify(projection), inspect(projection, { depth: 5 }), String(graphqlInspect(projection))]) {
+      expect(printed).toContain('Enrolment through the gate');
+      expect(printed).not.toMatch(/org-1|IN_PROGRESS|40/);
+    }
+  });
+
+  it('refuses, when the schema is built, an abstract type over a learner-data type', () => {
+    const schema = buildSchema();
+    const union = new GraphQLUnionType({ name: 'Anything', types: [schema.getType('Enrolment') as GraphQLObjectType] });
+    const withUnion = new GraphQLSchema({ ...schema.toConfig(), types: [...schema.toConfig().types, union] });
+    expect(() => installProjections(withUnion)).toThrow('Anything is abstract over Enrolment');
+  });
+});
