@@ -14,6 +14,7 @@ import {
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import { inspect as graphqlInspect } from 'graphql/jsutils/inspect';
 import { inspect } from 'node:util';
+import createInspect from 'graphql-jit/dist/inspect';
 import type { DisclosureCategory } from '../../common/disclosure-category';
 import { FullView, type RequestView } from './request-view';
 import { installProjections } from './projection';
@@ -47,7 +48,7 @@ function buildSchema() {
       progress: { type: GraphQLFloat, extensions: gated('PROGRESS') },
       sponsor: { type: GraphQLString, extensions: { policy: 'INTERNAL' } },
       // A gated field with a resolver of its own: it gets the record, not the projection.
-      status: { type: GraphQLString, extensions: gated('ENROLMENT_STATUS'), resolve: (e) => ((e as { $record?: unknown }).$record ? 'PROJECTION' : (e as { status: string }).status) },
+      status: { type: GraphQLString, extensions: gated('ENROLMENT_STATUS'), resolve: (e) => (Object.getPrototypeOf(e) === Object.prototype ? (e as { status: string }).status : 'PROJECTION') },
       results: { type: new GraphQLList(Result), extensions: gated('ASSESSMENT_RESULTS'), resolve: (e) => (e as { results: unknown[] }).results },
     }),
   });
@@ -105,17 +106,58 @@ describe('the gate as projections (installProjections)', () => {
     expect(result.data).toEqual({ enrolment: { id: 'e1', progress: null, status: null } });
   });
 
-  it('refuses a bare record with an error that shows none of its values', () => {
-    const schema = installProjections(buildSchema());
-    const type = schema.getType('Enrolment') as GraphQLObjectType;
+  it('refuses a bare record: graphql-js with an error that shows none of its values, graphql-jit without a throw into its compiled code', () => {
+    const type = installProjections(buildSchema()).getType('Enrolment') as GraphQLObjectType;
     let thrown: unknown;
     try {
-      void type.isTypeOf!(ENROLMENT, {}, undefined as never);
+      void type.isTypeOf!(ENROLMENT, {}, {} as never);
     } catch (e) {
       thrown = e;
     }
     expect(String(thrown)).toContain('a record of a learner-data type reached GraphQL without the gate');
     expect(String(thrown)).not.toMatch(/org-1|IN_PROGRESS|40/);
+    // graphql-jit passes the value alone.
+    expect((type.isTypeOf as (value: unknown) => boolean)(ENROLMENT)).toBe(false);
+  });
+
+  it('a bare record that bypassed the projection fails the field on both engines; jit still answers', async () => {
+    const schema = installProjections(buildSchema());
+    // A path that does not project, as a bug would make one: the page's nodes as bare records, one through a promise.
+    (schema.getType('Page') as GraphQLObjectType).getFields().nodes.resolve = () => [[Promise.resolve(ENROLMENT)], [ENROLMENT]];
+    const source = '{ page { nodes { id progress } } }';
+    const { view, marked } = gatedView({ e1: ['PROGRESS'] });
+    const interpreted = await graphql({ schema, source, contextValue: { view } });
+    expect(interpreted.errors?.map((e) => e.message)).toEqual([
+      'a record of a learner-data type reached GraphQL without the gate (sharing/gate/projection.ts)',
+      'a record of a learner-data type reached GraphQL without the gate (sharing/gate/projection.ts)',
+    ]);
+    expect(interpreted.data).toEqual({ page: { nodes: [[null], [null]] } });
+    const compiled = compileQuery(schema, parse(source));
+    if (!isCompiledQuery(compiled)) throw new Error('not compiled');
+    const result = await compiled.query(undefined, { view }, {});
+    expect(result.errors?.length).toBe(2);
+    expect(result.data).toEqual({ page: { nodes: [[null], [null]] } });
+    expect(marked).toEqual([]);
+  });
+
+  it('a gate that fails is an error of that field on both engines, never a value', async () => {
+    const schema = installProjections(buildSchema());
+    const view = {
+      kind: 'GATED',
+      allows: () => {
+        throw new Error('no decision');
+      },
+      markDisclosed: () => undefined,
+    } as unknown as RequestView;
+    const source = '{ page { nodes { id progress } } }';
+    const interpreted = await graphql({ schema, source, contextValue: { view } });
+    expect(interpreted.data).toEqual({ page: { nodes: [[{ id: 'e1', progress: null }], [{ id: 'e1', progress: null }]] } });
+    expect(interpreted.errors?.map((e) => e.message)).toEqual(['no decision', 'no decision']);
+    const compiled = compileQuery(schema, parse(source));
+    if (!isCompiledQuery(compiled)) throw new Error('not compiled');
+    const result = await compiled.query(undefined, { view }, {});
+    expect(result.data).toEqual({ page: { nodes: [[{ id: 'e1', progress: null }], [{ id: 'e1', progress: null }]] } });
+    expect(result.errors?.length).toBe(2);
   });
 
   it('prints as its type, never with the record inside (error messages, logs)', async () => {
@@ -123,10 +165,13 @@ describe('the gate as projections (installProjections)', () => {
     const { view } = gatedView({ e1: ['PROGRESS'] });
     const resolve = (schema.getType('Query') as GraphQLObjectType).getFields().enrolment.resolve!;
     const projection = await (resolve(undefined, {}, { view }, undefined as never) as Promise<unknown>);
-    for (const printed of [JSON.stringify(projection), inspect(projection, { depth: 5 }), String(graphqlInspect(projection))]) {
+    const jitInspect = (createInspect as () => (v: unknown) => string)();
+    for (const printed of [JSON.stringify(projection), inspect(projection, { depth: 5, showHidden: true }), graphqlInspect(projection), jitInspect(projection)]) {
       expect(printed).toContain('Enrolment through the gate');
       expect(printed).not.toMatch(/org-1|IN_PROGRESS|40/);
     }
+    // A copy of it holds nothing of the record either.
+    expect(JSON.stringify({ ...(projection as object) })).toBe('{}');
   });
 
   it('refuses, when the schema is built, an abstract type over a learner-data type', () => {

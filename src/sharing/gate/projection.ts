@@ -32,143 +32,184 @@ import { GatedView, type RequestView } from './request-view';
  * - Every field of the schema whose type is a policy type (or a list of one) projects what its
  *   resolver returns, whatever type it belongs to (roots, connections, mutations' results), so no
  *   path hands GraphQL a bare record.
- * - Each policy type's `isTypeOf` refuses anything else with an opaque error (no value of the
- *   record in the message): a record that reached GraphQL unprojected fails the field rather than
- *   being served. Abstract types (interfaces, unions) over a policy type are refused when the
- *   schema is built: their members would be resolved before this could project them.
+ * - Each policy type's `isTypeOf` refuses anything else: a record that reached GraphQL
+ *   unprojected fails the field rather than being served (see refuseUnprojected). Abstract types
+ *   (interfaces, unions) over a policy type are refused when the schema is built: their members
+ *   would be resolved before this could project them.
+ * - Nothing here throws into graphql-jit's compiled code: jit reads getters and calls `isTypeOf`
+ *   inline, outside the try/catch it puts around resolvers, and a throw there (inside a promise's
+ *   callback) would leave the query unresolved and the rejection unhandled. A getter that fails
+ *   returns the Error, which both engines report as that field's error.
+ * - The record and the view are private fields: nothing that prints, copies or spreads a
+ *   projection (graphql's and graphql-jit's inspect, JSON.stringify, `{...p}`) sees them.
  */
 export function installProjections(schema: GraphQLSchema): GraphQLSchema {
   const types = Object.values(schema.getTypeMap()).filter((t): t is GraphQLObjectType => isObjectType(t) && !t.name.startsWith('__'));
-  const projections = new Map<GraphQLObjectType, ProjectionClass>();
-  for (const type of types) {
-    if (Object.values(type.getFields()).some((f) => policyOf(f) !== undefined)) projections.set(type, projectionClass(type));
-  }
+  const policyTypes = new Set(types.filter((type) => Object.values(type.getFields()).some((f) => policyOf(f) !== undefined)));
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isAbstractType(type)) continue;
-    const members = schema.getPossibleTypes(type);
-    const gated = members.find((m) => projections.has(m));
+    const gated = schema.getPossibleTypes(type).find((m) => policyTypes.has(m));
     if (gated) throw new Error(`${type.name} is abstract over ${gated.name}, which carries learner data: the gate projects only object types (sharing/gate/projection.ts)`);
   }
+  const projections = new Map([...policyTypes].map((type) => [type, projectionClass(type, policyTypes)]));
 
   for (const type of types) {
     const projected = projections.has(type);
     for (const field of Object.values(type.getFields())) {
       let resolve = field.resolve;
-      if (projected && resolve) resolve = onRecord(policyOf(field), resolve);
+      if (projected && resolve) resolve = Projection.onRecord(policyOf(field), resolve);
       const target = projections.get(getNamedType(field.type) as GraphQLObjectType);
-      if (target) resolve = projecting(resolve ?? (projected ? onRecord(policyOf(field), defaultFieldResolver) : defaultFieldResolver), target, listDepth(field.type));
+      if (target) resolve = projecting(resolve ?? (projected ? Projection.onRecord(policyOf(field), defaultFieldResolver) : defaultFieldResolver), target, listDepth(field.type));
       field.resolve = resolve;
     }
-    if (projected) {
-      const cls = projections.get(type)!;
-      (type as { isTypeOf?: unknown }).isTypeOf = (value: unknown) => {
-        if (value instanceof cls) return true;
-        throw new Error('a record of a learner-data type reached GraphQL without the gate (sharing/gate/projection.ts)');
-      };
-    }
+    const cls = projections.get(type);
+    if (cls) (type as { isTypeOf?: unknown }).isTypeOf = (value: unknown, _context: unknown, info: unknown) => value instanceof cls || refuseUnprojected(info);
   }
   return schema;
 }
 
-/** Internal slots of a projection: `$` cannot start a GraphQL field name, so no getter shadows them. */
-interface Projection {
-  readonly $record: Record<string, unknown>;
-  readonly $view: RequestView;
-  /** The enrolment a gated value belongs to: an Enrolment is one; results and certificates name theirs. */
-  readonly $enrolment: string;
+/**
+ * A value of a policy type that is not its projection. graphql-js calls `isTypeOf` with three
+ * arguments and inside its own try/catch: the opaque error fails the field (its own "Expected value
+ * of type" error would print the record's values into the message, and so into the log).
+ * graphql-jit calls it with the value alone, inline: false makes jit report an error, and a
+ * compiled result with errors is dropped and the request run again through graphql-js
+ * (api/compiled-execution.plugin.ts), which then refuses it as above.
+ */
+function refuseUnprojected(info: unknown): false {
+  if (info === undefined) return false;
+  throw new Error('a record of a learner-data type reached GraphQL without the gate (sharing/gate/projection.ts)');
 }
-
-type ProjectionClass = new (record: Record<string, unknown>, view: RequestView) => Projection;
 
 function policyOf(field: GraphQLField<unknown, unknown>): FieldPolicy | undefined {
   const ext = field.extensions as Partial<FieldPolicy>;
   return ext.policy === 'GATED' || ext.policy === 'INTERNAL' ? (ext as FieldPolicy) : undefined;
 }
 
-/** One class per policy type, its fields without a resolver as getters on the prototype. */
-function projectionClass(type: GraphQLObjectType): ProjectionClass {
-  const cls = class {
-    readonly $enrolment: string;
-    constructor(
-      readonly $record: Record<string, unknown>,
-      readonly $view: RequestView,
-    ) {
-      this.$enrolment = ($record.enrolmentId ?? $record.id) as string;
-    }
-  };
+/**
+ * A record seen through one request's view. Only code in this class body reads the private
+ * fields: the getters it makes and onRecord.
+ */
+class Projection {
+  readonly #record: Record<string, unknown>;
+  readonly #view: RequestView;
+  /** The enrolment a gated value belongs to: an Enrolment is one; results and certificates name theirs. */
+  readonly #enrolment: string;
+
+  constructor(record: Record<string, unknown>, view: RequestView) {
+    this.#record = record;
+    this.#view = view;
+    this.#enrolment = (record.enrolmentId ?? record.id) as string;
+  }
+
+  static viewOf(p: Projection): RequestView {
+    return p.#view;
+  }
+
+  static recordOf(p: Projection): Record<string, unknown> {
+    return p.#record;
+  }
+
+  static plain(name: string) {
+    return function (this: Projection): unknown {
+      return this.#record[name];
+    };
+  }
+
+  static internal(name: string) {
+    return function (this: Projection): unknown {
+      return this.#view.kind === 'FULL' ? this.#record[name] : null;
+    };
+  }
+
+  static gated(name: string, category: DisclosureCategory) {
+    return function (this: Projection): unknown {
+      const view = this.#view;
+      if (view.kind === 'FULL') return this.#record[name];
+      try {
+        if (!view.allows(this.#enrolment, category)) return null;
+        view.markDisclosed(this.#enrolment, category);
+      } catch (e) {
+        return e instanceof Error ? e : new Error('the gate failed');
+      }
+      return this.#record[name];
+    };
+  }
+
+  /** A policy type's own resolver: the gate's check first (GATED and INTERNAL fields), then the resolver with the record. */
+  static onRecord(policy: FieldPolicy | undefined, resolve: GraphQLFieldResolver<unknown, GraphqlContext>): GraphQLFieldResolver<unknown, GraphqlContext> {
+    return (source, args, context, info) => {
+      const projection = source as Projection;
+      if (policy) {
+        const view = projection.#view;
+        if (view.kind !== 'FULL') {
+          if (policy.policy !== 'GATED' || !view.allows(projection.#enrolment, policy.category)) return null;
+          view.markDisclosed(projection.#enrolment, policy.category);
+        }
+      }
+      return resolve(projection.#record, args, context, info);
+    };
+  }
+}
+
+type ProjectionClass = new (record: Record<string, unknown>, view: RequestView) => Projection;
+
+/**
+ * One class per policy type. Its fields without a resolver are getters on the prototype; a field
+ * whose type is a policy type is resolved through onRecord and projected instead (installProjections).
+ */
+function projectionClass(type: GraphQLObjectType, policyTypes: ReadonlySet<GraphQLObjectType>): ProjectionClass {
+  const cls = class extends Projection {};
   Object.defineProperty(cls, 'name', { value: `${type.name}Projection` });
   // What a projection shows when something prints it — graphql's error messages call toJSON,
-  // JSON.stringify does, Node's inspect has its own hook: its type, never the record inside.
-  if ('toJSON' in type.getFields()) throw new Error(`${type.name}.toJSON: a field of a learner-data type may not be called toJSON (sharing/gate/projection.ts)`);
+  // JSON.stringify does, Node's inspect and graphql-jit's have their own hooks: its type, never
+  // anything of the record (which private fields keep out of reach anyway).
+  if ('toJSON' in type.getFields() || 'inspect' in type.getFields()) throw new Error(`${type.name}: a field of a learner-data type may not be called toJSON or inspect (sharing/gate/projection.ts)`);
   const shown = `[${type.name} through the gate]`;
-  Object.defineProperty(cls.prototype, 'toJSON', { value: () => shown });
-  Object.defineProperty(cls.prototype, Symbol.for('nodejs.util.inspect.custom'), { value: () => shown });
+  for (const key of ['toJSON', 'inspect', Symbol.for('nodejs.util.inspect.custom'), String(Symbol.for('nodejs.util.inspect.custom'))]) {
+    Object.defineProperty(cls.prototype, key, { value: () => shown });
+  }
   for (const field of Object.values(type.getFields())) {
-    // A field with a resolver, or one of a policy type, is resolved through onRecord instead.
-    if (field.resolve || isObjectType(getNamedType(field.type))) continue;
+    if (field.resolve || policyTypes.has(getNamedType(field.type) as GraphQLObjectType)) continue;
     const name = field.name;
     const policy = policyOf(field);
     Object.defineProperty(cls.prototype, name, {
-      get: policy?.policy === 'GATED' ? gatedGetter(name, policy.category) : policy?.policy === 'INTERNAL' ? internalGetter(name) : plainGetter(name),
+      get: policy?.policy === 'GATED' ? Projection.gated(name, policy.category) : policy?.policy === 'INTERNAL' ? Projection.internal(name) : Projection.plain(name),
     });
   }
   return cls;
 }
 
-function plainGetter(name: string) {
-  return function (this: Projection): unknown {
-    return this.$record[name];
-  };
-}
+/** No view on the context: everything withheld (deny by default), with a view of the request's own. */
+const denyAll = new WeakMap<object, GatedView>();
 
-function internalGetter(name: string) {
-  return function (this: Projection): unknown {
-    return this.$view.kind === 'FULL' ? this.$record[name] : null;
-  };
+function viewFor(context: GraphqlContext | undefined): RequestView {
+  if (context?.view) return context.view;
+  if (!context) return new GatedView(null);
+  let view = denyAll.get(context);
+  if (!view) denyAll.set(context, (view = new GatedView(null)));
+  return view;
 }
-
-function gatedGetter(name: string, category: DisclosureCategory) {
-  return function (this: Projection): unknown {
-    const view = this.$view;
-    if (view.kind === 'FULL') return this.$record[name];
-    if (!view.allows(this.$enrolment, category)) return null;
-    view.markDisclosed(this.$enrolment, category);
-    return this.$record[name];
-  };
-}
-
-/** A policy type's own resolver: the gate's check first (GATED and INTERNAL fields), then the resolver with the record. */
-function onRecord(policy: FieldPolicy | undefined, resolve: GraphQLFieldResolver<unknown, GraphqlContext>): GraphQLFieldResolver<unknown, GraphqlContext> {
-  return (source, args, context, info) => {
-    const projection = source as Projection;
-    if (policy) {
-      const view = projection.$view;
-      if (view.kind !== 'FULL') {
-        if (policy.policy !== 'GATED' || !view.allows(projection.$enrolment, policy.category)) return null;
-        view.markDisclosed(projection.$enrolment, policy.category);
-      }
-    }
-    return resolve(projection.$record, args, context, info);
-  };
-}
-
-/** No view on the context: everything withheld (deny by default). */
-const DENY_ALL = new GatedView(null);
 
 function projecting(resolve: GraphQLFieldResolver<unknown, GraphqlContext>, cls: ProjectionClass, depth: number): GraphQLFieldResolver<unknown, GraphqlContext> {
-  return (source, args, context, info) => project(resolve(source, args, context, info), cls, context.view ?? DENY_ALL, depth);
+  return (source, args, context, info) => project(resolve(source, args, context, info), cls, viewFor(context), depth);
 }
 
-/** A value of a policy type (or a list of `depth` levels of one) as projections, promises and nulls kept. */
+/** A value of a policy type (or a list of `depth` levels of one) as projections; promises, nulls and errors kept. */
 function project(value: unknown, cls: ProjectionClass, view: RequestView, depth: number): unknown {
-  if (value === null || value === undefined) return value;
+  if (value === null || value === undefined || value instanceof Error) return value;
   if (typeof (value as PromiseLike<unknown>).then === 'function') return (value as PromiseLike<unknown>).then((v) => project(v, cls, view, depth));
   if (depth > 0) {
-    const items = Array.isArray(value) ? value : Array.from(value as Iterable<unknown>);
-    return items.map((item) => project(item, cls, view, depth - 1));
+    if (Array.isArray(value)) return value.map((item) => project(item, cls, view, depth - 1));
+    if (typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function') return Array.from(value as Iterable<unknown>, (item) => project(item, cls, view, depth - 1));
+    // What graphql would report as "Expected Iterable", without printing the value.
+    return new Error('a list field of a learner-data type resolved to something that is not a list');
   }
-  // Already a projection (a resolver that hands on its own source): as it is, if this request's.
-  if (value instanceof cls && (value).$view === view) return value;
+  if (value instanceof Projection) {
+    // A resolver that hands on a projection: as it is if it is this request's, else its record.
+    if (value instanceof cls && Projection.viewOf(value) === view) return value;
+    return new cls(Projection.recordOf(value), view);
+  }
   return new cls(value as Record<string, unknown>, view);
 }
 
