@@ -39,6 +39,8 @@ export class NotificationWorker implements OnApplicationBootstrap {
     const worker = { id: '' };
     worker.id = await this.boss.work<EmailJob>(QUEUES.email, { batchSize: 1, pollingIntervalSeconds }, async ([job]) => {
       if (worker.id) this.boss.notifyWorker(worker.id);
+      // Which process took which job, also when the job then fails and is retried elsewhere.
+      this.logger.debug({ jobId: job.id, learners: job.data.learnerIds.length }, 'notification job started');
       const sent = await this.delivery.deliver(job.data.learnerIds);
       this.logger.debug({ jobId: job.id, learners: job.data.learnerIds.length, sent }, 'notification emails sent');
     });

@@ -92,8 +92,8 @@ interface WorkerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   alive(): boolean;
   output(): { stdout: string; stderr: string };
-  /** Jobs this worker finished (its debug log line per notify-email job), with the emails each sent. */
-  jobs(): { jobId: string; sent: number }[];
+  /** Jobs this worker took (its debug log line as each one starts), finished or not. */
+  started(): { jobId: string }[];
 }
 
 describe('notification workers as separate processes', () => {
@@ -157,11 +157,11 @@ describe('notification workers as separate processes', () => {
       exited,
       alive: () => exit === undefined,
       output: () => ({ stdout: stdout.slice(-4000), stderr: stderr.slice(-4000) }),
-      jobs: () =>
+      started: () =>
         stdout
           .split('\n')
-          .filter((line) => line.includes('"notification emails sent"'))
-          .map((line) => JSON.parse(line) as { jobId: string; sent: number }),
+          .filter((line) => line.includes('"notification job started"'))
+          .map((line) => JSON.parse(line) as { jobId: string }),
     };
     workers.push(worker);
     return new Promise<WorkerProcess>((resolve, reject) => {
@@ -275,7 +275,6 @@ describe('notification workers as separate processes', () => {
 
   it('two worker processes on one database: each notification is delivered once (by message id)', async () => {
     const [a, b] = await liveWorkers(2);
-    const jobsBefore = new Map([a, b].map((x) => [x, x.jobs().length]));
     const died: string[] = [];
     for (const x of [a, b]) void x.exited.then(() => died.push(x.name));
 
@@ -291,18 +290,30 @@ describe('notification workers as separate processes', () => {
     }
     const learnerIds = learners.map((l) => l.id);
 
-    smtp.hold = slowDeliveries(100); // keep each delivery's rows locked a little while
+    // Every message held at first: a worker handles one job at a time, so while the first one to
+    // take a job is held mid-delivery, the other must take the next — both take part, whatever
+    // the timing of their polls (a worker that finishes a job fetches the next at once, and could
+    // otherwise drain all twelve alone). A job may then fail on rows the other holds and be
+    // retried elsewhere: taking part is taking a job.
+    const startedBefore = new Map([a, b].map((x) => [x, x.started().length]));
+    const tookPart = () => [a, b].map((x) => x.started().length - startedBefore.get(x)!);
+    const hold = holdDeliveries();
+    smtp.hold = hold.promise;
     try {
       // three rounds of all four HR portals reading at once
       for (let round = 0; round < 3; round++) await Promise.all(employers.map((e) => read(e.hr)));
       const disclosures = await count(`SELECT count(*) AS n FROM disclosures WHERE learner_id = ANY($1::uuid[])`, [learnerIds]);
       expect(disclosures).toBe(3 * (20 + 7));
+      await until(() => Math.min(...tookPart()) >= 1, 'both workers to have taken a job', 20_000, () => ({ tookPart: tookPart(), waiting: hold.waiting() }));
+      smtp.hold = slowDeliveries(100); // from here each delivery keeps its rows locked a little while
+      hold.release();
       await until(async () => (await unsent(learnerIds)) === 0 && (await openJobs()) === 0, 'all notifications to be emailed', 40_000, async () => ({
         unsent: await unsent(learnerIds),
         openJobs: await openJobs(),
       }));
     } finally {
       smtp.hold = null;
+      hold.release();
     }
 
     const notifications = await rows<{ id: string; learner_id: string; email_message_id: string }>(
@@ -334,8 +345,9 @@ describe('notification workers as separate processes', () => {
     // both workers stayed up and both took part
     expect(died).toEqual([]);
     expect([a.alive(), b.alive()]).toEqual([true, true]);
-    const handled = [a, b].map((x) => x.jobs().length - jobsBefore.get(x)!);
-    expect(Math.min(...handled)).toBeGreaterThanOrEqual(1);
+    expect(Math.min(...tookPart())).toBeGreaterThanOrEqual(1);
+    // and between them they finished every job
+    expect(await openJobs()).toBe(0);
   }, 60_000);
 
   it('coalescing window: three reads of one learner within NOTIFY_COALESCE_SECONDS become one email listing all three', async () => {
