@@ -89,6 +89,9 @@ export function compiledExecutionPlugin(): ApolloServerPlugin<GraphqlContext> {
           try {
             const result = await query.query(undefined, rc.contextValue, rc.request.variables ?? {});
             if (result.errors?.length) {
+              // Not logged, on purpose: graphql-jit's messages may print the value they refused
+              // (a record of a learner-data type: sharing/gate/projection.ts). graphql-js reports
+              // the same error opaquely when the request runs again.
               graphqlCompiled.inc({ outcome: 'fallback' });
               return interpreted(rc);
             }

@@ -50,6 +50,8 @@ function buildSchema() {
       // A gated field with a resolver of its own: it gets the record, not the projection.
       status: { type: GraphQLString, extensions: gated('ENROLMENT_STATUS'), resolve: (e) => (Object.getPrototypeOf(e) === Object.prototype ? (e as { status: string }).status : 'PROJECTION') },
       results: { type: new GraphQLList(Result), extensions: gated('ASSESSMENT_RESULTS'), resolve: (e) => (e as { results: unknown[] }).results },
+      // An object of a type without learner data, read as a property.
+      course: { type: new GraphQLObjectType({ name: 'Course', fields: { title: { type: GraphQLString } } }) },
     }),
   });
   const Page = new GraphQLObjectType({ name: 'Page', fields: { nodes: { type: new GraphQLList(new GraphQLList(Enrolment)) } } });
@@ -59,12 +61,20 @@ function buildSchema() {
       fields: {
         enrolment: { type: Enrolment, resolve: () => Promise.resolve(ENROLMENT) },
         page: { type: Page, resolve: () => ({ nodes: [[Promise.resolve(ENROLMENT)], [ENROLMENT]] }) },
+        // Odd things a resolver might hand back, each checked below.
+        handedOn: { type: Enrolment, resolve: () => handedOn },
+        failing: { type: Enrolment, resolve: () => new Error('the resolver failed') },
+        notAList: { type: new GraphQLList(Enrolment), resolve: () => 'e1' },
+        inherited: { type: Enrolment, resolve: () => Object.create(handedOn as object) as unknown },
       },
     }),
   });
 }
 
-const ENROLMENT = { id: 'e1', progress: 40, sponsor: 'org-1', status: 'IN_PROGRESS', results: [{ id: 'r1', enrolmentId: 'e1', score: 7.5 }] };
+/** A projection made for another request (set by the test that needs it). */
+let handedOn: unknown;
+
+const ENROLMENT = { id: 'e1', course: { title: 'Safety' }, progress: 40, sponsor: 'org-1', status: 'IN_PROGRESS', results: [{ id: 'r1', enrolmentId: 'e1', score: 7.5 }] };
 const DOCUMENT = '{ enrolment { id progress sponsor status results { id score } } page { nodes { id progress } } }';
 
 describe('the gate as projections (installProjections)', () => {
@@ -158,6 +168,47 @@ describe('the gate as projections (installProjections)', () => {
     const result = await compiled.query(undefined, { view }, {});
     expect(result.data).toEqual({ page: { nodes: [[{ id: 'e1', progress: null }], [{ id: 'e1', progress: null }]] } });
     expect(result.errors?.length).toBe(2);
+  });
+
+  it('reads an object of a type without learner data from the record', async () => {
+    const schema = installProjections(buildSchema());
+    const { view } = gatedView({});
+    const result = await graphql({ schema, source: '{ enrolment { course { title } } }', contextValue: { view } });
+    expect(result).toEqual({ data: { enrolment: { course: { title: 'Safety' } } } });
+  });
+
+  it("a projection handed on from another request is seen through this request's view; copies, errors and non-lists fail", async () => {
+    const schema = installProjections(buildSchema());
+    const full = new FullView();
+    const resolve = (schema.getType('Query') as GraphQLObjectType).getFields().enrolment.resolve!;
+    handedOn = await (resolve(undefined, {}, { view: full }, undefined as never));
+    const { view, marked } = gatedView({});
+    const source = '{ handedOn { id progress sponsor } failing { id } notAList { id } inherited { id progress } }';
+    for (const run of [
+      () => graphql({ schema, source, contextValue: { view } }),
+      () => {
+        const compiled = compileQuery(schema, parse(source));
+        if (!isCompiledQuery(compiled)) throw new Error('not compiled');
+        return compiled.query(undefined, { view }, {});
+      },
+    ]) {
+      const result = await run();
+      expect(result.data).toEqual({ handedOn: { id: 'e1', progress: null, sponsor: null }, failing: null, notAList: null, inherited: null });
+      expect(result.errors?.length).toBe(3);
+    }
+    expect(marked).toEqual([]);
+  });
+
+  it('refuses, when the schema is built, a field name JavaScript itself reads on objects (then, toJSON, constructor…)', () => {
+    for (const name of ['then', 'toJSON', 'constructor', 'valueOf']) {
+      const schema = new GraphQLSchema({
+        query: new GraphQLObjectType({
+          name: 'Query',
+          fields: { e: { type: new GraphQLObjectType({ name: 'E', fields: { id: { type: GraphQLID }, [name]: { type: GraphQLString, extensions: gated('PROGRESS') } } }) } },
+        }),
+      });
+      expect(() => installProjections(schema)).toThrow(`E.${name}: a field of a learner-data type may not have a name`);
+    }
   });
 
   it('prints as its type, never with the record inside (error messages, logs)', async () => {

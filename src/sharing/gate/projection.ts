@@ -63,7 +63,7 @@ export function installProjections(schema: GraphQLSchema): GraphQLSchema {
       field.resolve = resolve;
     }
     const cls = projections.get(type);
-    if (cls) (type as { isTypeOf?: unknown }).isTypeOf = (value: unknown, _context: unknown, info: unknown) => value instanceof cls || refuseUnprojected(info);
+    if (cls) (type as { isTypeOf?: unknown }).isTypeOf = (value: unknown, _context: unknown, info: unknown) => (value instanceof cls && Projection.is(value)) || refuseUnprojected(info);
   }
   return schema;
 }
@@ -102,6 +102,14 @@ class Projection {
     this.#enrolment = (record.enrolmentId ?? record.id) as string;
   }
 
+  /**
+   * A projection itself, not an object that only inherits from one (`Object.create(p)`, a
+   * clone): its getters would throw reading private fields it does not have.
+   */
+  static is(value: unknown): value is Projection {
+    return typeof value === 'object' && value !== null && #record in value;
+  }
+
   static viewOf(p: Projection): RequestView {
     return p.#view;
   }
@@ -112,27 +120,36 @@ class Projection {
 
   static plain(name: string) {
     return function (this: Projection): unknown {
-      return this.#record[name];
+      try {
+        return this.#record[name];
+      } catch (e) {
+        return failed(e);
+      }
     };
   }
 
   static internal(name: string) {
     return function (this: Projection): unknown {
-      return this.#view.kind === 'FULL' ? this.#record[name] : null;
+      try {
+        return this.#view.kind === 'FULL' ? this.#record[name] : null;
+      } catch (e) {
+        return failed(e);
+      }
     };
   }
 
   static gated(name: string, category: DisclosureCategory) {
     return function (this: Projection): unknown {
-      const view = this.#view;
-      if (view.kind === 'FULL') return this.#record[name];
       try {
-        if (!view.allows(this.#enrolment, category)) return null;
-        view.markDisclosed(this.#enrolment, category);
+        const view = this.#view;
+        if (view.kind !== 'FULL') {
+          if (!view.allows(this.#enrolment, category)) return null;
+          view.markDisclosed(this.#enrolment, category);
+        }
+        return this.#record[name];
       } catch (e) {
-        return e instanceof Error ? e : new Error('the gate failed');
+        return failed(e);
       }
-      return this.#record[name];
     };
   }
 
@@ -152,7 +169,18 @@ class Projection {
   }
 }
 
+/** What a getter returns instead of throwing into graphql-jit's compiled code: both engines report an Error value as the field's error. */
+function failed(e: unknown): Error {
+  return e instanceof Error ? e : new Error('reading a field of a learner-data type failed');
+}
+
 type ProjectionClass = new (record: Record<string, unknown>, view: RequestView) => Projection;
+
+/**
+ * Names a getter must not take: `then` is read by every "is this a promise?" check (a gate check
+ * and a disclosure marked for a field nobody selected), the others by printing and conversion.
+ */
+const RESERVED_NAMES = new Set(['then', 'toJSON', 'inspect', ...Object.getOwnPropertyNames(Object.prototype)]);
 
 /**
  * One class per policy type. Its fields without a resolver are getters on the prototype; a field
@@ -164,7 +192,8 @@ function projectionClass(type: GraphQLObjectType, policyTypes: ReadonlySet<Graph
   // What a projection shows when something prints it — graphql's error messages call toJSON,
   // JSON.stringify does, Node's inspect and graphql-jit's have their own hooks: its type, never
   // anything of the record (which private fields keep out of reach anyway).
-  if ('toJSON' in type.getFields() || 'inspect' in type.getFields()) throw new Error(`${type.name}: a field of a learner-data type may not be called toJSON or inspect (sharing/gate/projection.ts)`);
+  const reserved = Object.keys(type.getFields()).filter((name) => RESERVED_NAMES.has(name));
+  if (reserved.length > 0) throw new Error(`${type.name}.${reserved[0]}: a field of a learner-data type may not have a name JavaScript itself reads on objects (sharing/gate/projection.ts)`);
   const shown = `[${type.name} through the gate]`;
   for (const key of ['toJSON', 'inspect', Symbol.for('nodejs.util.inspect.custom'), String(Symbol.for('nodejs.util.inspect.custom'))]) {
     Object.defineProperty(cls.prototype, key, { value: () => shown });
@@ -201,15 +230,16 @@ function project(value: unknown, cls: ProjectionClass, view: RequestView, depth:
   if (typeof (value as PromiseLike<unknown>).then === 'function') return (value as PromiseLike<unknown>).then((v) => project(v, cls, view, depth));
   if (depth > 0) {
     if (Array.isArray(value)) return value.map((item) => project(item, cls, view, depth - 1));
-    if (typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function') return Array.from(value as Iterable<unknown>, (item) => project(item, cls, view, depth - 1));
+    if (typeof value === 'object' && typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function') return Array.from(value as Iterable<unknown>, (item) => project(item, cls, view, depth - 1));
     // What graphql would report as "Expected Iterable", without printing the value.
     return new Error('a list field of a learner-data type resolved to something that is not a list');
   }
-  if (value instanceof Projection) {
+  if (Projection.is(value)) {
     // A resolver that hands on a projection: as it is if it is this request's, else its record.
     if (value instanceof cls && Projection.viewOf(value) === view) return value;
     return new cls(Projection.recordOf(value), view);
   }
+  if (value instanceof Projection) return new Error('a copy of a projection is not a record (sharing/gate/projection.ts)');
   return new cls(value as Record<string, unknown>, view);
 }
 
