@@ -11,6 +11,7 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import type { DataSource } from 'typeorm';
 import { StrictDateTime } from '../common/graphql/date-time.scalar';
+import { stringifyResult } from '../common/graphql/serialised-ahead';
 import { CostBudget } from './cost-budget';
 import { costPlugin } from './cost.plugin';
 import type { HeavyOperations } from './heavy-operations';
@@ -62,6 +63,8 @@ export function graphqlConfig(config: AppConfig, logger: Logger, ledger: Disclos
       view: viewFor(req.user as Actor | undefined),
     }),
     formatError: formatGraphqlError,
+    // Apollo's own serialisation, unless the ledger's plugin serialised the response already.
+    stringifyResult,
     // docs/api-limits.md: a document is refused while it is parsed once it has too many tokens
     // (an anonymous megabyte of aliases costs nothing), then by depth, aliases and directives,
     // then by cost before it runs.

@@ -1,4 +1,6 @@
-import { itemOf, perCategory, type DisclosureGrant } from './disclosure-item';
+import fc from 'fast-check';
+import { DISCLOSURE_CATEGORIES } from '../common/disclosure-category';
+import { ContentWriter, itemOf, perCategory, type DisclosureGrant } from './disclosure-item';
 
 const consent: DisclosureGrant = { basis: 'CONSENT', agreementId: 'a1', agreementVersionId: 'v1', agreementVersion: 1, onBehalfOf: null };
 const processor: DisclosureGrant = { basis: 'PROCESSOR', agreementId: 'a2', agreementVersionId: 'v2', agreementVersion: 3, onBehalfOf: null };
@@ -45,5 +47,29 @@ describe('ledger items', () => {
   it('reads entries written before the grouped form as they were hashed', () => {
     const flat = { enrolmentId: 'e1', courseId: 'c1', categories: [{ category: 'PROGRESS' as const, ...processor }] };
     expect(perCategory([flat])).toEqual([flat]);
+  });
+
+  it('writes an entry’s content as text byte for byte as JSON.stringify writes the items itemOf makes', () => {
+    const id = fc.oneof(fc.uuid(), fc.string({ maxLength: 6 }));
+    const grant = fc.record({
+      basis: fc.constantFrom('PROCESSOR', 'LEGITIMATE_INTEREST', 'STUDY_CONTRACT', 'CONSENT' as const),
+      agreementId: fc.constantFrom('a1', 'a2'),
+      agreementVersionId: fc.constantFrom('v1', 'v2', 'v"3'),
+      agreementVersion: fc.integer({ min: 1, max: 3 }),
+      onBehalfOf: fc.option(fc.constantFrom('employer-1', 'employer-2'), { nil: null }),
+    });
+    const disclosed = fc.array(fc.record({ category: fc.constantFrom(...DISCLOSURE_CATEGORIES), grant }), { maxLength: 10 });
+    const entry = fc.array(fc.record({ enrolmentId: id, courseId: id, disclosed }), { maxLength: 4 });
+    fc.assert(
+      fc.property(fc.array(entry, { minLength: 1, maxLength: 5 }), (entries) => {
+        // One writer across the entries, as for a page: its cached fragments must not leak between items.
+        const writer = new ContentWriter();
+        for (const items of entries) {
+          const expected = JSON.stringify({ items: items.map((i) => itemOf(i.enrolmentId, i.courseId, i.disclosed)) });
+          expect(writer.content(items.map((i) => writer.item(i.enrolmentId, i.courseId, i.disclosed)))).toBe(expected);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -8,7 +8,7 @@ import { uuid7 } from '../common/uuid7';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { emailJob } from '../outbox/job-queue';
 import type { GatedView } from '../sharing/gate/request-view';
-import { itemOf, type DisclosureItem } from './disclosure-item';
+import { ContentWriter, type DisclosureItem } from './disclosure-item';
 import { disclosuresWritten, ledgerWriteSeconds } from '../common/metrics';
 import { entryHash, merkleRoot, type LedgerRequestFacts } from './ledger-hash';
 import { GATED_CONNECTION } from '../common/database/gated-connection';
@@ -43,8 +43,12 @@ export interface LedgerEntryInput {
  * its content hashed together with its facts (docs/ledger-and-notifications.md, "Tamper evidence").
  */
 export function ledgerEntry(request: LedgerRequestFacts, kind: LedgerEntryKind, learnerId: string, body: { items: DisclosureItem[]; reason?: string }, at: number): LedgerEntryInput {
+  return ledgerEntryOf(request, kind, learnerId, JSON.stringify(body), at);
+}
+
+/** The same for a content already written as text (ContentWriter). */
+function ledgerEntryOf(request: LedgerRequestFacts, kind: LedgerEntryKind, learnerId: string, content: string, at: number): LedgerEntryInput {
   const id = uuid7(at);
-  const content = JSON.stringify(body);
   return { id, notificationId: uuid7(at), learnerId, content, entryHash: entryHash({ ...request, id, kind, learnerId }, content) };
 }
 
@@ -66,7 +70,9 @@ export class DisclosureLedgerService {
    * enough to matter — so the entries are made 100 learners per turn (docs/benchmarks.md).
    */
   async entriesFor(view: GatedView, ctx: DisclosureContext): Promise<LedgerBatchInput> {
-    const byLearner = new Map<string, DisclosureItem[]>();
+    // Each item written as text at once (the same bytes as itemOf's objects serialised).
+    const writer = new ContentWriter();
+    const byLearner = new Map<string, string[]>();
     for (const [enrolmentId, categories] of view.disclosed) {
       const enrolment = view.enrolment(enrolmentId);
       if (!enrolment) continue;
@@ -78,7 +84,7 @@ export class DisclosureLedgerService {
         return { category, grant: { basis: d.basis, agreementId, agreementVersionId, agreementVersion, onBehalfOf: d.onBehalfOf } };
       });
       const list = byLearner.get(enrolment.learnerId);
-      const item = itemOf(enrolmentId, enrolment.courseId, disclosed);
+      const item = writer.item(enrolmentId, enrolment.courseId, disclosed);
       if (list) list.push(item);
       else byLearner.set(enrolment.learnerId, [item]);
     }
@@ -93,7 +99,7 @@ export class DisclosureLedgerService {
       actorSubject: ctx.actor.subject,
       apiClientId: ctx.actor.apiClientId ?? null,
     };
-    const entries = await mapInTurns([...byLearner], ENTRIES_PER_TURN, ([learnerId, items]) => ledgerEntry(request, 'DISCLOSURE', learnerId, { items }, now));
+    const entries = await mapInTurns([...byLearner], ENTRIES_PER_TURN, ([learnerId, items]) => ledgerEntryOf(request, 'DISCLOSURE', learnerId, writer.content(items), now));
     return { ...request, entries };
   }
 

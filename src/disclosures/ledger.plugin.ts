@@ -1,4 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { nextTurn } from '../common/graphql/in-turns';
+import { serialiseAhead } from '../common/graphql/serialised-ahead';
 import type { Logger } from 'pino';
 import type { Actor } from '../auth/actor';
 import type { GraphqlContext } from '../sharing/gate/graphql-context';
@@ -6,7 +8,8 @@ import type { DisclosureLedgerService } from './disclosure-ledger.service';
 
 /**
  * Writes the request's disclosures to the ledger after execution and before the response leaves
- * (Apollo awaits willSendResponse before writing the body). Fail closed (docs/ledger-and-notifications.md): if the write
+ * (Apollo awaits willSendResponse before writing the body), serialising the response while the
+ * write is under way (common/graphql/serialised-ahead.ts). Fail closed (docs/ledger-and-notifications.md): if the write
  * fails, the data is replaced by an error and no gated value is sent.
  */
 export function ledgerPlugin(ledger: DisclosureLedgerService, logger: Logger): ApolloServerPlugin<GraphqlContext> {
@@ -21,13 +24,22 @@ export function ledgerPlugin(ledger: DisclosureLedgerService, logger: Logger): A
           if (body.kind === 'single' && (body.singleResult.data === null || body.singleResult.data === undefined)) return;
           try {
             if (body.kind !== 'single') throw new Error('incremental delivery cannot be ledgered before it leaves');
-            await ledger.write(
-              await ledger.entriesFor(view, {
-                requestId: requestIdOf(contextValue.req.id),
-                operationName: operationName ?? null,
-                actor: contextValue.req.user as Actor,
-              }),
+            const entries = await ledger.entriesFor(view, {
+              requestId: requestIdOf(contextValue.req.id),
+              operationName: operationName ?? null,
+              actor: contextValue.req.user as Actor,
+            });
+            // The write goes out in this turn (a connection taken, the statement sent); in the
+            // next, the response is serialised while PostgreSQL writes. It leaves only once the
+            // write committed: the failure is kept, not left unhandled, until then.
+            const written = ledger.write(entries).then(
+              () => null,
+              (err: unknown) => ({ err }),
             );
+            await nextTurn();
+            serialiseAhead(body.singleResult);
+            const failed = await written;
+            if (failed) throw failed.err;
           } catch (err) {
             logger.error({ err, reqId: contextValue.req.id }, 'disclosure ledger write failed: response withheld');
             response.body = {
