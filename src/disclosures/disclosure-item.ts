@@ -58,7 +58,7 @@ export class ContentWriter {
 
   /** One enrolment's item, as itemOf() groups it and JSON.stringify writes it. */
   item(enrolmentId: string, courseId: string, disclosed: { category: DisclosureCategory; grant: DisclosureGrant }[]): string {
-    const sorted = disclosed.length > 1 ? [...disclosed].sort((a, b) => CATEGORY_ORDER[a.category] - CATEGORY_ORDER[b.category]) : disclosed;
+    const sorted = inCanonicalOrder(disclosed) ? disclosed : [...disclosed].sort((a, b) => CATEGORY_ORDER[a.category] - CATEGORY_ORDER[b.category]);
     // Grouped as itemOf groups: by agreement version and employer, in the order first seen, the
     // group's grant being the first one seen.
     const groups = new Map<string, { grant: DisclosureGrant; categories: DisclosureCategory[] }>();
@@ -130,3 +130,9 @@ export function itemsOfContent(content: string): StoredDisclosureItem[] {
 }
 
 const CATEGORY_ORDER = Object.fromEntries(DISCLOSURE_CATEGORIES.map((c, i) => [c, i])) as Record<DisclosureCategory, number>;
+
+/** Already as a stable sort by the canonical order would leave them (as the ledger's writer hands them). */
+function inCanonicalOrder(disclosed: { category: DisclosureCategory }[]): boolean {
+  for (let i = 1; i < disclosed.length; i++) if (CATEGORY_ORDER[disclosed[i - 1].category] > CATEGORY_ORDER[disclosed[i].category]) return false;
+  return true;
+}

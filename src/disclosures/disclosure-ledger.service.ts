@@ -8,13 +8,14 @@ import { uuid7 } from '../common/uuid7';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { emailJob } from '../outbox/job-queue';
 import type { GatedView } from '../sharing/gate/request-view';
-import { ContentWriter, type DisclosureItem } from './disclosure-item';
+import { ContentWriter, type DisclosureGrant, type DisclosureItem } from './disclosure-item';
+import { DISCLOSURE_CATEGORIES, type DisclosureCategory } from '../common/disclosure-category';
 import { disclosuresWritten, ledgerWriteSeconds } from '../common/metrics';
 import { entryHash, merkleRoot, type LedgerRequestFacts } from './ledger-hash';
 import { GATED_CONNECTION } from '../common/database/gated-connection';
 import { mapInTurns } from '../common/graphql/in-turns';
 
-const ENTRIES_PER_TURN = 100;
+const ENTRIES_PER_TURN = 50;
 
 export interface DisclosureContext {
   requestId: string;
@@ -52,6 +53,22 @@ function ledgerEntryOf(request: LedgerRequestFacts, kind: LedgerEntryKind, learn
   return { id, notificationId: uuid7(at), learnerId, content, entryHash: entryHash({ ...request, id, kind, learnerId }, content) };
 }
 
+/** One enrolment's item: each category marked as disclosed, in the canonical order, with the agreement that allowed it. */
+function itemFor(writer: ContentWriter, view: GatedView, enrolmentId: string): string {
+  const categories = view.disclosed.get(enrolmentId)!;
+  const enrolment = view.enrolment(enrolmentId)!;
+  const disclosed: { category: DisclosureCategory; grant: DisclosureGrant }[] = [];
+  for (const category of DISCLOSURE_CATEGORIES) {
+    if (!categories.has(category)) continue;
+    const d = view.decision(enrolmentId, category);
+    // Only values the gate allowed can have been marked; anything else would be a bug.
+    if (!d.allowed) throw new Error(`disclosed ${category} of ${enrolmentId} without an allowing decision`);
+    const { agreementId, id: agreementVersionId, version: agreementVersion } = d.agreement;
+    disclosed.push({ category, grant: { basis: d.basis, agreementId, agreementVersionId, agreementVersion, onBehalfOf: d.onBehalfOf } });
+  }
+  return writer.item(enrolmentId, enrolment.courseId, disclosed);
+}
+
 /**
  * The disclosure ledger (docs/ledger-and-notifications.md): one entry per (request, learner), written before the response
  * leaves, with the in-app notification and the email job in the same transaction. If any of it
@@ -65,28 +82,19 @@ export class DisclosureLedgerService {
   ) {}
 
   /**
-   * Entries for what this request's view marked as disclosed, grouped per learner. Each entry's
-   * content is serialised and hashed — for a 500-learner page, a block of the event loop long
-   * enough to matter — so the entries are made 100 learners per turn (docs/benchmarks.md).
+   * Entries for what this request's view marked as disclosed, one per learner. Each entry's items
+   * and content are written and hashed — for a 500-learner page ~20 ms of the API's CPU, a block
+   * of the event loop long enough to matter — so they are made 50 learners per turn
+   * (docs/benchmarks.md, "The longest event-loop block").
    */
   async entriesFor(view: GatedView, ctx: DisclosureContext): Promise<LedgerBatchInput> {
-    // Each item written as text at once (the same bytes as itemOf's objects serialised).
-    const writer = new ContentWriter();
     const byLearner = new Map<string, string[]>();
-    for (const [enrolmentId, categories] of view.disclosed) {
+    for (const enrolmentId of view.disclosed.keys()) {
       const enrolment = view.enrolment(enrolmentId);
       if (!enrolment) continue;
-      const disclosed = [...categories].map((category) => {
-        const d = view.decision(enrolmentId, category);
-        // Only values the gate allowed can have been marked; anything else would be a bug.
-        if (!d.allowed) throw new Error(`disclosed ${category} of ${enrolmentId} without an allowing decision`);
-        const { agreementId, id: agreementVersionId, version: agreementVersion } = d.agreement;
-        return { category, grant: { basis: d.basis, agreementId, agreementVersionId, agreementVersion, onBehalfOf: d.onBehalfOf } };
-      });
       const list = byLearner.get(enrolment.learnerId);
-      const item = writer.item(enrolmentId, enrolment.courseId, disclosed);
-      if (list) list.push(item);
-      else byLearner.set(enrolment.learnerId, [item]);
+      if (list) list.push(enrolmentId);
+      else byLearner.set(enrolment.learnerId, [enrolmentId]);
     }
     // Something disclosed means a page with learners was decided, at the database's clock.
     if (byLearner.size > 0 && !view.decidedAt) throw new Error('disclosures without the time of their decision');
@@ -99,7 +107,11 @@ export class DisclosureLedgerService {
       actorSubject: ctx.actor.subject,
       apiClientId: ctx.actor.apiClientId ?? null,
     };
-    const entries = await mapInTurns([...byLearner], ENTRIES_PER_TURN, ([learnerId, items]) => ledgerEntryOf(request, 'DISCLOSURE', learnerId, writer.content(items), now));
+    // Each item written as text at once (the same bytes as itemOf's objects serialised).
+    const writer = new ContentWriter();
+    const entries = await mapInTurns([...byLearner], ENTRIES_PER_TURN, ([learnerId, enrolmentIds]) =>
+      ledgerEntryOf(request, 'DISCLOSURE', learnerId, writer.content(enrolmentIds.map((id) => itemFor(writer, view, id))), now),
+    );
     return { ...request, entries };
   }
 
