@@ -63,7 +63,9 @@ export function graphqlConfig(config: AppConfig, logger: Logger, ledger: Disclos
       view: viewFor(req.user as Actor | undefined),
     }),
     formatError: formatGraphqlError,
-    // Apollo's own serialisation, unless the ledger's plugin serialised the response already.
+    // Apollo's own serialisation, unless the ledger's plugin serialised the response already
+    // (while the ledger writes). So no plugin may change a result in place in willSendResponse:
+    // replace `data` or `extensions`, or add errors, and it is serialised again.
     stringifyResult,
     // docs/api-limits.md: a document is refused while it is parsed once it has too many tokens
     // (an anonymous megabyte of aliases costs nothing), then by depth, aliases and directives,

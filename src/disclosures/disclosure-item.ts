@@ -80,7 +80,7 @@ export class ContentWriter {
 
   /** `{"basis":…,"onBehalfOf":…,"categories":` — the grant's fields in the order itemOf's spread writes them. */
   private head(grant: DisclosureGrant): string {
-    const key = `${grant.basis}|${grant.agreementId}|${grant.agreementVersionId}|${grant.agreementVersion}|${grant.onBehalfOf ?? ''}|${grant.onBehalfOf === null}`;
+    const key = `${part(grant.basis)}${part(grant.agreementId)}${part(grant.agreementVersionId)}${part(grant.agreementVersion)}${part(grant.onBehalfOf)}`;
     let head = this.heads.get(key);
     if (head === undefined) {
       const { basis, agreementId, agreementVersionId, agreementVersion, onBehalfOf } = grant;
@@ -130,6 +130,12 @@ export function itemsOfContent(content: string): StoredDisclosureItem[] {
 }
 
 const CATEGORY_ORDER = Object.fromEntries(DISCLOSURE_CATEGORIES.map((c, i) => [c, i])) as Record<DisclosureCategory, number>;
+
+/** A field of a cache key that no other value of any type writes the same way (its type and length first). */
+function part(value: unknown): string {
+  const text = String(value);
+  return `${typeof value}${text.length}:${text}`;
+}
 
 /** Already as a stable sort by the canonical order would leave them (as the ledger's writer hands them). */
 function inCanonicalOrder(disclosed: { category: DisclosureCategory }[]): boolean {

@@ -8,6 +8,7 @@ import { uuid7 } from '../common/uuid7';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { emailJob } from '../outbox/job-queue';
 import type { GatedView } from '../sharing/gate/request-view';
+import type { EnrolmentEntity } from '../enrolments/enrolment.entity';
 import { ContentWriter, type DisclosureGrant, type DisclosureItem } from './disclosure-item';
 import { DISCLOSURE_CATEGORIES, type DisclosureCategory } from '../common/disclosure-category';
 import { disclosuresWritten, ledgerWriteSeconds } from '../common/metrics';
@@ -53,10 +54,15 @@ function ledgerEntryOf(request: LedgerRequestFacts, kind: LedgerEntryKind, learn
   return { id, notificationId: uuid7(at), learnerId, content, entryHash: entryHash({ ...request, id, kind, learnerId }, content) };
 }
 
+/** An enrolment and the categories marked as disclosed of it. */
+interface Marked {
+  enrolment: EnrolmentEntity;
+  categories: ReadonlySet<DisclosureCategory>;
+}
+
 /** One enrolment's item: each category marked as disclosed, in the canonical order, with the agreement that allowed it. */
-function itemFor(writer: ContentWriter, view: GatedView, enrolmentId: string): string {
-  const categories = view.disclosed.get(enrolmentId)!;
-  const enrolment = view.enrolment(enrolmentId)!;
+function itemFor(writer: ContentWriter, view: GatedView, { enrolment, categories }: Marked): string {
+  const enrolmentId = enrolment.id;
   const disclosed: { category: DisclosureCategory; grant: DisclosureGrant }[] = [];
   for (const category of DISCLOSURE_CATEGORIES) {
     if (!categories.has(category)) continue;
@@ -88,13 +94,16 @@ export class DisclosureLedgerService {
    * (docs/benchmarks.md, "The longest event-loop block").
    */
   async entriesFor(view: GatedView, ctx: DisclosureContext): Promise<LedgerBatchInput> {
-    const byLearner = new Map<string, string[]>();
-    for (const enrolmentId of view.disclosed.keys()) {
+    // What was marked when the response was complete: a copy, so that nothing marked later (a
+    // resolver of a branch abandoned for an error, still running) is recorded as disclosed.
+    const byLearner = new Map<string, Marked[]>();
+    for (const [enrolmentId, categories] of view.disclosed) {
       const enrolment = view.enrolment(enrolmentId);
       if (!enrolment) continue;
+      const marked = { enrolment, categories: new Set(categories) };
       const list = byLearner.get(enrolment.learnerId);
-      if (list) list.push(enrolmentId);
-      else byLearner.set(enrolment.learnerId, [enrolmentId]);
+      if (list) list.push(marked);
+      else byLearner.set(enrolment.learnerId, [marked]);
     }
     // Something disclosed means a page with learners was decided, at the database's clock.
     if (byLearner.size > 0 && !view.decidedAt) throw new Error('disclosures without the time of their decision');
@@ -109,8 +118,8 @@ export class DisclosureLedgerService {
     };
     // Each item written as text at once (the same bytes as itemOf's objects serialised).
     const writer = new ContentWriter();
-    const entries = await mapInTurns([...byLearner], ENTRIES_PER_TURN, ([learnerId, enrolmentIds]) =>
-      ledgerEntryOf(request, 'DISCLOSURE', learnerId, writer.content(enrolmentIds.map((id) => itemFor(writer, view, id))), now),
+    const entries = await mapInTurns([...byLearner], ENTRIES_PER_TURN, ([learnerId, marked]) =>
+      ledgerEntryOf(request, 'DISCLOSURE', learnerId, writer.content(marked.map((m) => itemFor(writer, view, m))), now),
     );
     return { ...request, entries };
   }

@@ -29,15 +29,19 @@ export function ledgerPlugin(ledger: DisclosureLedgerService, logger: Logger): A
               operationName: operationName ?? null,
               actor: contextValue.req.user as Actor,
             });
-            // The write goes out in this turn (a connection taken, the statement sent); in the
-            // next, the response is serialised while PostgreSQL writes. It leaves only once the
-            // write committed: the failure is kept, not left unhandled, until then.
+            // The write is started; a turn later (its connection taken and the statement sent,
+            // as a rule) the response is serialised while PostgreSQL writes. It leaves only once
+            // the write committed: the write's failure is kept, not left unhandled, until then.
             const written = ledger.write(entries).then(
               () => null,
               (err: unknown) => ({ err }),
             );
             await nextTurn();
-            serialiseAhead(body.singleResult);
+            try {
+              serialiseAhead(body.singleResult);
+            } catch {
+              // Not a ledger failure: Apollo serialises the result again and reports what fails.
+            }
             const failed = await written;
             if (failed) throw failed.err;
           } catch (err) {
