@@ -11,7 +11,6 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import type { DataSource } from 'typeorm';
 import { StrictDateTime } from '../common/graphql/date-time.scalar';
-import { stringifyResult } from '../common/graphql/serialised-ahead';
 import { CostBudget } from './cost-budget';
 import { costPlugin } from './cost.plugin';
 import type { HeavyOperations } from './heavy-operations';
@@ -63,10 +62,6 @@ export function graphqlConfig(config: AppConfig, logger: Logger, ledger: Disclos
       view: viewFor(req.user as Actor | undefined),
     }),
     formatError: formatGraphqlError,
-    // Apollo's own serialisation, unless the ledger's plugin serialised the response already
-    // (while the ledger writes). So no plugin may change a result in place in willSendResponse:
-    // replace `data` or `extensions`, or add errors, and it is serialised again.
-    stringifyResult,
     // docs/api-limits.md: a document is refused while it is parsed once it has too many tokens
     // (an anonymous megabyte of aliases costs nothing), then by depth, aliases and directives,
     // then by cost before it runs.

@@ -1,6 +1,4 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { nextTurn } from '../common/graphql/in-turns';
-import { serialiseAhead } from '../common/graphql/serialised-ahead';
 import type { Logger } from 'pino';
 import type { Actor } from '../auth/actor';
 import type { GraphqlContext } from '../sharing/gate/graphql-context';
@@ -8,8 +6,7 @@ import type { DisclosureLedgerService } from './disclosure-ledger.service';
 
 /**
  * Writes the request's disclosures to the ledger after execution and before the response leaves
- * (Apollo awaits willSendResponse before writing the body), serialising the response while the
- * write is under way (common/graphql/serialised-ahead.ts). Fail closed (docs/ledger-and-notifications.md): if the write
+ * (Apollo awaits willSendResponse before writing the body). Fail closed (docs/ledger-and-notifications.md): if the write
  * fails, the data is replaced by an error and no gated value is sent.
  */
 export function ledgerPlugin(ledger: DisclosureLedgerService, logger: Logger): ApolloServerPlugin<GraphqlContext> {
@@ -29,21 +26,7 @@ export function ledgerPlugin(ledger: DisclosureLedgerService, logger: Logger): A
               operationName: operationName ?? null,
               actor: contextValue.req.user as Actor,
             });
-            // The write is started; a turn later (its connection taken and the statement sent,
-            // as a rule) the response is serialised while PostgreSQL writes. It leaves only once
-            // the write committed: the write's failure is kept, not left unhandled, until then.
-            const written = ledger.write(entries).then(
-              () => null,
-              (err: unknown) => ({ err }),
-            );
-            await nextTurn();
-            try {
-              serialiseAhead(body.singleResult);
-            } catch {
-              // Not a ledger failure: Apollo serialises the result again and reports what fails.
-            }
-            const failed = await written;
-            if (failed) throw failed.err;
+            await ledger.write(entries);
           } catch (err) {
             logger.error({ err, reqId: contextValue.req.id }, 'disclosure ledger write failed: response withheld');
             response.body = {

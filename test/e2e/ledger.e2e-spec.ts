@@ -2,13 +2,6 @@ import { staffClaims, world } from '../factories/world';
 import { SmtpSink } from '../utils/smtp-sink';
 import { countQueries } from '../utils/query-counter';
 import { createTestApp, type TestApp } from '../utils/test-app';
-import * as ahead from '../../src/common/graphql/serialised-ahead';
-
-// Serialising the response ahead, wrapped so that a test can see it (it still does the real work).
-jest.mock('../../src/common/graphql/serialised-ahead', () => {
-  const actual = jest.requireActual('../../src/common/graphql/serialised-ahead');
-  return { ...actual, serialiseAhead: jest.fn(actual.serialiseAhead) };
-});
 
 const DAY = 86_400_000;
 const PAGE = `query HrSync { learners { nodes { id enrolments { id progressPercent completed status withheld { field } } } } }`;
@@ -103,25 +96,6 @@ describe('disclosure ledger and notifications', () => {
     const before = await count(`SELECT count(*)::int AS n FROM disclosures`);
     await t.gql(s.hr, `{ learners { nodes { id name enrolments { id timeSpentMinutes } } } }`); // TIME_SPENT is not shared
     expect(await count(`SELECT count(*)::int AS n FROM disclosures`)).toBe(before);
-  });
-
-  it('the response is serialised while the ledger writes, and the text made then is the one sent', async () => {
-    const s = await scene();
-    const serialise = jest.requireActual<typeof ahead>('../../src/common/graphql/serialised-ahead').serialiseAhead;
-    const spy = jest.mocked(ahead.serialiseAhead);
-    spy.mockClear();
-    // Changed right after it was serialised, only to show which text is sent (nothing of the app
-    // changes a result after that: graphql.config.ts): were it serialised again, the change would show.
-    spy.mockImplementationOnce((result) => {
-      serialise(result);
-      (result.data as Record<string, unknown>).changedAfterwards = true;
-    });
-    const res = await t.http().post('/graphql').set('authorization', `Bearer ${s.hr}`).send({ query: PAGE });
-    expect(spy).toHaveBeenCalledTimes(1);
-    expect(res.body.data.learners.nodes[0].enrolments[0].progressPercent).toBe(60);
-    expect(res.text).not.toContain('changedAfterwards');
-    expect(res.body.extensions.cost.requested).toBeGreaterThan(0);
-    expect(await count(`SELECT count(*)::int AS n FROM disclosures WHERE learner_id = $1`, [s.learner.id])).toBe(1);
   });
 
   describe('fail closed', () => {
