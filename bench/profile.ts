@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startApi, stopApi } from './api-process';
+import { clientToken, metricsOf, procStat } from './api-metrics';
 import { BENCH_DB, benchServer } from './bench-db';
 import { percentile, round1 } from './figures';
 import { loadAverage, ticksPerSecond } from './machine';
@@ -36,8 +36,8 @@ async function main(): Promise<void> {
   const server = await benchServer();
   const api = await startApi(server.url(BENCH_DB), PORT, { nodeArgs, env: { METRICS_TOKEN } });
   try {
-    const hr = await token(BENCH.employerClient);
-    const staff = await token(BENCH.staffClient);
+    const hr = await clientToken(PORT, BENCH.employerClient);
+    const staff = await clientToken(PORT, BENCH.staffClient);
     for (let i = 0; i < 3; i++) for (const t of [hr, staff]) await page(t); // compile, warm the caches
     const load = { start: loadAverage()?.raw ?? null, end: null as string | null };
     const gated = await measure(api.pid!, hr, pages);
@@ -60,15 +60,6 @@ async function main(): Promise<void> {
   if (values['cpu-prof']) console.log(`\nCPU profile of the API: ${values['cpu-prof']}`);
 }
 
-async function token(client: { clientId: string; secret: string }): Promise<string> {
-  const res = await fetch(`http://127.0.0.1:${PORT}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.secret }),
-  });
-  return ((await res.json()) as { access_token: string }).access_token;
-}
-
 async function page(tok: string): Promise<number> {
   const t0 = performance.now();
   const res = await fetch(`http://127.0.0.1:${PORT}/graphql`, {
@@ -82,10 +73,10 @@ async function page(tok: string): Promise<number> {
 }
 
 async function measure(pid: number, tok: string, pages: number) {
-  const [s0, m0] = [procStat(pid), await metricsOf()];
+  const [s0, m0] = [procStat(pid), await metricsOf(PORT, METRICS_TOKEN)];
   const times: number[] = [];
   for (let i = 0; i < pages; i++) times.push(await page(tok));
-  const [s1, m1] = [procStat(pid), await metricsOf()];
+  const [s1, m1] = [procStat(pid), await metricsOf(PORT, METRICS_TOKEN)];
   const per = (x: number) => round1(x / pages);
   const d = (key: string) => (m1.get(key) ?? 0) - (m0.get(key) ?? 0);
   const ledgerCount = d('rsa_ledger_write_seconds_count');
@@ -99,26 +90,6 @@ async function measure(pid: number, tok: string, pages: number) {
     majorGcMs: per(d('rsa_nodejs_gc_duration_seconds_sum{kind="major"}') * 1000),
     ledgerMs: ledgerCount > 0 ? round1((d('rsa_ledger_write_seconds_sum') * 1000) / ledgerCount) : null,
   };
-}
-
-/** The API's /metrics as name{labels} → value. */
-async function metricsOf(): Promise<Map<string, number>> {
-  const res = await fetch(`http://127.0.0.1:${PORT}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
-  if (!res.ok) throw new Error(`/metrics answered ${res.status}`);
-  const text = await res.text();
-  const m = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const at = line.lastIndexOf(' ');
-    m.set(line.slice(0, at), Number(line.slice(at + 1)));
-  }
-  return m;
-}
-
-/** utime + stime (clock ticks) and minor faults of one process (Linux). */
-function procStat(pid: number): { ticks: number; minorFaults: number } {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return { ticks: Number(f[11]) + Number(f[12]), minorFaults: Number(f[7]) };
 }
 
 main().catch((e: unknown) => {

@@ -18,6 +18,8 @@ import { DisclosureLedgerService } from '../src/disclosures/disclosure-ledger.se
 import { BENCH_DB, benchServer } from './bench-db';
 import { chartOf } from './chart';
 import { twoProcesses } from './two-processes';
+import { ensureHistory, historyLearner } from './history';
+import { connectionBlocks, type ConnectionFigure } from './connections';
 import {
   fmtLatency,
   fmtRatio,
@@ -157,7 +159,7 @@ function rssPeakMb(pid: number): number {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'export-only': { type: 'boolean', default: false }, 'limits-only': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'export-only': { type: 'boolean', default: false }, 'connections-only': { type: 'boolean', default: false }, only: { type: 'string' }, 'node-arg': { type: 'string', multiple: true }, 'limits-only': { type: 'boolean', default: false } } });
   const quick = values.quick;
   // What else the machine was doing, beside the figures (docs/benchmarks.md, "Reading the table").
   results.machine = machine();
@@ -184,6 +186,17 @@ async function main(): Promise<void> {
     results.loadAverage = { start: load0, end: loadAverage() };
     console.log(JSON.stringify(results, null, 2));
     console.log(`\n${fmtRow(exportRow(results.learnerExport as ExportFigure))}\n${loadLine()}`);
+    return;
+  }
+  if (values['connections-only']) {
+    // `npm run bench -- --connections-only [--quick] [--only disclosures] [--node-arg=--cpu-prof …]`:
+    // only the 500-item connections (those whose name contains --only), flags for the API's Node.
+    await stopApi(await ourApi(dbUrl));
+    results.connections = await connectionBlocks(dbUrl, quick ? 8 : 25, { only: values.only, nodeArgs: values['node-arg'] });
+    await server.stop();
+    results.loadAverage = { start: load0, end: loadAverage() };
+    console.log(JSON.stringify(results, null, 2));
+    console.log(`\n${connectionRows(results.connections as ConnectionFigure[]).map(fmtRow).join('\n')}\n${loadLine()}`);
     return;
   }
   let api = await ourApi(dbUrl);
@@ -300,6 +313,9 @@ async function main(): Promise<void> {
 
   // 6. a learner's export with 10,000 disclosures in their history (docs/learner-rights.md)
   await learnerExport(dbUrl);
+
+  // 7. every 500-item connection of the schema: p50 and the longest event-loop block
+  results.connections = await connectionBlocks(dbUrl, quick ? 8 : 25);
   await server.stop();
   results.loadAverage = { start: load0, end: loadAverage() };
 
@@ -497,32 +513,8 @@ async function learnerExport(dbUrl: string): Promise<void> {
   const app = await createApp({ ...config, databaseUrl: dbUrl }, pino({ level: 'error' }));
   const db = app.get(DataSource);
   const HISTORY = 10_000;
-  const [{ id: learnerId }] = await db.query<{ id: string }[]>(
-    `SELECT l.id FROM learners l JOIN employments e ON e.learner_id = l.id WHERE e.employer_id = $1 ORDER BY l.id LIMIT 1`,
-    [BENCH.employerId],
-  );
-  const have = Number((await db.query(`SELECT count(*) AS n FROM disclosures WHERE learner_id = $1`, [learnerId]))[0].n);
-  if (have < HISTORY) {
-    const { itemOf } = await import('../src/disclosures/disclosure-item');
-    const { ledgerEntry } = await import('../src/disclosures/disclosure-ledger.service');
-    const enrolments = await db.query<{ id: string; courseId: string }[]>(`SELECT id, course_id AS "courseId" FROM enrolments WHERE learner_id = $1`, [learnerId]);
-    const [agreement] = await db.query<{ id: string; agreementId: string; version: number; basis: 'PROCESSOR' }[]>(
-      `SELECT id, agreement_id AS "agreementId", version, basis FROM sharing_agreements WHERE recipient_id = $1 AND superseded_at IS NULL ORDER BY created_at LIMIT 1`,
-      [BENCH.employerId],
-    );
-    const grant = { basis: agreement.basis, agreementId: agreement.agreementId, agreementVersionId: agreement.id, agreementVersion: agreement.version, onBehalfOf: null };
-    const items = enrolments.map((e) => itemOf(e.id, e.courseId, [{ category: 'PROGRESS', grant }, { category: 'COMPLETION', grant }]));
-    const ledger = app.get(DisclosureLedgerService);
-    for (let done = have; done < HISTORY; ) {
-      const now = Date.now();
-      const request = { disclosedAt: new Date(now).toISOString(), requestId: `bench-history-${done}`, operationName: 'BenchHistory', recipientId: BENCH.employerId, actorSubject: 'bench', apiClientId: null };
-      const entries = Array.from({ length: Math.min(500, HISTORY - done) }, () => ledgerEntry(request, 'DISCLOSURE', learnerId, { items }, now));
-      await ledger.write({ ...request, entries });
-      done += entries.length;
-    }
-    // Not for the worker phase of a later run to drain.
-    await db.query(`UPDATE notifications SET emailed_at = now() WHERE learner_id = $1 AND emailed_at IS NULL`, [learnerId]);
-  }
+  const learnerId = await historyLearner(db);
+  await ensureHistory(app, learnerId, HISTORY);
   const { ExportReader } = await import('../src/rights/export/export-data');
   const { writeJson } = await import('../src/rights/export/export-json');
   const { writePdf } = await import('../src/rights/export/export-pdf');
@@ -687,6 +679,7 @@ function printTable(): void {
     ],
     ['peak RSS during the drain (in-process workers)', `${r.worker.drainPeakRssMb} MB (${r.worker.rssBeforeDrainMb} MB before it)`, '≤ 512 MB'],
     ...twoProcessRows(r.twoProcesses as TwoProcessesFigure | undefined),
+    ...connectionRows(r.connections as ConnectionFigure[]),
   ];
   const w0 = Math.max(...rows.map((x) => x[0].length));
   const w1 = Math.max(...rows.map((x) => x[1].length));
@@ -694,6 +687,15 @@ function printTable(): void {
   console.log(`${'-'.repeat(w0)}-|-${'-'.repeat(w1)}-|-------`);
   for (const [a, b, c] of rows) console.log(`${a.padEnd(w0)} | ${b.padEnd(w1)} | ${c}`);
   console.log(`\nA figure from fewer than ${MIN_SAMPLES} samples reads "not measured"; n is the number of samples behind each figure.`);
+}
+
+/** A row per connection: its p50 and its longest block, with the number of items it answered. */
+function connectionRows(figures: ConnectionFigure[]): [string, string, string][] {
+  return figures.map((c) => [
+    `${c.name}, ${c.items} items, 1 in flight`,
+    `${fmtLatency(c.latency)}; API CPU ${c.apiCpuMsPerRead} ms a read; the API's longest event-loop block ${c.longestBlock.measured ? `${c.longestBlock.maxMs} ms (max over n ${c.longestBlock.n} reads)` : notMeasured(c.longestBlock)}`,
+    'block ≤ 25 ms',
+  ]);
 }
 
 type TwoProcessesFigure = Awaited<ReturnType<typeof twoProcesses>>;
