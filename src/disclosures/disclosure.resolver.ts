@@ -1,8 +1,11 @@
-import { Args, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Info, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { Allow, CurrentActor } from '../auth/auth.decorators';
+import { connectionInTurns } from '../common/graphql/in-turns';
+import { selectedFieldNames } from '../common/graphql/selection';
 import type { GraphqlContext } from '../sharing/gate/graphql-context';
 import {
   DisclosedCategoryModel,
@@ -35,11 +38,13 @@ export class DisclosureResolver {
     description: 'The disclosure ledger. Employers and brokers: what they received. Learners: everything disclosed about them. Staff: all.',
   })
   @Allow('PROVIDER_STAFF', 'EMPLOYER_CLIENT', 'BROKER_CLIENT', 'LEARNER')
-  async disclosures(@CurrentActor() actor: Actor, @Args() args: DisclosuresArgs) {
+  async disclosures(@CurrentActor() actor: Actor, @Args() args: DisclosuresArgs, @Context() ctx: GraphqlContext, @Info() info: GraphQLResolveInfo) {
     const [page, locale] = await Promise.all([this.ledger.list(actor, args), wordsLocale(this.dataSource, actor, args.locale)]);
     // Edges and nodes hold the same objects: each entry carries the language of its words.
     for (const d of page.nodes) Object.assign(d, { locale });
-    return page;
+    // Names loaded ahead, entries handed to GraphQL in turns: no block the length of the page.
+    await this.names.ahead(ctx.loaders, page.nodes, selectedFieldNames(info));
+    return connectionInTurns(page);
   }
 
   // The field resolvers below take GraphQL's own (parent, args, context) and no parameter
@@ -63,9 +68,10 @@ export class DisclosureResolver {
   }
 
   @ResolveField('onBehalfOf')
-  async onBehalfOf(d: ReadableDisclosure, _args: unknown, ctx: GraphqlContext) {
-    const found = await Promise.all(principalsOf(d).map((id) => this.names.organisation(ctx.loaders, id)));
-    return found.filter((o) => o !== null);
+  onBehalfOf(d: ReadableDisclosure, _args: unknown, ctx: GraphqlContext) {
+    const found = principalsOf(d).map((id) => this.names.organisation(ctx.loaders, id));
+    const known = (all: ({ id: string; name: string } | null)[]) => all.filter((o) => o !== null);
+    return found.some((o) => o instanceof Promise) ? Promise.all(found.map((o) => Promise.resolve(o))).then(known) : known(found as ({ id: string; name: string } | null)[]);
   }
 
   @Query(() => LedgerVerificationModel, { description: 'Re-computes every hash of the ledger and reports the first broken link.' })

@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { anyOf } from '../common/any-of';
-import { loaderKey, type RequestLoaders } from '../common/graphql/request-loaders';
+import { mapInTurns } from '../common/graphql/in-turns';
+import { loaderKey, type LoaderKey, type RequestLoaders } from '../common/graphql/request-loaders';
 import { BASIS_DESCRIPTIONS, BASIS_LABELS, CATEGORY_LABELS } from '../common/labels';
 import type { Locale } from '../common/locale';
 import { CourseEntity } from '../enrolments/course.entity';
@@ -66,41 +67,109 @@ export function principalsOf(d: DisclosureEntity): string[] {
   return [...new Set(disclosedOf(d).flatMap((item) => item.categories.flatMap((c) => (c.onBehalfOf ? [c.onBehalfOf] : []))))];
 }
 
+/** Entries whose contents are parsed per turn ahead of GraphQL (~1.2 kB of JSON each on a gated page's). */
+const PARSED_PER_TURN = 100;
+
 /** The batched reads behind the readable fields; each resolver passes its request's loaders. */
 export class LedgerNames {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** An organisation with its name, or null when there is none (or it no longer exists). */
-  async organisation(loaders: RequestLoaders, id: string | null | undefined): Promise<{ id: string; name: string } | null> {
-    if (!id) return null;
-    const name = await loaders.load(ORGANISATION_NAME_BY_ID, id, async (ids) => {
-      const rows = await this.dataSource.getRepository(OrganisationEntity).find({ where: { id: anyOf(ids) }, select: { id: true, name: true } });
-      return new Map(rows.map((o) => [o.id, o.name]));
-    });
-    return name === null ? null : { id, name };
+  /**
+   * Loads ahead what the readable fields of a page of entries will ask for — organisation names,
+   * course titles, agreement versions, each kind in one statement — and primes the request's
+   * loaders with it, so that the fields answer synchronously when GraphQL reaches them in turns
+   * (common/graphql/in-turns.ts). Through the loaders alone, each batch's answer completed the
+   * subtrees of all 500 entries in one block of the event loop (docs/benchmarks.md, "Every
+   * connection"). `selected`: the field names the query selects below the entries; `also`: more
+   * ids of the same kinds that the page's other fields read (an inbox row's payload).
+   */
+  async ahead(
+    loaders: RequestLoaders,
+    entries: readonly DisclosureEntity[],
+    selected: ReadonlySet<string>,
+    also: { organisations?: (string | null | undefined)[]; courses?: (string | null | undefined)[] } = {},
+  ): Promise<void> {
+    const readsItems = ['items', 'onBehalfOf', 'courseTitle', 'agreement', 'onBehalfOfOrganisation'].some((f) => selected.has(f));
+    const disclosed = readsItems ? (await mapInTurns(entries, PARSED_PER_TURN, disclosedOf)).flat() : [];
+    const categories = disclosed.flatMap((item) => item.categories);
+    const organisations = [
+      ...(selected.has('recipient') ? entries.map((d) => d.recipientId) : []),
+      ...(selected.has('onBehalfOf') || selected.has('onBehalfOfOrganisation') ? categories.map((c) => c.onBehalfOf) : []),
+      ...(also.organisations ?? []),
+    ];
+    const courses = [...(selected.has('courseTitle') ? disclosed.map((item) => item.courseId) : []), ...(also.courses ?? [])];
+    const versions = selected.has('agreement') ? categories.map((c) => c.agreementVersionId) : [];
+    const ids = (xs: (string | null | undefined)[]) => [...new Set(xs.filter((x): x is string => !!x))];
+    await Promise.all([
+      primeFrom(loaders, ORGANISATION_NAME_BY_ID, ids(organisations), (xs) => this.organisationNames(xs)),
+      primeFrom(loaders, COURSE_BY_ID, ids(courses), (xs) => this.courses(xs)),
+      primeFrom(loaders, AGREEMENT_VERSION_BY_ID, ids(versions), (xs) => this.agreementVersions(xs)),
+    ]);
   }
 
-  async courseTitle(loaders: RequestLoaders, id: string | null | undefined): Promise<string | null> {
+  // The two below answer synchronously when the loader was primed (see `ahead`): thousands of
+  // fields of a page then cost no promise each.
+
+  /** An organisation with its name, or null when there is none (or it no longer exists). */
+  organisation(loaders: RequestLoaders, id: string | null | undefined): OrNow<{ id: string; name: string } | null> {
+    if (!id) return null;
+    return then(loaders.load(ORGANISATION_NAME_BY_ID, id, (ids) => this.organisationNames(ids)), (name) => (name === null ? null : { id, name }));
+  }
+
+  courseTitle(loaders: RequestLoaders, id: string | null | undefined): OrNow<string | null> {
     if (!id) return null;
     // The same loader as the enrolments' `course`: a request that reads both loads a course once.
-    const course = await loaders.load(COURSE_BY_ID, id, async (ids) => {
-      const rows = await this.dataSource.getRepository(CourseEntity).findBy({ id: anyOf(ids) });
-      return new Map(rows.map((c) => [c.id, c]));
-    });
-    return course?.title ?? null;
+    return then(loaders.load(COURSE_BY_ID, id, (ids) => this.courses(ids)), (course) => course?.title ?? null);
   }
 
   agreementVersion(loaders: RequestLoaders, versionId: string): SharingAgreementEntity | Promise<SharingAgreementEntity | null> {
-    return loaders.load(AGREEMENT_VERSION_BY_ID, versionId, async (ids) => {
-      const rows = await this.dataSource.getRepository(SharingAgreementEntity).findBy({ id: anyOf(ids) });
-      return new Map(rows.map((a) => [a.id, a]));
-    });
+    return loaders.load(AGREEMENT_VERSION_BY_ID, versionId, (ids) => this.agreementVersions(ids));
   }
 
   disclosure(loaders: RequestLoaders, id: string): DisclosureEntity | Promise<DisclosureEntity | null> {
-    return loaders.load(DISCLOSURE_BY_ID, id, async (ids) => {
-      const rows = await this.dataSource.getRepository(DisclosureEntity).findBy({ id: anyOf(ids) });
-      return new Map(rows.map((d) => [d.id, d]));
-    });
+    return loaders.load(DISCLOSURE_BY_ID, id, (ids) => this.disclosures(ids));
   }
+
+  /** Primes the request's loader with these entries (an inbox page's, read in one statement). */
+  async disclosuresAhead(loaders: RequestLoaders, ids: string[]): Promise<DisclosureEntity[]> {
+    return [...(await primeFrom(loaders, DISCLOSURE_BY_ID, [...new Set(ids)], (xs) => this.disclosures(xs))).values()];
+  }
+
+  private async organisationNames(ids: readonly string[]): Promise<Map<string, string>> {
+    const rows = await this.dataSource.getRepository(OrganisationEntity).find({ where: { id: anyOf(ids) }, select: { id: true, name: true } });
+    return new Map(rows.map((o) => [o.id, o.name]));
+  }
+
+  private async courses(ids: readonly string[]): Promise<Map<string, CourseEntity>> {
+    const rows = await this.dataSource.getRepository(CourseEntity).findBy({ id: anyOf(ids) });
+    return new Map(rows.map((c) => [c.id, c]));
+  }
+
+  private async agreementVersions(ids: readonly string[]): Promise<Map<string, SharingAgreementEntity>> {
+    const rows = await this.dataSource.getRepository(SharingAgreementEntity).findBy({ id: anyOf(ids) });
+    return new Map(rows.map((a) => [a.id, a]));
+  }
+
+  private async disclosures(ids: readonly string[]): Promise<Map<string, DisclosureEntity>> {
+    const rows = await this.dataSource.getRepository(DisclosureEntity).findBy({ id: anyOf(ids) });
+    return new Map(rows.map((d) => [d.id, d]));
+  }
+}
+
+/** A value now, or once its loader has answered. */
+type OrNow<T> = T | Promise<T>;
+
+function then<T, U>(value: OrNow<T | null>, f: (v: T | null) => U): OrNow<U> {
+  return value instanceof Promise ? value.then(f) : f(value);
+}
+
+/**
+ * Loads `ids` with the loader's own batch function and primes what was found. An id not found is
+ * left to the loader, which asks again and answers null, as it would have without this.
+ */
+async function primeFrom<V>(loaders: RequestLoaders, key: LoaderKey<V>, ids: string[], batch: (ids: readonly string[]) => Promise<Map<string, V>>): Promise<Map<string, V>> {
+  if (ids.length === 0) return new Map();
+  const found = await batch(ids);
+  for (const [id, value] of found) loaders.prime(key, id, value);
+  return found;
 }

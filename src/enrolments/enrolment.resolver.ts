@@ -1,5 +1,7 @@
-import { Args, ID, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Info, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { GraphQLResolveInfo } from 'graphql';
+import { connectionInTurns } from '../common/graphql/in-turns';
+import { selectedFieldNames } from '../common/graphql/selection';
 import { withheldOf } from '../sharing/gate/withheld';
 import type { Actor } from '../auth/actor';
 import { Allow, CurrentActor } from '../auth/auth.decorators';
@@ -16,6 +18,7 @@ import { AssessmentResultModel, CertificateModel, EnrolmentConnection, Enrolment
 import type { CertificateEntity } from './certificate.entity';
 import type { EnrolmentEntity } from './enrolment.entity';
 import { CERTIFICATES_BY_ENROLMENT, COURSE_BY_ID, RESULTS_BY_ENROLMENT } from './enrolment-loaders';
+import { primeEnrolmentChildren } from './children-ahead';
 import { generalisedStatus } from './enrolment-status';
 import { EnrolmentService } from './enrolment.service';
 
@@ -29,8 +32,11 @@ export class EnrolmentResolver {
 
   @Query(() => EnrolmentConnection)
   @Allow('PROVIDER_STAFF')
-  enrolments(@Args() args: EnrolmentsArgs) {
-    return this.service.listEnrolments(args);
+  async enrolments(@Args() args: EnrolmentsArgs, @Context() ctx: GraphqlContext, @Info() info: GraphQLResolveInfo) {
+    const page = await this.service.listEnrolments(args);
+    // Children loaded ahead, enrolments handed to GraphQL in turns: no block the length of the page.
+    await primeEnrolmentChildren(this.service, page.nodes, selectedFieldNames(info), ctx.loaders);
+    return connectionInTurns(page);
   }
 
   @Query(() => EnrolmentModel)

@@ -58,7 +58,7 @@ export class SharedLearnerService {
     const inOrder = inTurns(nodes);
     return {
       nodes: inOrder,
-      edges: nodes.map((node, i) => ({ cursor: encodeCursor(node.id), node: inOrder[i] })),
+      edges: nodes.map((node, i) => inOrder[i].then((n) => ({ cursor: encodeCursor(node.id), node: n }))),
       pageInfo: { endCursor: windowEnd ? encodeCursor(windowEnd.id) : null, hasNextPage: page.hasMore },
     };
   }

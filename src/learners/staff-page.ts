@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { RequestLoaders } from '../common/graphql/request-loaders';
-import { inTurns } from '../common/graphql/in-turns';
+import { connectionInTurns } from '../common/graphql/in-turns';
 import type { ConnectionShape, DeferredConnectionShape } from '../common/pagination/connection';
-import { CERTIFICATES_BY_ENROLMENT, COURSE_BY_ID, ENROLMENTS_BY_LEARNER, RESULTS_BY_ENROLMENT } from '../enrolments/enrolment-loaders';
+import { primeEnrolmentChildren } from '../enrolments/children-ahead';
+import { ENROLMENTS_BY_LEARNER } from '../enrolments/enrolment-loaders';
 import { EnrolmentService } from '../enrolments/enrolment.service';
 import type { LearnerEntity } from './learner.entity';
 
@@ -22,20 +23,8 @@ export class StaffPage {
     if (selected.has('enrolments') && learnerIds.length > 0) {
       const byLearner = await this.enrolments.enrolmentsByLearner(learnerIds);
       for (const id of learnerIds) loaders.prime(ENROLMENTS_BY_LEARNER, id, byLearner.get(id) ?? []);
-      const enrolments = [...byLearner.values()].flat();
-      const enrolmentIds = enrolments.map((e) => e.id);
-      const [results, certificates, courses] = await Promise.all([
-        selected.has('assessmentResults') ? this.enrolments.resultsByEnrolment(enrolmentIds) : undefined,
-        selected.has('certificates') || selected.has('accreditationPointsEarned') ? this.enrolments.certificatesByEnrolment(enrolmentIds) : undefined,
-        selected.has('course') ? this.enrolments.coursesByIds([...new Set(enrolments.map((e) => e.courseId))]) : undefined,
-      ]);
-      for (const id of enrolmentIds) {
-        if (results) loaders.prime(RESULTS_BY_ENROLMENT, id, results.get(id) ?? []);
-        if (certificates) loaders.prime(CERTIFICATES_BY_ENROLMENT, id, certificates.get(id) ?? []);
-      }
-      for (const [id, course] of courses ?? []) loaders.prime(COURSE_BY_ID, id, course);
+      await primeEnrolmentChildren(this.enrolments, [...byLearner.values()].flat(), selected, loaders);
     }
-    const nodes = inTurns(page.nodes);
-    return { ...page, nodes, edges: page.edges.map((edge, i) => ({ cursor: edge.cursor, node: nodes[i] })) };
+    return connectionInTurns(page);
   }
 }

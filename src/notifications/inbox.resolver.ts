@@ -1,14 +1,23 @@
-import { Args, ID, Int, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Info, Int, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { Allow, CurrentActor } from '../auth/auth.decorators';
+import { connectionInTurns } from '../common/graphql/in-turns';
+import { selectedFieldNames } from '../common/graphql/selection';
 import { BASIS_DESCRIPTIONS, BASIS_LABELS } from '../common/labels';
+import type { DisclosureEntity } from '../disclosures/disclosure.entity';
 import { LedgerNames, wordsLocale, type ReadableDisclosure } from '../disclosures/readable-disclosure';
 import type { NotificationFrequency } from '../learners/learner.entity';
 import type { GraphqlContext } from '../sharing/gate/graphql-context';
 import { InboxService, type InboxItem } from './inbox.service';
 import { FailedDeliveryModel, NotificationConnection, NotificationFrequencyEnum, NotificationModel, NotificationsArgs } from './notification.model';
+
+/** Rows that name a ledger entry: a disclosure, or the notice that access ended. */
+function hasEntry(n: InboxItem): boolean {
+  return (n.kind === 'DISCLOSURE' || n.kind === 'ACCESS_ENDED') && !!n.disclosureId;
+}
 
 @Resolver(() => NotificationModel)
 export class InboxResolver {
@@ -23,9 +32,20 @@ export class InboxResolver {
 
   @Query(() => NotificationConnection, { description: 'Your inbox: every disclosure of your data and every change to what may be shared, newest last.' })
   @Allow('LEARNER')
-  async notifications(@CurrentActor() actor: Actor, @Args() args: NotificationsArgs) {
+  async notifications(@CurrentActor() actor: Actor, @Args() args: NotificationsArgs, @Context() ctx: GraphqlContext, @Info() info: GraphQLResolveInfo) {
     const locale = await wordsLocale(this.dataSource, actor, args.locale);
-    return this.inbox.list(actor.learnerId!, args, locale);
+    const page = await this.inbox.list(actor.learnerId!, args, locale);
+    // The page's entries and names loaded ahead, rows handed to GraphQL in turns (see
+    // disclosures/readable-disclosure.ts): no block the length of the page.
+    const selected = selectedFieldNames(info);
+    const entryIds = selected.has('disclosure') || selected.has('recipient') ? page.nodes.flatMap((n) => (hasEntry(n) ? [n.disclosureId!] : [])) : [];
+    const entries = await this.names.disclosuresAhead(ctx.loaders, entryIds);
+    for (const d of entries) Object.assign(d, { locale });
+    await this.names.ahead(ctx.loaders, entries, selected, {
+      organisations: page.nodes.flatMap((n) => [n.recipientId, n.payload.employerId as string | undefined]),
+      courses: page.nodes.map((n) => n.payload.courseId as string | undefined),
+    });
+    return connectionInTurns(page);
   }
 
   // Field resolvers in GraphQL's own (parent, args, context) form, batched through the request's
@@ -37,17 +57,21 @@ export class InboxResolver {
    * for the same learner; the learner check only makes that explicit.
    */
   @ResolveField('disclosure')
-  async disclosure(n: InboxItem, _args: unknown, ctx: GraphqlContext): Promise<ReadableDisclosure | null> {
-    if ((n.kind !== 'DISCLOSURE' && n.kind !== 'ACCESS_ENDED') || !n.disclosureId) return null;
-    const d = await this.names.disclosure(ctx.loaders, n.disclosureId);
-    return d && d.learnerId === n.learnerId ? { ...d, locale: n.locale } : null;
+  disclosure(n: InboxItem, _args: unknown, ctx: GraphqlContext): ReadableDisclosure | null | Promise<ReadableDisclosure | null> {
+    if (!hasEntry(n)) return null;
+    // The entry as loaded for this request (its loaders are the request's own): it carries the
+    // request's language, and its parsed content is kept for all of its fields.
+    const own = (d: DisclosureEntity | null) => (d && d.learnerId === n.learnerId ? Object.assign(d, { locale: n.locale }) : null);
+    const d = this.names.disclosure(ctx.loaders, n.disclosureId!);
+    return d instanceof Promise ? d.then(own) : own(d);
   }
 
   @ResolveField('recipient')
-  async recipient(n: InboxItem, args: unknown, ctx: GraphqlContext) {
+  recipient(n: InboxItem, args: unknown, ctx: GraphqlContext) {
     // A DISCLOSURE names its recipient in the ledger entry, the other kinds in their payload.
-    const id = n.recipientId ?? (await this.disclosure(n, args, ctx))?.recipientId;
-    return this.names.organisation(ctx.loaders, id);
+    if (n.recipientId) return this.names.organisation(ctx.loaders, n.recipientId);
+    const d = this.disclosure(n, args, ctx);
+    return d instanceof Promise ? d.then((e) => this.names.organisation(ctx.loaders, e?.recipientId)) : this.names.organisation(ctx.loaders, d?.recipientId);
   }
 
   @ResolveField('onBehalfOf')

@@ -65,6 +65,21 @@ describe('compiled execution', () => {
       ['fragments, aliases, __typename', tokens.hrPortal, `query Q { a: learners(first: 2) { nodes { ...L } } b: learners(first: 1) { __typename nodes { id } } } fragment L on Learner { id enrolments { p: progressPercent s: status } }`],
     ];
     const enrolment = ((await ask(t.app, tokens.staff, `query { enrolments(first: 1) { nodes { id learnerId } } }`)).body.data as { enrolments: { nodes: { id: string; learnerId: string }[] } }).enrolments.nodes[0];
+    // Relay-style edges, whose nodes come in turns (common/graphql/in-turns.ts), on every kind of
+    // connection: served compiled too, not dropped and run again. The ledger's and the inbox's
+    // oldest few, which later requests do not change.
+    const EDGES = `query E($first: Int) { learners(first: $first) { edges { cursor node { id name enrolments { id progressPercent withheld { field reason } } } } } }`;
+    cases.push(
+      ['employer page as edges', tokens.hrPortal, EDGES, { first: 100 }],
+      ['staff page as edges', tokens.staff, EDGES, { first: 100 }],
+      ['staff enrolments as edges', tokens.staff, `query { enrolments(first: 20) { edges { cursor node { id course { title } assessmentResults { score } certificates { number } } } } }`],
+      [
+        'the ledger as edges',
+        tokens.hrPortal,
+        `query { disclosures(first: 3) { edges { cursor node { id recipient { name } onBehalfOf { name } items { courseTitle categories { category label basisLabel onBehalfOfOrganisation { name } agreement { id } } } } } } }`,
+      ],
+      ['the inbox as edges', tokens.learner, `query { notifications(first: 3) { edges { cursor node { id kind recipient { name } courseTitle disclosure { id items { courseTitle categories { label } } } } } } }`],
+    );
     cases.push(['explain', tokens.staff, `query { explainDisclosure(learnerId: "${enrolment.learnerId}", enrolmentId: "${enrolment.id}", category: PROGRESS, recipientId: "${DEMO.employerId}") { allowed basis reasons } }`]);
     const before = await outcomes();
     for (const [what, token, query, variables] of cases) {

@@ -1,4 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { ConnectionShape, DeferredConnectionShape } from '../pagination/connection';
 
 /**
  * Learners (each ~3 enrolments, ~90 fields) completed per turn: 25. With 50 the longest blocks of
@@ -28,6 +29,12 @@ export function inTurns<T>(items: T[], perTurn = NODES_PER_TURN): Promise<T>[] {
     for (const item of items.slice(i, i + perTurn)) out.push(slice.then(() => item));
   }
   return out;
+}
+
+/** A connection whose nodes (and the edges' nodes, the same objects) reach GraphQL in turns (see inTurns). */
+export function connectionInTurns<T>(page: ConnectionShape<T>, perTurn = NODES_PER_TURN): DeferredConnectionShape<T> {
+  const nodes = inTurns(page.nodes, perTurn);
+  return { ...page, nodes, edges: page.edges.map((edge, i) => nodes[i].then((node) => ({ cursor: edge.cursor, node }))) };
 }
 
 /** Maps `items` in slices of `perTurn`, one event-loop turn between slices (see inTurns). */

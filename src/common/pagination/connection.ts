@@ -40,9 +40,14 @@ export interface ConnectionShape<T> {
   pageInfo: PageInfo;
 }
 
-/** A connection as handed to GraphQL whose nodes may arrive in later event-loop turns (in-turns.ts). */
+/**
+ * A connection as handed to GraphQL whose nodes may arrive in later event-loop turns (in-turns.ts).
+ * An edge arrives whole, never as an edge holding a promise of its node: graphql-jit reads a field
+ * without a resolver (`node`) as a plain value, so such a node would read as empty and the request
+ * would be run again by graphql-js (api/compiled-execution.plugin.ts).
+ */
 export interface DeferredConnectionShape<T> {
-  edges: { cursor: string; node: T | Promise<T> }[];
+  edges: (Edge<T> | Promise<Edge<T>>)[];
   nodes: (T | Promise<T>)[];
   pageInfo: PageInfo;
 }

@@ -1,0 +1,58 @@
+import express from 'express';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { bodyInSlices } from './body-in-slices';
+
+/** A real Express server and a real HTTP client: the answer as it leaves, and the turns it takes. */
+describe('bodyInSlices', () => {
+  let server: Server;
+  let base: string;
+  let turnsDuringSend = 0;
+  const bodies: Record<string, string> = {};
+
+  beforeAll(async () => {
+    const app = express();
+    app.use(bodyInSlices({ from: 1_000, slice: 100 }));
+    app.get('/:name', (req, res) => {
+      // Count the event-loop turns that pass while the answer is written.
+      let ticking = true;
+      let turns = 0;
+      const tick = () => {
+        turns++;
+        if (ticking) setImmediate(tick);
+      };
+      setImmediate(tick);
+      res.on('finish', () => {
+        ticking = false;
+        turnsDuringSend = turns;
+      });
+      res.setHeader('content-type', 'application/json; charset=utf-8');
+      res.send(bodies[req.params.name]);
+    });
+    server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((r) => server.close(r)));
+
+  it('writes a large answer whole, with its length, over many turns', async () => {
+    // Multi-byte characters, and a surrogate pair (😀, two UTF-16 units) at characters 99–100:
+    // straddling the first slice's end, and others after it.
+    bodies.large = `${'é'.repeat(99)}😀`.repeat(60);
+    const res = await fetch(`${base}/large`);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(Number(res.headers.get('content-length'))).toBe(Buffer.byteLength(bodies.large));
+    expect(bytes.equals(Buffer.from(bodies.large, 'utf8'))).toBe(true);
+    expect(bytes.toString('utf8')).not.toContain('\ufffd');
+    expect(turnsDuringSend).toBeGreaterThanOrEqual(Math.floor(bodies.large.length / 100) - 1);
+  });
+
+  it('leaves a small answer to Express, in one go', async () => {
+    bodies.small = JSON.stringify({ data: 'x'.repeat(500) });
+    const res = await fetch(`${base}/small`);
+    expect(await res.text()).toBe(bodies.small);
+    expect(Number(res.headers.get('content-length'))).toBe(bodies.small.length);
+    expect(turnsDuringSend).toBeLessThanOrEqual(1);
+  });
+});

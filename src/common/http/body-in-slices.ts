@@ -1,0 +1,70 @@
+import type { NextFunction, Request, Response } from 'express';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+
+/** Answers longer than this (characters) leave in slices. */
+export const SLICED_FROM = 256 * 1024;
+/** Characters a slice: encoding one to UTF-8 takes ~1 ms on the reference machine. */
+export const SLICE = 128 * 1024;
+
+/**
+ * Large answers written in slices, one per turn of the event loop. Express's `send` encodes a
+ * string body to UTF-8 in one go: for a 500-entry page of the ledger with every readable field
+ * (~3.4 MB) that was a block of 15–35 ms on its own, with the request's other work on either side
+ * (docs/benchmarks.md, "Every connection"). Here it is encoded a slice a turn, then written with
+ * its `Content-Length`; a client that reads slowly is waited for ('drain'), one that went away
+ * ends the writing. A slice never ends between the two halves of a surrogate pair, which would
+ * encode as two replacement characters.
+ */
+export function bodyInSlices(opts: { from?: number; slice?: number } = {}) {
+  const from = opts.from ?? SLICED_FROM;
+  const slice = opts.slice ?? SLICE;
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const send = res.send.bind(res);
+    res.send = (body?: unknown) => {
+      if (typeof body !== 'string' || body.length < from || req.method === 'HEAD') return send(body);
+      void writeInSlices(res, body, slice).catch(() => res.destroy());
+      return res;
+    };
+    next();
+  };
+}
+
+async function writeInSlices(res: Response, body: string, slice: number): Promise<void> {
+  // Encoded first, a slice a turn, so that the answer keeps its Content-Length: counting the
+  // bytes of the whole string at once (Buffer.byteLength) was itself a block of 12–18 ms.
+  const encoded: Buffer[] = [];
+  let length = 0;
+  for (let at = 0; at < body.length; ) {
+    if (at > 0) await nextTurn();
+    if (res.destroyed) return;
+    let end = Math.min(body.length, at + slice);
+    if (end < body.length && isHighSurrogate(body.charCodeAt(end - 1))) end--;
+    const bytes = Buffer.from(body.slice(at, end), 'utf8');
+    encoded.push(bytes);
+    length += bytes.length;
+    at = end;
+  }
+  if (!res.getHeader('content-type')) res.setHeader('content-type', 'text/html; charset=utf-8');
+  res.setHeader('content-length', length);
+  for (const bytes of encoded) {
+    if (!res.write(bytes)) await drainedOrClosed(res);
+    if (res.destroyed) return;
+  }
+  res.end();
+}
+
+function drainedOrClosed(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
