@@ -2,6 +2,7 @@ import { withoutPlainFieldResolvers } from '../common/graphql/plain-field-resolv
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
+import { answerInPartsPlugin, stringifyAnswer } from './answer-in-parts';
 import type { GraphQLError, GraphQLSchema, ValidationContext } from 'graphql';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/app-config';
@@ -74,10 +75,8 @@ export function graphqlConfig(config: AppConfig, logger: Logger, ledger: Disclos
         ]
       : [],
     allowBatchedHttpRequests: false,
-    // Apollo's default appends a newline, which makes the answer a string of two parts that must
-    // be copied whole before its first slice can be written: for a megabyte answer a fresh copy of
-    // it, page faults included, in one block of 13–16 ms (common/http/body-in-slices.ts).
-    stringifyResult: (value) => JSON.stringify(value),
+    // Answers made and encoded a part a turn (api/answer-in-parts.ts), with the plugin below.
+    stringifyResult: stringifyAnswer,
     // @apollo/server ships ESM and CJS type declarations; Nest's types name the other copy, so
     // the identical plugin types do not unify without this cast.
     plugins: [
@@ -100,6 +99,8 @@ export function graphqlConfig(config: AppConfig, logger: Logger, ledger: Disclos
         : []),
       ...(limits.compiled ? [compiledExecutionPlugin()] : []),
       ledgerPlugin(ledger, logger),
+      // After the ledger's hook, which may replace the answer (its 503): the one sent is placed.
+      answerInPartsPlugin(),
       ...(config.graphql.landingPage ? [ApolloServerPluginLandingPageLocalDefault({ embed: true })] : []),
     ] as NonNullable<ApolloDriverConfig['plugins']>,
   };

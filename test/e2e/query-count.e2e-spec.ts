@@ -69,6 +69,21 @@ describe('a page costs a constant number of queries, whatever its size', () => {
     expect(large).toBeLessThanOrEqual(8);
   });
 
+  it('a 500-learner answer leaves whole, with its length, as made by the answer-in-parts path', async () => {
+    for (const token of [employerToken, staffToken]) {
+      const res = await t.http().post('/graphql').set('authorization', `Bearer ${token}`).send({ query: PAGE, variables: { first: 500 } });
+      expect(res.status).toBe(200);
+      // More than one part (api/answer-in-parts.ts, 128 k characters a part), and no trailing
+      // newline: Apollo's own stringifyResult would have appended one.
+      expect(res.text.length).toBeGreaterThan(2 * 128 * 1024);
+      expect(res.text.endsWith('}')).toBe(true);
+      expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(res.text));
+      const body = JSON.parse(res.text) as { data: { learners: { nodes: unknown[] } } };
+      expect(body.data.learners.nodes.length).toBeGreaterThan(250);
+      expect(JSON.stringify(body)).toBe(res.text);
+    }
+  });
+
   it('provider staff: what the page selects below the learners is loaded ahead, one statement per kind, and the learners reach GraphQL 25 per turn', async () => {
     const { LearnerService } = await import('../../src/learners/learner.service');
     const { StaffPage } = await import('../../src/learners/staff-page');

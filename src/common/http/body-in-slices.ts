@@ -21,12 +21,36 @@ export function bodyInSlices(opts: { from?: number; slice?: number } = {}) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const send = res.send.bind(res);
     res.send = (body?: unknown) => {
-      if (typeof body !== 'string' || body.length < from || req.method === 'HEAD') return send(body);
+      if (typeof body !== 'string' || req.method === 'HEAD') return send(body);
+      const encoded = (res.locals as Record<symbol, Encoded | undefined>)[ENCODED];
+      // The same string, not an equal one: comparing the references costs nothing.
+      if (encoded?.text === body) {
+        void writeEncoded(res, encoded.parts, encoded.length).catch(() => res.destroy());
+        return res;
+      }
+      if (body.length < from) return send(body);
       void writeInSlices(res, body, slice).catch(() => res.destroy());
       return res;
     };
     next();
   };
+}
+
+const ENCODED = Symbol('encoded answer');
+
+/** An answer's text and its UTF-8 bytes, encoded in parts as the text was made. */
+export interface Encoded {
+  text: string;
+  parts: Buffer[];
+  length: number;
+}
+
+/**
+ * Leaves the bytes of `encoded.text`, already encoded, for `send`: when `send` is given exactly
+ * that string, it writes these (api/answer-in-parts.ts) instead of encoding the text again.
+ */
+export function answerEncoded(res: Response, encoded: Encoded): void {
+  (res.locals as Record<symbol, Encoded | undefined>)[ENCODED] = encoded;
 }
 
 async function writeInSlices(res: Response, body: string, slice: number): Promise<void> {
@@ -44,9 +68,14 @@ async function writeInSlices(res: Response, body: string, slice: number): Promis
     length += bytes.length;
     at = end;
   }
+  await writeEncoded(res, encoded, length);
+}
+
+/** Writes `parts` (`length` bytes in all) as the body, waiting for a slow reader. */
+async function writeEncoded(res: Response, parts: Buffer[], length: number): Promise<void> {
   if (!res.getHeader('content-type')) res.setHeader('content-type', 'text/html; charset=utf-8');
   res.setHeader('content-length', length);
-  for (const bytes of encoded) {
+  for (const bytes of parts) {
     if (!res.write(bytes)) await drainedOrClosed(res);
     if (res.destroyed) return;
   }

@@ -1,0 +1,52 @@
+import express from 'express';
+import type { Response } from 'express';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { bodyInSlices } from '../common/http/body-in-slices';
+import { answerInPartsPlugin, stringifyAnswer } from './answer-in-parts';
+
+/** A real Express server and HTTP client; the plugin's hook called as Apollo calls it. */
+describe('answers in parts', () => {
+  let server: Server;
+  let base: string;
+  const result = { data: { learners: { nodes: Array.from({ length: 3_000 }, (_, i) => ({ id: `l-${i}`, name: `Zoë ${'é'.repeat(80)} 😀`, n: i })) } } };
+  let encodedParts = 0;
+
+  beforeAll(async () => {
+    const app = express();
+    app.use(bodyInSlices());
+    app.get('/answer', (_req, res) => {
+      void (async () => {
+        const hooks = await answerInPartsPlugin().requestDidStart!({} as never);
+        await hooks!.willSendResponse!({ response: { body: { kind: 'single', singleResult: result } }, contextValue: { res } } as never);
+        // Apollo gives stringifyResult a new object holding the same data.
+        const text = await stringifyAnswer({ errors: undefined, data: result.data, extensions: undefined });
+        encodedParts = encodedOf(res)?.parts.length ?? 0;
+        res.setHeader('content-type', 'application/json; charset=utf-8');
+        res.send(text);
+      })();
+    });
+    server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((r) => server.close(r)));
+
+  it('is JSON.stringify of the result, made and encoded in parts, and sent with its length', async () => {
+    const res = await fetch(`${base}/answer`);
+    const text = await res.text();
+    expect(text).toBe(JSON.stringify(result));
+    expect(Number(res.headers.get('content-length'))).toBe(Buffer.byteLength(text));
+    expect(encodedParts).toBeGreaterThan(2);
+  });
+
+  it('a result whose response it does not know is plain JSON.stringify', async () => {
+    const other = { data: { x: [1, 2, 3] } };
+    expect(await stringifyAnswer(other)).toBe(JSON.stringify(other));
+  });
+});
+
+function encodedOf(res: Response): { parts: Buffer[] } | undefined {
+  const key = Object.getOwnPropertySymbols(res.locals)[0];
+  return key ? (res.locals as Record<symbol, { parts: Buffer[] }>)[key] : undefined;
+}
