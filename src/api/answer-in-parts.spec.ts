@@ -30,7 +30,11 @@ describe('answers in parts', () => {
     await new Promise((r) => server.once('listening', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  afterAll(() => new Promise((r) => server.close(r)));
+  afterAll(() => {
+    // Keep-alive connections of the client would hold the server open.
+    server.closeAllConnections();
+    return new Promise((r) => server.close(r));
+  });
 
   it('is JSON.stringify of the result, made and encoded in parts, and sent with its length', async () => {
     const res = await fetch(`${base}/answer`);

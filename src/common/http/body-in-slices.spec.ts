@@ -33,7 +33,11 @@ describe('bodyInSlices', () => {
     await new Promise((r) => server.once('listening', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  afterAll(() => new Promise((r) => server.close(r)));
+  afterAll(() => {
+    // Keep-alive connections of the client would hold the server open.
+    server.closeAllConnections();
+    return new Promise((r) => server.close(r));
+  });
 
   it('writes a large answer whole, with its length, over many turns', async () => {
     // Multi-byte characters, and a surrogate pair (😀, two UTF-16 units) at characters 99–100:
