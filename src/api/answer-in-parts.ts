@@ -15,8 +15,11 @@ const responseOf = new WeakMap<object, Response>();
  *
  * This plugin notes, as the response is about to be sent, which HTTP response the result's data
  * belongs to; `stringifyAnswer` (Apollo's `stringifyResult`) finds it by the same data object and
- * leaves the encoded parts there for `send`. A result it cannot place (a replaced body: the
- * ledger's 503, an error) is serialised as before, by `JSON.stringify`.
+ * leaves the encoded parts there for `send`. Apollo calls `stringifyResult` only once every
+ * willSendResponse hook has finished — the ledger's write included — and with the body as it is
+ * then. A body that has no data object noted here (the ledger's 503 replaces it with one without
+ * data; errors) is serialised as before, by `JSON.stringify`. The data objects are new for every
+ * execution, so no answer can be placed on another request's response.
  */
 export function answerInPartsPlugin(): ApolloServerPlugin<GraphqlContext> {
   return {
@@ -41,11 +44,17 @@ export async function stringifyAnswer(value: FormattedExecutionResult): Promise<
   if (!res) return JSON.stringify(value);
   const parts: Buffer[] = [];
   let length = 0;
-  const text = await jsonInParts(value, (part) => {
-    const bytes = Buffer.from(part, 'utf8');
-    parts.push(bytes);
-    length += bytes.length;
-  });
+  const text = await jsonInParts(
+    value,
+    (part) => {
+      const bytes = Buffer.from(part, 'utf8');
+      parts.push(bytes);
+      length += bytes.length;
+    },
+    // A client that went away is sent nothing: the rest of its answer is not made.
+    { stop: () => res.destroyed },
+  );
+  if (text === undefined) return '';
   if (parts.length > 1) answerEncoded(res, { text, parts, length });
   return text;
 }

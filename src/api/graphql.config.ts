@@ -99,7 +99,8 @@ export function graphqlConfig(config: AppConfig, logger: Logger, ledger: Disclos
         : []),
       ...(limits.compiled ? [compiledExecutionPlugin()] : []),
       ledgerPlugin(ledger, logger),
-      // After the ledger's hook, which may replace the answer (its 503): the one sent is placed.
+      // Apollo runs the willSendResponse hooks together; what makes the ledger's 503 safe is
+      // that it replaces the body with one without data, which stringifyAnswer cannot place.
       answerInPartsPlugin(),
       ...(config.graphql.landingPage ? [ApolloServerPluginLandingPageLocalDefault({ embed: true })] : []),
     ] as NonNullable<ApolloDriverConfig['plugins']>,

@@ -5,6 +5,7 @@ import { mapInTurns } from '../common/graphql/in-turns';
 import { loaderKey, type LoaderKey, type RequestLoaders } from '../common/graphql/request-loaders';
 import { BASIS_DESCRIPTIONS, BASIS_LABELS, CATEGORY_LABELS } from '../common/labels';
 import type { Locale } from '../common/locale';
+import { isUuid } from '../common/uuid';
 import { CourseEntity } from '../enrolments/course.entity';
 import { COURSE_BY_ID } from '../enrolments/enrolment-loaders';
 import { LearnerEntity } from '../learners/learner.entity';
@@ -39,6 +40,20 @@ export async function wordsLocale(dataSource: DataSource, actor: Actor, requeste
   const learner = await dataSource.getRepository(LearnerEntity).findOne({ where: { id: actor.learnerId }, select: { id: true, locale: true } });
   return learner?.locale ?? 'nl';
 }
+
+/**
+ * The entry as read in `locale`: one object per entry and language, made once, so that its
+ * content is parsed once however many of its fields are asked for. The entry itself is left as
+ * it was loaded (a request's loader may hand it to fields asking in another language).
+ */
+export function readableOf(d: DisclosureEntity, locale: Locale): ReadableDisclosure {
+  let byLocale = readable.get(d);
+  if (!byLocale) readable.set(d, (byLocale = new Map()));
+  let r = byLocale.get(locale);
+  if (!r) byLocale.set(locale, (r = { ...d, locale }));
+  return r;
+}
+const readable = new WeakMap<DisclosureEntity, Map<Locale, ReadableDisclosure>>();
 
 // An entry's content is parsed once per request however many of its fields are asked for.
 const parsed = new WeakMap<DisclosureEntity, DisclosedEnrolment[]>();
@@ -99,7 +114,9 @@ export class LedgerNames {
     ];
     const courses = [...(selected.has('courseTitle') ? disclosed.map((item) => item.courseId) : []), ...(also.courses ?? [])];
     const versions = selected.has('agreement') ? categories.map((c) => c.agreementVersionId) : [];
-    const ids = (xs: (string | null | undefined)[]) => [...new Set(xs.filter((x): x is string => !!x))];
+    // Only well-formed ids are loaded ahead: anything else is left to its field, which answers
+    // for it alone, as it did before this (an inbox row's payload is not checked here).
+    const ids = (xs: (string | null | undefined)[]) => [...new Set(xs.filter(isUuid))];
     await Promise.all([
       primeFrom(loaders, ORGANISATION_NAME_BY_ID, ids(organisations), (xs) => this.organisationNames(xs)),
       primeFrom(loaders, COURSE_BY_ID, ids(courses), (xs) => this.courses(xs)),

@@ -8,7 +8,7 @@ import { connectionInTurns } from '../common/graphql/in-turns';
 import { selectedFieldNames } from '../common/graphql/selection';
 import { BASIS_DESCRIPTIONS, BASIS_LABELS } from '../common/labels';
 import type { DisclosureEntity } from '../disclosures/disclosure.entity';
-import { LedgerNames, wordsLocale, type ReadableDisclosure } from '../disclosures/readable-disclosure';
+import { LedgerNames, readableOf, wordsLocale, type ReadableDisclosure } from '../disclosures/readable-disclosure';
 import type { NotificationFrequency } from '../learners/learner.entity';
 import type { GraphqlContext } from '../sharing/gate/graphql-context';
 import { InboxService, type InboxItem } from './inbox.service';
@@ -39,9 +39,9 @@ export class InboxResolver {
     // disclosures/readable-disclosure.ts): no block the length of the page.
     const selected = selectedFieldNames(info);
     const entryIds = selected.has('disclosure') || selected.has('recipient') ? page.nodes.flatMap((n) => (hasEntry(n) ? [n.disclosureId!] : [])) : [];
-    const entries = await this.names.disclosuresAhead(ctx.loaders, entryIds);
-    for (const d of entries) Object.assign(d, { locale });
-    await this.names.ahead(ctx.loaders, entries, selected, {
+    // Only the learner's own entries are read further, as the `disclosure` field checks too.
+    const entries = (await this.names.disclosuresAhead(ctx.loaders, entryIds)).filter((d) => d.learnerId === actor.learnerId);
+    await this.names.ahead(ctx.loaders, entries.map((d) => readableOf(d, locale)), selected, {
       organisations: page.nodes.flatMap((n) => [n.recipientId, n.payload.employerId as string | undefined]),
       courses: page.nodes.map((n) => n.payload.courseId as string | undefined),
     });
@@ -59,9 +59,8 @@ export class InboxResolver {
   @ResolveField('disclosure')
   disclosure(n: InboxItem, _args: unknown, ctx: GraphqlContext): ReadableDisclosure | null | Promise<ReadableDisclosure | null> {
     if (!hasEntry(n)) return null;
-    // The entry as loaded for this request (its loaders are the request's own): it carries the
-    // request's language, and its parsed content is kept for all of its fields.
-    const own = (d: DisclosureEntity | null) => (d && d.learnerId === n.learnerId ? Object.assign(d, { locale: n.locale }) : null);
+    // One readable object per entry and language (its content parsed once for all its fields).
+    const own = (d: DisclosureEntity | null) => (d && d.learnerId === n.learnerId ? readableOf(d, n.locale) : null);
     const d = this.names.disclosure(ctx.loaders, n.disclosureId!);
     return d instanceof Promise ? d.then(own) : own(d);
   }

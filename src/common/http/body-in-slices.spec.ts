@@ -1,13 +1,16 @@
 import express from 'express';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { bodyInSlices } from './body-in-slices';
+import type { Response } from 'express';
+import { answerEncoded, bodyInSlices } from './body-in-slices';
 
 /** A real Express server and a real HTTP client: the answer as it leaves, and the turns it takes. */
 describe('bodyInSlices', () => {
   let server: Server;
   let base: string;
   let turnsDuringSend = 0;
+  let arrived: () => void = () => undefined;
+  let leftBehind: (res: Response) => void = () => undefined;
   const bodies: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -28,6 +31,16 @@ describe('bodyInSlices', () => {
       });
       res.setHeader('content-type', 'application/json; charset=utf-8');
       res.send(bodies[req.params.name]);
+    });
+    // The answer is ready only after the client has gone (its parts took turns to make).
+    app.get('/gone/now', (_req, res) => {
+      arrived();
+      res.on('close', () => {
+        const text = 'x'.repeat(5_000);
+        answerEncoded(res, { text, parts: [Buffer.from(text.slice(0, 2_500)), Buffer.from(text.slice(2_500))], length: 5_000 });
+        res.send(text);
+        setImmediate(() => leftBehind(res));
+      });
     });
     server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
@@ -50,6 +63,21 @@ describe('bodyInSlices', () => {
     expect(bytes.equals(Buffer.from(bodies.large, 'utf8'))).toBe(true);
     expect(bytes.toString('utf8')).not.toContain('\ufffd');
     expect(turnsDuringSend).toBeGreaterThanOrEqual(Math.floor(bodies.large.length / 100) - 1);
+  });
+
+  it('writes nothing, and waits for nothing, once the client has gone', async () => {
+    const reached = new Promise<void>((r) => (arrived = r));
+    const after = new Promise<Response>((r) => (leftBehind = r));
+    const client = new AbortController();
+    const request = fetch(`${base}/gone/now`, { signal: client.signal }).catch(() => undefined);
+    await reached;
+    client.abort();
+    const res = await after;
+    await request;
+    // Before: a write to the closed response returned false and the writer waited for a 'drain'
+    // (and a 'close' already past) that never came, holding the answer's bytes.
+    expect(res.listenerCount('drain')).toBe(0);
+    expect(res.writableEnded).toBe(false);
   });
 
   it('leaves a small answer to Express, in one go', async () => {

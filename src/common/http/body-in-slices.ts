@@ -22,8 +22,12 @@ export function bodyInSlices(opts: { from?: number; slice?: number } = {}) {
     const send = res.send.bind(res);
     res.send = (body?: unknown) => {
       if (typeof body !== 'string' || req.method === 'HEAD') return send(body);
-      const encoded = (res.locals as Record<symbol, Encoded | undefined>)[ENCODED];
-      // The same string, not an equal one: comparing the references costs nothing.
+      const locals = res.locals as Record<symbol, Encoded | undefined>;
+      const encoded = locals[ENCODED];
+      // Not kept past its use: the bytes are a learner's data.
+      delete locals[ENCODED];
+      // Apollo hands `send` the very string it was given, so this comparison ends at the
+      // reference; an equal string made elsewhere would be compared character by character.
       if (encoded?.text === body) {
         void writeEncoded(res, encoded.parts, encoded.length).catch(() => res.destroy());
         return res;
@@ -71,9 +75,15 @@ async function writeInSlices(res: Response, body: string, slice: number): Promis
   await writeEncoded(res, encoded, length);
 }
 
-/** Writes `parts` (`length` bytes in all) as the body, waiting for a slow reader. */
+/**
+ * Writes `parts` (`length` bytes in all) as the body, waiting for a slow reader; nothing once the
+ * client has gone (the parts may have taken turns to make, and it may have left meanwhile).
+ */
 async function writeEncoded(res: Response, parts: Buffer[], length: number): Promise<void> {
-  if (!res.getHeader('content-type')) res.setHeader('content-type', 'text/html; charset=utf-8');
+  if (res.destroyed || res.writableEnded) return;
+  // As Express's send: a string body is UTF-8, and its type says so.
+  const type = res.getHeader('content-type');
+  res.setHeader('content-type', typeof type !== 'string' ? 'text/html; charset=utf-8' : /;\s*charset=/i.test(type) ? type : `${type}; charset=utf-8`);
   res.setHeader('content-length', length);
   for (const bytes of parts) {
     if (!res.write(bytes)) await drainedOrClosed(res);
@@ -83,6 +93,7 @@ async function writeEncoded(res: Response, parts: Buffer[], length: number): Pro
 }
 
 function drainedOrClosed(res: Response): Promise<void> {
+  if (res.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       res.off('drain', done);

@@ -18,6 +18,13 @@ describe('jsonInParts', () => {
       fc.date({ noInvalidDate: true }),
       fc.string().map((s) => new String(s)),
       fc.integer().map((n) => new Number(n)),
+      fc.boolean().map((b) => new Boolean(b)),
+      // toJSON as JSON.stringify calls it: with the key or index, once, its result written as is
+      fc.constant({ toJSON: (key: string) => `key:${key}` }),
+      fc.constant({ toJSON: () => undefined }),
+      fc.constant({ toJSON: () => ({ toJSON: () => 'called twice' }) }),
+      fc.constant(Object.assign([1, 2], { toJSON: (key: string) => ({ array: key }) })),
+      fc.constant(Object.assign(() => 1, { toJSON: (key: string) => [key] })),
     );
     const value = fc.letrec((tie) => ({
       node: fc.oneof({ depthSize: 'small' }, leaf, tie('array'), tie('object'), tie('bare')),
@@ -29,13 +36,21 @@ describe('jsonInParts', () => {
     await fc.assert(
       fc.asyncProperty(root, fc.integer({ min: 1, max: 200 }), async (v, partSize) => {
         const parts: string[] = [];
-        const whole = await jsonInParts(v, (p) => parts.push(p), partSize);
+        const whole = await jsonInParts(v, (p) => parts.push(p), { partSize });
         const expected = JSON.stringify(v);
         expect(whole).toBe(expected);
         expect(parts.join('')).toBe(expected);
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('stops making parts once they are no longer wanted', async () => {
+    const value = { nodes: Array.from({ length: 1_000 }, (_, i) => ({ i })) };
+    let made = 0;
+    const whole = await jsonInParts(value, () => made++, { partSize: 100, stop: () => made >= 3 });
+    expect(whole).toBeUndefined();
+    expect(made).toBe(3);
   });
 
   it('cuts a large array into parts of about the size asked, one turn apart, never inside an element', async () => {
@@ -49,7 +64,7 @@ describe('jsonInParts', () => {
     };
     setImmediate(tick);
     const parts: string[] = [];
-    const whole = await jsonInParts(value, (p) => parts.push(p), 5_000);
+    const whole = (await jsonInParts(value, (p) => parts.push(p), { partSize: 5_000 }))!;
     ticking = false;
     expect(whole).toBe(JSON.stringify(value));
     const element = JSON.stringify(nodes[0]).length;
