@@ -44,6 +44,46 @@ describe('answers in parts', () => {
     expect(encodedParts).toBeGreaterThan(2);
   });
 
+  describe('made while the ledger writes', () => {
+    /** A result whose serialising is seen: JSON.stringify and jsonInParts both call toJSON. */
+    function counted() {
+      const seen = { calls: 0 };
+      const data = { learners: { nodes: [{ id: 'l-1', total: { toJSON: () => ++seen.calls } }] } };
+      return { seen, data };
+    }
+    const res = { destroyed: false, locals: {} } as unknown as Response;
+    const turns = async (n: number) => {
+      for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+    };
+
+    it('begins only once the ledger has sent its statement, and is the text stringifyResult answers', async () => {
+      const { seen, data } = counted();
+      let sent!: () => void;
+      const ledgerSent = new Promise<void>((r) => (sent = r));
+      const singleResult = { data, extensions: { cost: 7 } };
+      const hooks = await answerInPartsPlugin().requestDidStart!({} as never);
+      const hook = hooks!.willSendResponse!({ response: { body: { kind: 'single', singleResult } }, contextValue: { res, ledgerSent } } as never);
+      await turns(5);
+      expect(seen.calls).toBe(0);
+      sent();
+      await hook;
+      expect(seen.calls).toBe(1);
+      const text = await stringifyAnswer({ errors: undefined, data, extensions: singleResult.extensions });
+      expect(text).toBe('{"data":{"learners":{"nodes":[{"id":"l-1","total":1}]}},"extensions":{"cost":7}}');
+      expect(seen.calls).toBe(1);
+    });
+
+    it('is made again when a hook replaced the extensions or errors after it was made', async () => {
+      const { seen, data } = counted();
+      const singleResult = { data, extensions: { cost: 7 } };
+      const hooks = await answerInPartsPlugin().requestDidStart!({} as never);
+      await hooks!.willSendResponse!({ response: { body: { kind: 'single', singleResult } }, contextValue: { res } } as never);
+      const text = await stringifyAnswer({ errors: [{ message: 'late' }], data, extensions: { cost: 8 } });
+      expect(JSON.parse(text)).toEqual({ errors: [{ message: 'late' }], data: { learners: { nodes: [{ id: 'l-1', total: 2 }] } }, extensions: { cost: 8 } });
+      expect(seen.calls).toBe(2);
+    });
+  });
+
   it('a result whose response it does not know is plain JSON.stringify', async () => {
     const other = { data: { x: [1, 2, 3] } };
     expect(await stringifyAnswer(other)).toBe(JSON.stringify(other));

@@ -1,34 +1,62 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { FormattedExecutionResult } from 'graphql';
 import type { Response } from 'express';
-import { answerEncoded } from '../common/http/body-in-slices';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { answerEncoded, type Encoded } from '../common/http/body-in-slices';
 import { jsonInParts } from '../common/http/json-in-parts';
 import type { GraphqlContext } from '../sharing/gate/graphql-context';
 
-/** The HTTP response each answer's data is for: Apollo's `stringifyResult` is given the result alone. */
-const responseOf = new WeakMap<object, Response>();
+/** An answer's data and the HTTP response it is for: Apollo's `stringifyResult` is given the result alone. */
+interface Placed {
+  res: Response;
+  /** The result's errors and extensions the text was made with (the cost plugin's `extensions.cost`). */
+  madeWith: { errors: unknown; extensions: unknown };
+  /**
+   * The text of the result and its UTF-8 bytes, made while the ledger wrote; undefined if the
+   * client left first, FAILED if making it threw (serialised again then, to fail as it would have).
+   */
+  made: Promise<Encoded | undefined | typeof FAILED>;
+}
+
+const placed = new WeakMap<object, Placed>();
+const FAILED: unique symbol = Symbol('failed');
 
 /**
  * Answers serialised and encoded a part a turn (common/http/json-in-parts.ts), then written whole
  * with their length (common/http/body-in-slices.ts): a megabyte answer is never one string made,
  * copied and encoded in one block of the event loop (docs/benchmarks.md, "Every connection").
  *
- * This plugin notes, as the response is about to be sent, which HTTP response the result's data
- * belongs to; `stringifyAnswer` (Apollo's `stringifyResult`) finds it by the same data object and
- * leaves the encoded parts there for `send`. Apollo calls `stringifyResult` only once every
- * willSendResponse hook has finished — the ledger's write included — and with the body as it is
- * then. A body that has no data object noted here (the ledger's 503 replaces it with one without
- * data; errors) is serialised as before, by `JSON.stringify`. The data objects are new for every
- * execution, so no answer can be placed on another request's response.
+ * The answer is made in this plugin's willSendResponse hook, once the ledger's plugin has handed
+ * its write to the database (`ledgerSent` on the context): the ~10 ms of making a 500-learner
+ * page's answer fill the wait for the database instead of following it, and do not delay the
+ * statement (docs/architecture.md, "The request path"). Nothing is sent here. Apollo calls
+ * `stringifyResult` only once every willSendResponse hook has finished — the ledger's write
+ * included — and with the body as it is then; `stringifyAnswer` finds the made text by the same
+ * data object and leaves its bytes for `send`. A body replaced meanwhile (the ledger's 503 has no
+ * data), or one whose errors or extensions a hook replaced, is serialised then, and what was made is dropped. The
+ * data objects are new for every execution, so no answer can be placed on another request's response.
  */
 export function answerInPartsPlugin(): ApolloServerPlugin<GraphqlContext> {
   return {
     requestDidStart() {
       return Promise.resolve({
-        willSendResponse({ response, contextValue }) {
-          const data = response.body.kind === 'single' ? response.body.singleResult.data : undefined;
-          if (data) responseOf.set(data, contextValue.res);
-          return Promise.resolve();
+        async willSendResponse({ response, contextValue }) {
+          const body = response.body;
+          const data = body.kind === 'single' ? body.singleResult.data : undefined;
+          if (!data || body.kind !== 'single') return;
+          const res = contextValue.res;
+          const entry: Placed = { res, madeWith: { errors: undefined, extensions: undefined }, made: Promise.resolve(FAILED) };
+          entry.made = (async () => {
+            await contextValue.ledgerSent;
+            // A turn for the database driver to send the statement it was just handed.
+            await nextTurn();
+            // As Apollo hands the result to stringifyResult (its orderExecutionResultFields).
+            const { errors, extensions } = body.singleResult;
+            entry.madeWith = { errors, extensions };
+            return makeAnswer({ errors, data, extensions }, res);
+          })().catch((): typeof FAILED => FAILED);
+          placed.set(data, entry);
+          await entry.made;
         },
       });
     },
@@ -40,8 +68,22 @@ export function answerInPartsPlugin(): ApolloServerPlugin<GraphqlContext> {
  * default appends — made in parts when the answer is for an HTTP response this plugin placed.
  */
 export async function stringifyAnswer(value: FormattedExecutionResult): Promise<string> {
-  const res = value.data ? responseOf.get(value.data) : undefined;
-  if (!res) return JSON.stringify(value);
+  const found = value.data ? placed.get(value.data) : undefined;
+  if (!found) return JSON.stringify(value);
+  placed.delete(value.data!);
+  const { res } = found;
+  // Made from the same result, unless a hook replaced its errors or extensions since.
+  const made = await found.made;
+  const same = value.errors === found.madeWith.errors && value.extensions === found.madeWith.extensions;
+  if (made === undefined) return '';
+  const encoded = made !== FAILED && same ? made : await makeAnswer(value, res);
+  if (!encoded) return '';
+  if (encoded.parts.length > 1) answerEncoded(res, encoded);
+  return encoded.text;
+}
+
+/** `JSON.stringify(value)` made and encoded a part a turn; undefined once the client has gone (nothing more is made). */
+async function makeAnswer(value: object, res: Response): Promise<Encoded | undefined> {
   const parts: Buffer[] = [];
   let length = 0;
   const text = await jsonInParts(
@@ -51,10 +93,7 @@ export async function stringifyAnswer(value: FormattedExecutionResult): Promise<
       parts.push(bytes);
       length += bytes.length;
     },
-    // A client that went away is sent nothing: the rest of its answer is not made.
     { stop: () => res.destroyed },
   );
-  if (text === undefined) return '';
-  if (parts.length > 1) answerEncoded(res, { text, parts, length });
-  return text;
+  return text === undefined ? undefined : { text, parts, length };
 }

@@ -11,4 +11,10 @@ export interface GraphqlContext {
   res: Response;
   loaders: RequestLoaders;
   view: RequestView;
+  /**
+   * Settles once the request's ledger write has been handed to the database (or was not needed):
+   * set by the ledger's plugin as the request starts. The answer is made while the database
+   * writes, not before the statement leaves (api/answer-in-parts.ts).
+   */
+  ledgerSent?: Promise<void>;
 }
