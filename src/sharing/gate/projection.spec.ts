@@ -15,17 +15,20 @@ import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import { inspect as graphqlInspect } from 'graphql/jsutils/inspect';
 import { inspect } from 'node:util';
 import createInspect from 'graphql-jit/dist/inspect';
-import type { DisclosureCategory } from '../../common/disclosure-category';
+import { DISCLOSURE_CATEGORIES, type DisclosureCategory } from '../../common/disclosure-category';
 import { FullView, type RequestView } from './request-view';
 import { installProjections } from './projection';
 
 /** A view that allows what it is told to, and records what was marked as disclosed. */
 function gatedView(allowed: Record<string, DisclosureCategory[]>) {
   const marked: string[] = [];
+  // A view as projections use it: an enrolment's gate, asked by category index.
   const view = {
     kind: 'GATED',
-    allows: (enrolmentId: string, category: DisclosureCategory) => allowed[enrolmentId]?.includes(category) ?? false,
-    markDisclosed: (enrolmentId: string, category: DisclosureCategory) => marked.push(`${enrolmentId}:${category}`),
+    gateOf: (enrolmentId: string) => ({
+      decision: (index: number) => ({ allowed: allowed[enrolmentId]?.includes(DISCLOSURE_CATEGORIES[index]) ?? false }),
+      mark: (category: DisclosureCategory) => marked.push(`${enrolmentId}:${category}`),
+    }),
   } as unknown as RequestView;
   return { view, marked };
 }
@@ -154,10 +157,12 @@ describe('the gate as projections (installProjections)', () => {
     const schema = installProjections(buildSchema());
     const view = {
       kind: 'GATED',
-      allows: () => {
-        throw new Error('no decision');
-      },
-      markDisclosed: () => undefined,
+      gateOf: () => ({
+        decision: () => {
+          throw new Error('no decision');
+        },
+        mark: () => undefined,
+      }),
     } as unknown as RequestView;
     const source = '{ page { nodes { id progress } } }';
     const interpreted = await graphql({ schema, source, contextValue: { view } });

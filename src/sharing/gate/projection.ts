@@ -14,7 +14,7 @@ import {
 import type { DisclosureCategory } from '../../common/disclosure-category';
 import type { FieldPolicy } from './field-policy';
 import type { GraphqlContext } from './graphql-context';
-import { GatedView, type RequestView } from './request-view';
+import { CATEGORY_INDEX, GatedView, type EnrolmentGate, type RequestView } from './request-view';
 
 /**
  * How the gate reaches every field (docs/architecture.md, "The gate"): each object of a type that
@@ -95,11 +95,19 @@ class Projection {
   readonly #view: RequestView;
   /** The enrolment a gated value belongs to: an Enrolment is one; results and certificates name theirs. */
   readonly #enrolment: string;
+  /** That enrolment's gate in a gated view, taken on the first gated field read. */
+  #gate: EnrolmentGate | undefined;
 
   constructor(record: Record<string, unknown>, view: RequestView) {
     this.#record = record;
     this.#view = view;
     this.#enrolment = (record.enrolmentId ?? record.id) as string;
+  }
+
+  /** The enrolment's gate, or undefined when the view sees everything (staff, the learner). */
+  static #gateOf(p: Projection): EnrolmentGate | undefined {
+    const view = p.#view;
+    return view.kind === 'FULL' ? undefined : (p.#gate ??= view.gateOf(p.#enrolment));
   }
 
   /**
@@ -139,12 +147,13 @@ class Projection {
   }
 
   static gated(name: string, category: DisclosureCategory) {
+    const index = CATEGORY_INDEX[category];
     return function (this: Projection): unknown {
       try {
-        const view = this.#view;
-        if (view.kind !== 'FULL') {
-          if (!view.allows(this.#enrolment, category)) return null;
-          view.markDisclosed(this.#enrolment, category);
+        const gate = Projection.#gateOf(this);
+        if (gate) {
+          if (!gate.decision(index).allowed) return null;
+          gate.mark(category);
         }
         return this.#record[name];
       } catch (e) {
@@ -157,12 +166,11 @@ class Projection {
   static onRecord(policy: FieldPolicy | undefined, resolve: GraphQLFieldResolver<unknown, GraphqlContext>): GraphQLFieldResolver<unknown, GraphqlContext> {
     return (source, args, context, info) => {
       const projection = source as Projection;
-      if (policy) {
-        const view = projection.#view;
-        if (view.kind !== 'FULL') {
-          if (policy.policy !== 'GATED' || !view.allows(projection.#enrolment, policy.category)) return null;
-          view.markDisclosed(projection.#enrolment, policy.category);
-        }
+      if (policy && projection.#view.kind !== 'FULL') {
+        if (policy.policy !== 'GATED') return null;
+        const gate = Projection.#gateOf(projection)!;
+        if (!gate.decision(CATEGORY_INDEX[policy.category]).allowed) return null;
+        gate.mark(policy.category);
       }
       return resolve(projection.#record, args, context, info);
     };

@@ -21,8 +21,8 @@ export class FullView {
 export class GatedView {
   readonly kind = 'GATED';
   private readonly entries = new Map<string, { rules: SharingRules; enrolment: EnrolmentEntity }>();
-  /** enrolmentId → decisions by category index (a page asks ~15 times per enrolment). */
-  private readonly cache = new Map<string, (Decision | undefined)[]>();
+  /** enrolmentId → its decisions and marks in this request (a page asks ~15 times per enrolment). */
+  private readonly gates = new Map<string, EnrolmentGate>();
   /** enrolmentId → categories of which at least one field was resolved (or selected a row). */
   readonly disclosed = new Map<string, Set<DisclosureCategory>>();
 
@@ -41,17 +41,15 @@ export class GatedView {
     for (const enrolment of page.enrolments) this.entries.set(enrolment.id, { rules, enrolment });
   }
 
+  /** One enrolment's gate in this request: what a projection keeps, so that each of its fields is checked without a lookup. */
+  gateOf(enrolmentId: string): EnrolmentGate {
+    let gate = this.gates.get(enrolmentId);
+    if (!gate) this.gates.set(enrolmentId, (gate = new EnrolmentGate(this, enrolmentId)));
+    return gate;
+  }
+
   decision(enrolmentId: string, category: DisclosureCategory): Decision {
-    let decisions = this.cache.get(enrolmentId);
-    if (!decisions) this.cache.set(enrolmentId, (decisions = []));
-    const i = CATEGORY_INDEX[category];
-    let decision = decisions[i];
-    if (!decision) {
-      const entry = this.entries.get(enrolmentId);
-      decision = entry && this.recipient ? entry.rules.decide(this.recipient, entry.enrolment, category) : NO_AGREEMENT;
-      decisions[i] = decision;
-    }
-    return decision;
+    return this.gateOf(enrolmentId).decision(CATEGORY_INDEX[category]);
   }
 
   allows(enrolmentId: string, category: DisclosureCategory): boolean {
@@ -60,9 +58,13 @@ export class GatedView {
 
   /** Records that a value of this category left (or selected a row) for the ledger. */
   markDisclosed(enrolmentId: string, category: DisclosureCategory): void {
-    const set = this.disclosed.get(enrolmentId);
-    if (set) set.add(category);
-    else this.disclosed.set(enrolmentId, new Set([category]));
+    this.gateOf(enrolmentId).mark(category);
+  }
+
+  /** The decision the sharing rules make, once per enrolment and category (EnrolmentGate keeps it). */
+  decide(enrolmentId: string, category: DisclosureCategory): Decision {
+    const entry = this.entries.get(enrolmentId);
+    return entry && this.recipient ? entry.rules.decide(this.recipient, entry.enrolment, category) : NO_AGREEMENT;
   }
 
   enrolment(enrolmentId: string): EnrolmentEntity | undefined {
@@ -86,7 +88,34 @@ export class GatedView {
   }
 }
 
-const CATEGORY_INDEX = Object.fromEntries(DISCLOSURE_CATEGORIES.map((c, i) => [c, i])) as Record<DisclosureCategory, number>;
+/** A category's place in DISCLOSURE_CATEGORIES: the index of its decision in an EnrolmentGate. */
+export const CATEGORY_INDEX = Object.fromEntries(DISCLOSURE_CATEGORIES.map((c, i) => [c, i])) as Record<DisclosureCategory, number>;
+
+/**
+ * One enrolment as one request's view sees it: its decisions by category index, made on first
+ * ask and kept, and the categories marked as disclosed — the same Set the view's `disclosed`
+ * holds for the ledger. The view makes one per enrolment; a projection keeps its enrolment's, so
+ * a gated field's check is an array read instead of two lookups by id (docs/benchmarks.md).
+ */
+export class EnrolmentGate {
+  private readonly decisions: (Decision | undefined)[] = [];
+  private marked: Set<DisclosureCategory> | undefined;
+
+  constructor(
+    private readonly view: GatedView,
+    private readonly enrolmentId: string,
+  ) {}
+
+  /** The decision for DISCLOSURE_CATEGORIES[index]. */
+  decision(index: number): Decision {
+    return (this.decisions[index] ??= this.view.decide(this.enrolmentId, DISCLOSURE_CATEGORIES[index]));
+  }
+
+  mark(category: DisclosureCategory): void {
+    if (!this.marked) this.view.disclosed.set(this.enrolmentId, (this.marked = new Set()));
+    this.marked.add(category);
+  }
+}
 
 export function viewFor(actor: Actor | undefined): RequestView {
   switch (actor?.kind) {
