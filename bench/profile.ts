@@ -49,6 +49,7 @@ async function main(): Promise<void> {
       ['minor page faults per page', `${gated.faults}`, `${staffPage.faults}`],
       ['young-generation collections per page; their pause', `${gated.minorGcs}; ${gated.minorGcMs} ms`, `${staffPage.minorGcs}; ${staffPage.minorGcMs} ms`],
       ['full collections per page; their pause', `${gated.majorGcs}; ${gated.majorGcMs} ms`, `${staffPage.majorGcs}; ${staffPage.majorGcMs} ms`],
+      ['longest event-loop block (prom-client, 10 ms resolution)', `${gated.longestBlockMs} ms`, `${staffPage.longestBlockMs} ms`],
       ['ledger write per page (mean)', gated.ledgerMs === null ? '–' : `${gated.ledgerMs} ms`, '– (no ledger)'],
     ];
     console.log(`${pages} pages each, one at a time; load average at start ${load.start}, at end ${load.end}\n`);
@@ -88,6 +89,8 @@ async function measure(pid: number, tok: string, pages: number) {
     minorGcMs: per(d('rsa_nodejs_gc_duration_seconds_sum{kind="minor"}') * 1000),
     majorGcs: per(d('rsa_nodejs_gc_duration_seconds_count{kind="major"}')),
     majorGcMs: per(d('rsa_nodejs_gc_duration_seconds_sum{kind="major"}') * 1000),
+    // The monitor's maximum is reset at each scrape: this is the longest over these pages.
+    longestBlockMs: round1((m1.get('rsa_nodejs_eventloop_lag_max_seconds') ?? NaN) * 1000),
     ledgerMs: ledgerCount > 0 ? round1((d('rsa_ledger_write_seconds_sum') * 1000) / ledgerCount) : null,
   };
 }

@@ -37,7 +37,9 @@ describe('json_agg rows map to entities exactly as TypeORM loads them', () => {
       [enrolments[0].id],
     );
     await ds.query(
-      `INSERT INTO certificates (enrolment_id, number, issued_at, expires_at, accreditation_points) VALUES ($1, 'C-1', '2026-02-02T00:00:00Z', '2028-02-02T00:00:00Z', 4.25), ($2, 'C-2', now(), NULL, NULL)`,
+      `INSERT INTO certificates (enrolment_id, number, issued_at, expires_at, accreditation_points) VALUES ($1, 'C-1', '2026-02-02T00:00:00Z', '2028-02-02T00:00:00Z', 4.25), ($2, 'C-2', now(), NULL, NULL),
+              -- Instants before 1970 with microseconds: sent as epoch milliseconds, rounded down as Date keeps them.
+              ($1, 'C-3', '1955-03-04T05:06:07.891234Z', '1969-12-31T23:59:59.999999Z', NULL)`,
       [enrolments[0].id, enrolments[1].id],
     );
   });
