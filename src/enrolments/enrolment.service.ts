@@ -2,6 +2,7 @@ import { anyOf } from '../common/any-of';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
+import { jsonRows, loadJsonRows, type JsonRows } from '../common/database/json-rows';
 import { DomainError } from '../common/errors/domain-error';
 import type { DisclosureCategory } from '../common/disclosure-category';
 import type { ConnectionShape, PageArgs } from '../common/pagination/connection';
@@ -26,10 +27,19 @@ import { EnrolmentEntity } from './enrolment.entity';
 
 @Injectable()
 export class EnrolmentService {
+  /** Rows read as JSON arrays of their columns, mapped in turns (common/database/json-rows.ts). */
+  private readonly rows: { enrolments: JsonRows<EnrolmentEntity>; results: JsonRows<AssessmentResultEntity>; certificates: JsonRows<CertificateEntity> };
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly organisations: OrganisationService,
-  ) {}
+  ) {
+    this.rows = {
+      enrolments: jsonRows(dataSource, EnrolmentEntity),
+      results: jsonRows(dataSource, AssessmentResultEntity),
+      certificates: jsonRows(dataSource, CertificateEntity),
+    };
+  }
 
   private get courses() {
     return this.dataSource.getRepository(CourseEntity);
@@ -165,8 +175,14 @@ export class EnrolmentService {
   }
 
   async enrolmentsByLearner(learnerIds: readonly string[]): Promise<Map<string, EnrolmentEntity[]>> {
+    const { enrolments } = this.rows;
     const rows = learnerIds.length
-      ? await this.enrolments.find({ where: { learnerId: anyOf(learnerIds) }, order: { learnerId: 'ASC', id: 'ASC' } })
+      ? await loadJsonRows(
+          this.dataSource,
+          enrolments,
+          `SELECT json_agg(${enrolments.select('x')} ORDER BY x.learner_id, x.id)::text AS rows FROM enrolments x WHERE x.learner_id = ANY($1::uuid[])`,
+          [learnerIds],
+        )
       : [];
     return groupBy(learnerIds, rows, (r) => r.learnerId);
   }
@@ -200,21 +216,27 @@ export class EnrolmentService {
   }
 
   async resultsByEnrolment(enrolmentIds: readonly string[]): Promise<Map<string, AssessmentResultEntity[]>> {
+    const { results } = this.rows;
     const rows = enrolmentIds.length
-      ? await this.dataSource.getRepository(AssessmentResultEntity).find({
-          where: { enrolmentId: anyOf(enrolmentIds) },
-          order: { attemptedAt: 'ASC', id: 'ASC' },
-        })
+      ? await loadJsonRows(
+          this.dataSource,
+          results,
+          `SELECT json_agg(${results.select('x')} ORDER BY x.attempted_at, x.id)::text AS rows FROM assessment_results x WHERE x.enrolment_id = ANY($1::uuid[])`,
+          [enrolmentIds],
+        )
       : [];
     return groupBy(enrolmentIds, rows, (r) => r.enrolmentId);
   }
 
   async certificatesByEnrolment(enrolmentIds: readonly string[]): Promise<Map<string, CertificateEntity[]>> {
+    const { certificates } = this.rows;
     const rows = enrolmentIds.length
-      ? await this.dataSource.getRepository(CertificateEntity).find({
-          where: { enrolmentId: anyOf(enrolmentIds) },
-          order: { issuedAt: 'ASC', id: 'ASC' },
-        })
+      ? await loadJsonRows(
+          this.dataSource,
+          certificates,
+          `SELECT json_agg(${certificates.select('x')} ORDER BY x.issued_at, x.id)::text AS rows FROM certificates x WHERE x.enrolment_id = ANY($1::uuid[])`,
+          [enrolmentIds],
+        )
       : [];
     return groupBy(enrolmentIds, rows, (r) => r.enrolmentId);
   }

@@ -1,5 +1,5 @@
 import { DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
-import { jsonRows, type JsonRow } from '../../src/common/database/json-rows';
+import { jsonRows, loadJsonRows, type JsonRow } from '../../src/common/database/json-rows';
 import { databaseOptions } from '../../src/database/database-options';
 import { AssessmentResultEntity } from '../../src/enrolments/assessment-result.entity';
 import { CertificateEntity } from '../../src/enrolments/certificate.entity';
@@ -65,5 +65,14 @@ describe('json_agg rows map to entities exactly as TypeORM loads them', () => {
     // Same classes, same own keys: nothing extra, nothing missing.
     expect(mapped.map((m) => m.constructor)).toEqual(loaded.map((l) => l.constructor));
     expect(mapped.map((m) => Object.keys(m).sort())).toEqual(loaded.map((l) => Object.keys(l).sort()));
+  });
+
+  it('loadJsonRows: the same entities in the same order, mapped in turns; none is an empty list', async () => {
+    const json = jsonRows(ds, AssessmentResultEntity);
+    const loaded = await ds.getRepository(AssessmentResultEntity).find({ order: { attemptedAt: 'ASC', id: 'ASC' } });
+    const sql = `SELECT json_agg(${json.select('x')} ORDER BY x.attempted_at, x.id)::text AS rows FROM assessment_results x WHERE x.enrolment_id = ANY($1::uuid[])`;
+    const all = loaded.map((r) => r.enrolmentId);
+    expect(await loadJsonRows(ds, json, sql, [all])).toEqual(loaded);
+    expect(await loadJsonRows(ds, json, sql, [['00000000-0000-4000-8000-000000000000']])).toEqual([]);
   });
 });
