@@ -105,8 +105,10 @@ export class GateFactsLoader {
     const learners = rows.slice(0, opts.limit);
     // Kept as text too: JS dates drop the microseconds PostgreSQL compares with.
     const now = rows[0] ? { text: rows[0].dbNow, date: rows[0].dbNowDate } : { text: new Date().toISOString(), date: new Date() };
-    const facts = await this.facts([recipient], now, learners, opts.extras);
-    return { learners, hasMore, facts, enrolments: facts.enrolments, extras: facts.extras };
+    // The extra rows apart from the facts: the view keeps the facts for the whole request, and
+    // the raw rows are garbage once primed (what lives longer is copied by every collection).
+    const { extras, ...facts } = await this.facts([recipient], now, learners, opts.extras);
+    return { learners, hasMore, facts, enrolments: facts.enrolments, extras };
   }
 
   /**
@@ -115,8 +117,8 @@ export class GateFactsLoader {
    */
   async forLearners(recipient: Recipient, learnerIds: string[]): Promise<LoadedPage> {
     const { rows, now } = await this.learnersAt(learnerIds);
-    const facts = await this.facts([recipient], now, rows);
-    return { learners: rows, hasMore: false, facts, enrolments: facts.enrolments, extras: facts.extras };
+    const { extras, ...facts } = await this.facts([recipient], now, rows);
+    return { learners: rows, hasMore: false, facts, enrolments: facts.enrolments, extras };
   }
 
   /**
