@@ -73,6 +73,21 @@ describe('answers in parts', () => {
       expect(seen.calls).toBe(1);
     });
 
+    it('is not made for a body a hook replaced meanwhile (the ledger’s 503)', async () => {
+      const { seen, data } = counted();
+      let sent!: () => void;
+      const ledgerSent = new Promise<void>((r) => (sent = r));
+      const response = { body: { kind: 'single', singleResult: { data } } as object };
+      const hooks = await answerInPartsPlugin().requestDidStart!({} as never);
+      const hook = hooks!.willSendResponse!({ response, contextValue: { res, ledgerSent } } as never);
+      const failed = { kind: 'single', singleResult: { errors: [{ message: 'not recorded' }] } };
+      response.body = failed;
+      sent();
+      await hook;
+      expect(seen.calls).toBe(0);
+      expect(await stringifyAnswer(failed.singleResult)).toBe(JSON.stringify(failed.singleResult));
+    });
+
     it('is made again when a hook replaced the extensions or errors after it was made', async () => {
       const { seen, data } = counted();
       const singleResult = { data, extensions: { cost: 7 } };

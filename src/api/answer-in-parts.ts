@@ -12,10 +12,11 @@ interface Placed {
   /** The result's errors and extensions the text was made with (the cost plugin's `extensions.cost`). */
   madeWith: { errors: unknown; extensions: unknown };
   /**
-   * The text of the result and its UTF-8 bytes, made while the ledger wrote; undefined if the
-   * client left first, FAILED if making it threw (serialised again then, to fail as it would have).
+   * The text of the result and its UTF-8 bytes, made while the ledger wrote; FAILED if it was not
+   * made (the client left, the body was replaced) or making it threw — then the result is
+   * serialised again, to answer or fail as it would have.
    */
-  made: Promise<Encoded | undefined | typeof FAILED>;
+  made: Promise<Encoded | typeof FAILED>;
 }
 
 const placed = new WeakMap<object, Placed>();
@@ -35,6 +36,13 @@ const FAILED: unique symbol = Symbol('failed');
  * data object and leaves its bytes for `send`. A body replaced meanwhile (the ledger's 503 has no
  * data), or one whose errors or extensions a hook replaced, is serialised then, and what was made is dropped. The
  * data objects are new for every execution, so no answer can be placed on another request's response.
+ *
+ * Two things this relies on, both Apollo 5's behaviour: hooks change a body by replacing its
+ * parts (the cost plugin sets a new `extensions` object; the ledger a new body), never by
+ * changing them in place — a change in place after the text was made would not be seen; and
+ * every plugin's willSendResponse runs at once (`Promise.all`), so this hook's wait for
+ * `ledgerSent` runs beside the ledger's hook, which settles it on every path. The ledger's plugin
+ * must come before this one (api/graphql.config.ts): it sets `ledgerSent` as the request starts.
  */
 export function answerInPartsPlugin(): ApolloServerPlugin<GraphqlContext> {
   return {
@@ -46,14 +54,18 @@ export function answerInPartsPlugin(): ApolloServerPlugin<GraphqlContext> {
           if (!data || body.kind !== 'single') return;
           const res = contextValue.res;
           const entry: Placed = { res, madeWith: { errors: undefined, extensions: undefined }, made: Promise.resolve(FAILED) };
+          // Not worth finishing once the client has gone or a hook has replaced the body (the
+          // ledger's 503, or an error): it would never be sent.
+          const unwanted = () => res.destroyed || response.body !== body;
           entry.made = (async () => {
             await contextValue.ledgerSent;
             // A turn for the database driver to send the statement it was just handed.
             await nextTurn();
+            if (unwanted()) return FAILED;
             // As Apollo hands the result to stringifyResult (its orderExecutionResultFields).
             const { errors, extensions } = body.singleResult;
             entry.madeWith = { errors, extensions };
-            return makeAnswer({ errors, data, extensions }, res);
+            return (await makeAnswer({ errors, data, extensions }, unwanted)) ?? FAILED;
           })().catch((): typeof FAILED => FAILED);
           placed.set(data, entry);
           await entry.made;
@@ -75,15 +87,15 @@ export async function stringifyAnswer(value: FormattedExecutionResult): Promise<
   // Made from the same result, unless a hook replaced its errors or extensions since.
   const made = await found.made;
   const same = value.errors === found.madeWith.errors && value.extensions === found.madeWith.extensions;
-  if (made === undefined) return '';
-  const encoded = made !== FAILED && same ? made : await makeAnswer(value, res);
+  const encoded = made !== FAILED && same ? made : await makeAnswer(value, () => res.destroyed);
+  // A client that went away is sent nothing: the rest of its answer is not made.
   if (!encoded) return '';
   if (encoded.parts.length > 1) answerEncoded(res, encoded);
   return encoded.text;
 }
 
-/** `JSON.stringify(value)` made and encoded a part a turn; undefined once the client has gone (nothing more is made). */
-async function makeAnswer(value: object, res: Response): Promise<Encoded | undefined> {
+/** `JSON.stringify(value)` made and encoded a part a turn; undefined once `stop()` says it is not wanted (nothing more is made). */
+async function makeAnswer(value: object, stop: () => boolean): Promise<Encoded | undefined> {
   const parts: Buffer[] = [];
   let length = 0;
   const text = await jsonInParts(
@@ -93,7 +105,7 @@ async function makeAnswer(value: object, res: Response): Promise<Encoded | undef
       parts.push(bytes);
       length += bytes.length;
     },
-    { stop: () => res.destroyed },
+    { stop },
   );
   return text === undefined ? undefined : { text, parts, length };
 }

@@ -99,8 +99,10 @@ export function graphqlConfig(config: AppConfig, logger: Logger, ledger: Disclos
         : []),
       ...(limits.compiled ? [compiledExecutionPlugin()] : []),
       ledgerPlugin(ledger, logger),
-      // Apollo runs the willSendResponse hooks together; what makes the ledger's 503 safe is
-      // that it replaces the body with one without data, which stringifyAnswer cannot place.
+      // After the ledger's plugin (which sets `ledgerSent`). Apollo runs the willSendResponse
+      // hooks together — this one waits for the ledger's statement to be on its way, and would
+      // wait forever if they ran one after another. What makes the ledger's 503 safe is that it
+      // replaces the body with one without data, which stringifyAnswer cannot place.
       answerInPartsPlugin(),
       ...(config.graphql.landingPage ? [ApolloServerPluginLandingPageLocalDefault({ embed: true })] : []),
     ] as NonNullable<ApolloDriverConfig['plugins']>,

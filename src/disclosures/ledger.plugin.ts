@@ -9,9 +9,10 @@ import type { DisclosureLedgerService } from './disclosure-ledger.service';
  * (Apollo awaits willSendResponse before writing the body). Fail closed (docs/ledger-and-notifications.md): if the write
  * fails, the data is replaced by an error and no gated value is sent.
  *
- * `ledgerSent` on the context settles once the statement has been handed to the database (or none
- * was needed): the answer is made while the database writes (api/answer-in-parts.ts), and is sent
- * only once every willSendResponse hook, this one included, has finished.
+ * `ledgerSent` on the context settles once the statement has been handed to the database driver
+ * (it leaves as soon as a pooled connection is free), or when no write was needed or the write
+ * failed: the answer is made while the database writes (api/answer-in-parts.ts), and is sent only
+ * once every willSendResponse hook, this one included, has finished.
  */
 export function ledgerPlugin(ledger: DisclosureLedgerService, logger: Logger): ApolloServerPlugin<GraphqlContext> {
   async function record(contextValue: GraphqlContext, response: GraphQLResponse, operationName: string | null | undefined, sent: () => void): Promise<void> {

@@ -39,7 +39,9 @@ describe('json_agg rows map to entities exactly as TypeORM loads them', () => {
     await ds.query(
       `INSERT INTO certificates (enrolment_id, number, issued_at, expires_at, accreditation_points) VALUES ($1, 'C-1', '2026-02-02T00:00:00Z', '2028-02-02T00:00:00Z', 4.25), ($2, 'C-2', now(), NULL, NULL),
               -- Instants before 1970 with microseconds: sent as epoch milliseconds, rounded down as Date keeps them.
-              ($1, 'C-3', '1955-03-04T05:06:07.891234Z', '1969-12-31T23:59:59.999999Z', NULL)`,
+              ($1, 'C-3', '1955-03-04T05:06:07.891234Z', '1969-12-31T23:59:59.999999Z', NULL),
+              -- An infinite instant: JSON has no such number, TypeORM holds it as Infinity.
+              ($1, 'C-4', '2026-03-01T00:00:00Z', 'infinity', NULL)`,
       [enrolments[0].id, enrolments[1].id],
     );
   });

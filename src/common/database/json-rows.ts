@@ -32,9 +32,12 @@ export interface JsonRows<T> {
 
 export function jsonRows<T extends ObjectLiteral>(dataSource: DataSource, target: EntityTarget<T>): JsonRows<T> {
   const metadata = dataSource.getMetadata(target);
+  // What TypeORM's own load would do besides mapping columns is not done here: refuse it.
+  if (metadata.afterLoadListeners.length > 0) throw new Error(`${metadata.name} has @AfterLoad listeners, which json rows do not run (common/database/json-rows.ts)`);
   const driver = dataSource.driver;
   const columns = metadata.columns
-    .filter((c) => !c.isVirtual && !c.embeddedMetadata)
+    // As TypeORM's find(): no virtual or embedded columns, none marked `select: false`.
+    .filter((c) => !c.isVirtual && !c.embeddedMetadata && c.isSelect)
     .map((c) => ({ property: c.propertyName, name: c.databaseName, instant: isInstant(c), convert: converterFor(c, (v) => driver.prepareHydratedValue(v, c)) }));
   const list = (alias: string) => columns.map((c) => (c.instant ? `floor(extract(epoch FROM ${alias}."${c.name}") * 1000)` : `${alias}."${c.name}"`)).join(', ');
   return {
@@ -90,9 +93,9 @@ function converterFor(c: ColumnMetadata, hydrate: (v: unknown) => unknown): (v: 
   const type = typeof c.type === 'string' ? c.type : null;
   if (!c.transformer && type !== null) {
     // 'timestamp' without a zone would need TypeORM's local-time rule: leave it to hydration.
-    // Sent as epoch milliseconds (see isInstant); anything else (PostgreSQL writes an infinite
-    // instant as a string) is read as its text was before.
-    if (isInstant(c)) return (v) => (v === null || v === undefined ? null : new Date(v as number | string));
+    // Sent as epoch milliseconds (see isInstant). An infinite instant comes as the string
+    // "Infinity" or "-Infinity" (JSON has no such number): TypeORM holds it as that number.
+    if (isInstant(c)) return (v) => (v === null || v === undefined ? null : typeof v === 'number' ? new Date(v) : Number(v));
     if (AS_IS.has(type)) return (v) => v ?? null;
   }
   if (type !== null && AS_TEXT.has(type)) return (v) => hydrate(typeof v === 'number' ? String(v) : (v ?? null));

@@ -12,8 +12,8 @@ export interface GraphqlContext {
   loaders: RequestLoaders;
   view: RequestView;
   /**
-   * Settles once the request's ledger write has been handed to the database (or was not needed):
-   * set by the ledger's plugin as the request starts. The answer is made while the database
+   * Settles once the request's ledger write has been handed to the database driver, or when no
+   * write was needed or it failed: set by the ledger's plugin as the request starts. The answer is made while the database
    * writes, not before the statement leaves (api/answer-in-parts.ts).
    */
   ledgerSent?: Promise<void>;
