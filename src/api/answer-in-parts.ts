@@ -51,8 +51,9 @@ export function answerInPartsPlugin(): ApolloServerPlugin<GraphqlContext> {
         async willSendResponse({ response, contextValue }) {
           const body = response.body;
           const data = body.kind === 'single' ? body.singleResult.data : undefined;
-          if (!data || body.kind !== 'single') return;
-          const res = contextValue.res;
+          const res = contextValue.res as Response | undefined;
+          // Only an answer for an HTTP response is made here (not one run without HTTP).
+          if (!data || body.kind !== 'single' || !res) return;
           const entry: Placed = { res, madeWith: { errors: undefined, extensions: undefined }, made: Promise.resolve(FAILED) };
           // Not worth finishing once the client has gone or a hook has replaced the body (the
           // ledger's 503, or an error): it would never be sent.
