@@ -1,3 +1,4 @@
+import type { Lean } from '../common/database/json-rows';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomInt } from 'node:crypto';
@@ -56,7 +57,7 @@ function ledgerEntryOf(request: LedgerRequestFacts, kind: LedgerEntryKind, learn
 
 /** An enrolment and the categories marked as disclosed of it. */
 interface Marked {
-  enrolment: EnrolmentEntity;
+  enrolment: Lean<EnrolmentEntity>;
   categories: ReadonlySet<DisclosureCategory>;
 }
 

@@ -8,10 +8,11 @@ import { generalisedStatus } from './enrolment-status';
  * a single "updated at" would let a recipient binary-search the moment of a change it may not see
  * (a new result while ASSESSMENT_RESULTS is withheld), without any ledger entry
  * (docs/sharing-rules.md rule 12). A category never stamped changed when the enrolment was made.
+ * In epoch milliseconds: the enrolment may be an entity or a row read as JSON (json-rows.ts).
  */
-export function changedAt(e: Pick<EnrolmentEntity, 'changedAt' | 'createdAt'>, category: DisclosureCategory): Date {
+export function changedAt(e: Pick<EnrolmentEntity, 'changedAt'> & { createdAt: Date | number }, category: DisclosureCategory): number {
   const at = e.changedAt[category];
-  return at ? new Date(at) : e.createdAt;
+  return at ? Date.parse(at) : e.createdAt.valueOf();
 }
 
 type RowValues = Pick<EnrolmentEntity, 'status' | 'enrolledAt' | 'startsOn' | 'startedAt' | 'progressPercent' | 'lastActivityAt' | 'timeSpentMinutes' | 'completedAt'>;

@@ -13,7 +13,7 @@ import type { EnrolmentService } from './enrolment.service';
  */
 export async function primeEnrolmentChildren(
   service: EnrolmentService,
-  enrolments: readonly EnrolmentEntity[],
+  enrolments: readonly Pick<EnrolmentEntity, 'id' | 'courseId'>[],
   selected: ReadonlySet<string>,
   loaders: RequestLoaders,
 ): Promise<void> {

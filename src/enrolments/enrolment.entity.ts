@@ -1,3 +1,4 @@
+import type { Lean } from '../common/database/json-rows';
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { LearnerEntity } from '../learners/learner.entity';
 import { OrganisationEntity } from '../organisations/organisation.entity';
@@ -88,3 +89,6 @@ export class EnrolmentEntity {
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 }
+
+/** An enrolment as a resolver may get it: loaded by TypeORM, or read as JSON with its instants as numbers (common/database/json-rows.ts). */
+export type EnrolmentRecord = EnrolmentEntity | Lean<EnrolmentEntity>;

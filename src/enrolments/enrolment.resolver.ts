@@ -16,7 +16,8 @@ import {
 } from './enrolment.inputs';
 import { AssessmentResultModel, CertificateModel, EnrolmentConnection, EnrolmentModel } from './enrolment.model';
 import type { CertificateEntity } from './certificate.entity';
-import type { EnrolmentEntity } from './enrolment.entity';
+import type { EnrolmentRecord } from './enrolment.entity';
+import type { Lean } from '../common/database/json-rows';
 import { CERTIFICATES_BY_ENROLMENT, COURSE_BY_ID, RESULTS_BY_ENROLMENT } from './enrolment-loaders';
 import { primeEnrolmentChildren } from './children-ahead';
 import { generalisedStatus } from './enrolment-status';
@@ -55,7 +56,7 @@ export class EnrolmentResolver {
   // synchronously (RequestLoaders.load), so a gated page completes without a promise per field.
 
   @ResolveField(() => CourseModel, { description: 'Catalogue data: not a disclosure.' })
-  course(e: EnrolmentEntity, _args: unknown, ctx: GraphqlContext) {
+  course(e: EnrolmentRecord, _args: unknown, ctx: GraphqlContext) {
     return ctx.loaders.load(COURSE_BY_ID, e.courseId, (ids) => this.service.coursesByIds(ids));
   }
 
@@ -66,7 +67,7 @@ export class EnrolmentResolver {
    * ENROLMENT_STATUS before this runs.
    */
   @ResolveField('status')
-  status(e: EnrolmentEntity, _args: unknown, ctx: GraphqlContext) {
+  status(e: EnrolmentRecord, _args: unknown, ctx: GraphqlContext) {
     const view = ctx.view;
     if (view.kind === 'FULL' || generalisedStatus(e.status) !== 'STARTED') return e.status;
     if (!view.allows(e.id, 'COMPLETION')) return 'STARTED';
@@ -75,32 +76,32 @@ export class EnrolmentResolver {
   }
 
   @ResolveField('completed')
-  completed(e: EnrolmentEntity) {
+  completed(e: EnrolmentRecord) {
     return e.status === 'COMPLETED';
   }
 
   @ResolveField('assessmentResults')
-  assessmentResults(e: EnrolmentEntity, _args: unknown, ctx: GraphqlContext) {
+  assessmentResults(e: EnrolmentRecord, _args: unknown, ctx: GraphqlContext) {
     return ctx.loaders.load(RESULTS_BY_ENROLMENT, e.id, (ids) => this.service.resultsByEnrolment(ids), () => []);
   }
 
   @ResolveField('certificates')
-  certificates(e: EnrolmentEntity, _args: unknown, ctx: GraphqlContext) {
+  certificates(e: EnrolmentRecord, _args: unknown, ctx: GraphqlContext) {
     return this.certificatesOf(e, ctx);
   }
 
   @ResolveField('accreditationPointsEarned')
-  accreditationPointsEarned(e: EnrolmentEntity, _args: unknown, ctx: GraphqlContext) {
+  accreditationPointsEarned(e: EnrolmentRecord, _args: unknown, ctx: GraphqlContext) {
     const certificates = this.certificatesOf(e, ctx);
     return certificates instanceof Promise ? certificates.then(pointsOf) : pointsOf(certificates);
   }
 
   @ResolveField('withheld')
-  withheld(e: EnrolmentEntity, _args: unknown, ctx: GraphqlContext, info: GraphQLResolveInfo) {
+  withheld(e: EnrolmentRecord, _args: unknown, ctx: GraphqlContext, info: GraphQLResolveInfo) {
     return withheldOf(ctx.view, info.parentType, e);
   }
 
-  private certificatesOf(e: EnrolmentEntity, ctx: GraphqlContext) {
+  private certificatesOf(e: EnrolmentRecord, ctx: GraphqlContext) {
     return ctx.loaders.load(CERTIFICATES_BY_ENROLMENT, e.id, (ids) => this.service.certificatesByEnrolment(ids), () => []);
   }
 
@@ -132,12 +133,12 @@ export class EnrolmentResolver {
 @Resolver(() => CertificateModel)
 export class CertificateResolver {
   @ResolveField('withheld')
-  withheld(c: CertificateEntity, _args: unknown, ctx: GraphqlContext, info: GraphQLResolveInfo) {
+  withheld(c: CertificateEntity | Lean<CertificateEntity>, _args: unknown, ctx: GraphqlContext, info: GraphQLResolveInfo) {
     return withheldOf(ctx.view, info.parentType, c);
   }
 }
 
-function pointsOf(certificates: CertificateEntity[]): number | null {
+function pointsOf(certificates: readonly Pick<CertificateEntity, 'accreditationPoints'>[]): number | null {
   const points = certificates.map((c) => c.accreditationPoints).filter((p): p is number => p !== null);
   return points.length ? points.reduce((a, b) => a + b, 0) : null;
 }

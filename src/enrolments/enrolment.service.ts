@@ -2,7 +2,7 @@ import { anyOf } from '../common/any-of';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
-import { jsonRows, loadJsonRows, type JsonRows } from '../common/database/json-rows';
+import { jsonRows, loadJsonRows, type JsonRows, type Lean } from '../common/database/json-rows';
 import { DomainError } from '../common/errors/domain-error';
 import type { DisclosureCategory } from '../common/disclosure-category';
 import type { ConnectionShape, PageArgs } from '../common/pagination/connection';
@@ -174,7 +174,7 @@ export class EnrolmentService {
     if (categories.length) await em.query(`UPDATE enrolments SET changed_at = ${stampSql(2)}, updated_at = now() WHERE id = $1`, [enrolmentId, categories]);
   }
 
-  async enrolmentsByLearner(learnerIds: readonly string[]): Promise<Map<string, EnrolmentEntity[]>> {
+  async enrolmentsByLearner(learnerIds: readonly string[]): Promise<Map<string, Lean<EnrolmentEntity>[]>> {
     const { enrolments } = this.rows;
     const rows = learnerIds.length
       ? await loadJsonRows(
@@ -215,7 +215,7 @@ export class EnrolmentService {
     });
   }
 
-  async resultsByEnrolment(enrolmentIds: readonly string[]): Promise<Map<string, AssessmentResultEntity[]>> {
+  async resultsByEnrolment(enrolmentIds: readonly string[]): Promise<Map<string, Lean<AssessmentResultEntity>[]>> {
     const { results } = this.rows;
     const rows = enrolmentIds.length
       ? await loadJsonRows(
@@ -228,7 +228,7 @@ export class EnrolmentService {
     return groupBy(enrolmentIds, rows, (r) => r.enrolmentId);
   }
 
-  async certificatesByEnrolment(enrolmentIds: readonly string[]): Promise<Map<string, CertificateEntity[]>> {
+  async certificatesByEnrolment(enrolmentIds: readonly string[]): Promise<Map<string, Lean<CertificateEntity>[]>> {
     const { certificates } = this.rows;
     const rows = enrolmentIds.length
       ? await loadJsonRows(

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { jsonRows, type JsonRow } from '../common/database/json-rows';
+import { jsonRows, type JsonRow, type Lean } from '../common/database/json-rows';
 import type { LoaderKey, RequestLoaders } from '../common/graphql/request-loaders';
 import type { PageExtraColumns } from '../sharing/gate/gate-facts.loader';
 import { AssessmentResultEntity } from './assessment-result.entity';
@@ -16,7 +16,7 @@ interface Child {
   selectedBy: readonly string[];
   /** JSON of the rows, reading the facts statement's CTE `e` (the page's enrolments). */
   sql: string;
-  prime(loaders: RequestLoaders, enrolments: readonly EnrolmentEntity[], rows: JsonRow[]): void;
+  prime(loaders: RequestLoaders, enrolments: readonly Lean<EnrolmentEntity>[], rows: JsonRow[]): void;
 }
 
 /**
@@ -67,7 +67,7 @@ export class PageChildren {
   }
 
   /** Primes the request's loaders with what `columnsFor` brought. */
-  prime(loaders: RequestLoaders, enrolments: readonly EnrolmentEntity[], extras: Record<string, JsonRow[]>): void {
+  prime(loaders: RequestLoaders, enrolments: readonly Lean<EnrolmentEntity>[], extras: Record<string, JsonRow[]>): void {
     for (const [name, child] of Object.entries(this.children)) {
       const rows = extras[name];
       if (rows) child.prime(loaders, enrolments, rows);
@@ -76,7 +76,7 @@ export class PageChildren {
 }
 
 /** Every enrolment of the page gets its list (also an empty one), in the rows' order. */
-function primePerEnrolment<T extends { enrolmentId: string }>(loaders: RequestLoaders, key: LoaderKey<T[]>, enrolments: readonly EnrolmentEntity[], rows: T[]): void {
+function primePerEnrolment<T extends { enrolmentId: string }>(loaders: RequestLoaders, key: LoaderKey<T[]>, enrolments: readonly Lean<EnrolmentEntity>[], rows: T[]): void {
   const byEnrolment = new Map<string, T[]>(enrolments.map((e) => [e.id, []]));
   for (const r of rows) byEnrolment.get(r.enrolmentId)?.push(r);
   for (const [id, list] of byEnrolment) loaders.prime(key, id, list);

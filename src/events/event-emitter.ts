@@ -1,9 +1,10 @@
+import type { Lean } from '../common/database/json-rows';
+import type { EnrolmentEntity } from '../enrolments/enrolment.entity';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DISCLOSURE_CATEGORIES, type DisclosureCategory } from '../common/disclosure-category';
 import { uuid7 } from '../common/uuid7';
-import type { EnrolmentEntity } from '../enrolments/enrolment.entity';
 import type { GateFactsLoader } from '../sharing/gate/gate-facts.loader';
 import { EVENTS_FACTS_LOADER } from './events-facts';
 import { SharingRules } from '../sharing/gate/sharing-rules';
@@ -68,7 +69,7 @@ export class EventEmitter {
     for (const c of changes) byEnrolment.set(c.enrolment_id, [...(byEnrolment.get(c.enrolment_id) ?? []), c]);
     const { visible, facts } = await this.loader.forEvents([...new Set(changes.map((c) => c.learner_id))]);
     const rules = new SharingRules(facts, 'RECIPIENT');
-    const enrolments = new Map((facts.enrolments as EnrolmentEntity[]).map((e) => [e.id, e]));
+    const enrolments = new Map((facts.enrolments as Lean<EnrolmentEntity>[]).map((e) => [e.id, e]));
     const recipientsOf = new Map<string, (typeof visible)[number]['recipient'][]>();
     for (const v of visible) recipientsOf.set(v.learnerId, [...(recipientsOf.get(v.learnerId) ?? []), v.recipient]);
     const events: NewEvent[] = [];

@@ -1,3 +1,4 @@
+import type { Lean } from '../common/database/json-rows';
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error';
 import type { DeferredConnectionShape } from '../common/pagination/connection';
@@ -23,7 +24,7 @@ export interface EnrolmentFilter {
   updatedSince?: Date;
 }
 
-export type SharedLearner = VisibleLearnerRow & { employeeNumber: string | null; sharedEnrolments: EnrolmentEntity[] };
+export type SharedLearner = VisibleLearnerRow & { employeeNumber: string | null; sharedEnrolments: Lean<EnrolmentEntity>[] };
 
 /** Learners whose listing the gate decides in one turn of the event loop (~3 enrolments each). */
 const LEARNERS_PER_TURN = 100;
@@ -76,7 +77,7 @@ export class SharedLearnerService {
 
   /** The gate decides which enrolments each learner lists: LEARNERS_PER_TURN learners per turn of the event loop. */
   private shape(view: GatedView, page: LoadedPage, filter: EnrolmentFilter): Promise<SharedLearner[]> {
-    const byLearner = new Map<string, EnrolmentEntity[]>();
+    const byLearner = new Map<string, Lean<EnrolmentEntity>[]>();
     for (const e of page.enrolments) {
       const list = byLearner.get(e.learnerId);
       if (list) list.push(e);
@@ -139,14 +140,14 @@ function hasFilter(f: EnrolmentFilter): boolean {
  * selected counts as a disclosure of that category (docs/sharing-rules.md rules 12 and 16).
  * Nothing is marked unless the whole filter matched.
  */
-function matches(view: GatedView, e: EnrolmentEntity, f: EnrolmentFilter): boolean {
+function matches(view: GatedView, e: Lean<EnrolmentEntity>, f: EnrolmentFilter): boolean {
   if (f.courseId !== undefined && e.courseId !== f.courseId) return false;
   const marks: DisclosureCategory[] = [];
   // A change time is selected only by the categories shared with the caller, and each one whose
   // change selected the row is disclosed: a withheld category's change must not select it.
   if (f.updatedSince !== undefined) {
     const since = f.updatedSince;
-    const selecting = DISCLOSURE_CATEGORIES.filter((c) => changedAt(e, c) >= since && view.allows(e.id, c));
+    const selecting = DISCLOSURE_CATEGORIES.filter((c) => changedAt(e, c) >= since.getTime() && view.allows(e.id, c));
     if (selecting.length === 0) return false;
     marks.push(...selecting);
   }
@@ -170,7 +171,7 @@ function matches(view: GatedView, e: EnrolmentEntity, f: EnrolmentFilter): boole
     }
   }
   if (f.completedSince !== undefined) {
-    if (!view.allows(e.id, 'COMPLETION') || e.completedAt === null || e.completedAt < f.completedSince) return false;
+    if (!view.allows(e.id, 'COMPLETION') || e.completedAt === null || e.completedAt < f.completedSince.getTime()) return false;
     marks.push('COMPLETION');
   }
   for (const c of marks) view.markDisclosed(e.id, c);

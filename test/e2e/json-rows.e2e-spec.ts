@@ -12,7 +12,8 @@ import { createTestDatabase, type TestDatabase } from '../utils/test-database';
  * arrays in the gate's one facts statement and maps them with `jsonRows` (driven by entity metadata). For
  * every entity mapped that way, the mapper must give exactly what TypeORM's own load gives —
  * every column, with nulls and without — so a new column or a new column type cannot be served
- * differently (or not at all) on the gated path.
+ * differently (or not at all) on the gated path. The one difference is on purpose: an instant is
+ * kept as its epoch milliseconds where TypeORM makes a Date (json-rows.ts, Lean).
  */
 describe('json_agg rows map to entities exactly as TypeORM loads them', () => {
   let db: TestDatabase;
@@ -63,7 +64,11 @@ describe('json_agg rows map to entities exactly as TypeORM loads them', () => {
     const [{ rows }] = await ds.query(`SELECT json_agg(${json.select('x')} ORDER BY x.id) AS rows FROM ${table} x`);
     const mapped = (rows as JsonRow[]).map(json.map);
     expect(loaded.length).toBeGreaterThanOrEqual(2);
-    expect(mapped).toEqual(loaded);
+    expect(mapped).toEqual(loaded.map(lean));
+    // Every instant TypeORM made a Date is a number here, to the millisecond (Infinity for 'infinity').
+    const instants = loaded.flatMap((l) => Object.entries(l).filter(([, v]) => v instanceof Date).map(([k]) => k));
+    expect(instants.length).toBeGreaterThan(0);
+    for (const [i, m] of mapped.entries()) for (const k of Object.keys(m)) if (loaded[i][k] instanceof Date) expect(typeof m[k]).toBe('number');
     // Same classes, same own keys: nothing extra, nothing missing.
     expect(mapped.map((m) => m.constructor)).toEqual(loaded.map((l) => l.constructor));
     expect(mapped.map((m) => Object.keys(m).sort())).toEqual(loaded.map((l) => Object.keys(l).sort()));
@@ -74,7 +79,14 @@ describe('json_agg rows map to entities exactly as TypeORM loads them', () => {
     const loaded = await ds.getRepository(AssessmentResultEntity).find({ order: { attemptedAt: 'ASC', id: 'ASC' } });
     const sql = `SELECT json_agg(${json.select('x')} ORDER BY x.attempted_at, x.id)::text AS rows FROM assessment_results x WHERE x.enrolment_id = ANY($1::uuid[])`;
     const all = loaded.map((r) => r.enrolmentId);
-    expect(await loadJsonRows(ds, json, sql, [all])).toEqual(loaded);
+    expect(await loadJsonRows(ds, json, sql, [all])).toEqual(loaded.map(lean));
     expect(await loadJsonRows(ds, json, sql, [['00000000-0000-4000-8000-000000000000']])).toEqual([]);
   });
 });
+
+/** A TypeORM-loaded entity with its Dates as epoch milliseconds, as json rows keep them. */
+function lean<T extends ObjectLiteral>(entity: T): T {
+  const out = Object.create(Object.getPrototypeOf(entity) as object) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(entity)) out[k] = v instanceof Date ? v.getTime() : v;
+  return out as T;
+}

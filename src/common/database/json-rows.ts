@@ -27,8 +27,20 @@ export type JsonRow = readonly unknown[];
  */
 export interface JsonRows<T> {
   select(alias: string): string;
-  map(row: JsonRow): T;
+  map(row: JsonRow): Lean<T>;
 }
+
+/**
+ * An entity as json rows load it: each instant (`timestamptz`) as its epoch milliseconds, not a
+ * Date. A 500-learner page holds ~13,000 instants from its rows to its answer; as Dates (~96 bytes
+ * each, every one an object the young-generation collector copies, and copies again when it
+ * promotes it) they were ~19 % of provider staff's page's CPU, while nearly all a page does with
+ * them is serialise some (common/graphql/date-time.scalar.ts takes a number) (docs/benchmarks.md,
+ * "Round 3, eighth session"). The type says so, so that code reading an instant of such a row
+ * cannot take it for a Date.
+ */
+export type Lean<T> = { [K in keyof T]: InstantAsNumber<T[K]> };
+type InstantAsNumber<V> = V extends Date ? number : V;
 
 export function jsonRows<T extends ObjectLiteral>(dataSource: DataSource, target: EntityTarget<T>): JsonRows<T> {
   const metadata = dataSource.getMetadata(target);
@@ -59,12 +71,12 @@ const ROWS_PER_TURN = 500;
  * the rows mapped 500 a turn. Loaded by the driver instead, the ~2,600 results of a 500-learner
  * page were parsed and hydrated in one block of 25–55 ms (docs/benchmarks.md).
  */
-export async function loadJsonRows<T>(dataSource: DataSource, rows: JsonRows<T>, sql: string, params: unknown[]): Promise<T[]> {
+export async function loadJsonRows<T>(dataSource: DataSource, rows: JsonRows<T>, sql: string, params: unknown[]): Promise<Lean<T>[]> {
   const [row] = await dataSource.query<{ rows: string | null }[]>(sql, params);
   if (!row?.rows) return [];
   await nextTurn();
   const parsed = JSON.parse(row.rows) as JsonRow[];
-  const out: T[] = [];
+  const out: Lean<T>[] = [];
   for (let i = 0; i < parsed.length; i += ROWS_PER_TURN) {
     if (i > 0) await nextTurn();
     for (let j = i; j < Math.min(parsed.length, i + ROWS_PER_TURN); j++) out.push(rows.map(parsed[j]));
@@ -75,10 +87,10 @@ export async function loadJsonRows<T>(dataSource: DataSource, rows: JsonRows<T>,
 /**
  * A `timestamptz` column without a transformer: sent as its epoch milliseconds, rounded down as
  * JavaScript's Date keeps them (`floor(extract(epoch …) * 1000)`, exact numeric arithmetic),
- * instead of as ISO text — half the characters, and a number is made into a Date without parsing
- * a string. A 500-learner page has ~14,000 of them: ~200 kB less JSON to write and read, and
- * ~15 % less time in PostgreSQL for those columns (docs/benchmarks.md). The e2e test compares the
- * Dates with TypeORM's own, to the millisecond, before and after 1970.
+ * instead of as ISO text — half the characters, and kept as that number (Lean). A 500-learner
+ * page has ~14,000 of them: ~200 kB less JSON to write and read, and ~15 % less time in
+ * PostgreSQL for those columns (docs/benchmarks.md). The e2e test compares them with TypeORM's
+ * Dates, to the millisecond, before and after 1970.
  */
 function isInstant(c: ColumnMetadata): boolean {
   return !c.transformer && !c.isArray && (c.type === 'timestamptz' || c.type === 'timestamp with time zone');
@@ -93,9 +105,10 @@ function converterFor(c: ColumnMetadata, hydrate: (v: unknown) => unknown): (v: 
   const type = typeof c.type === 'string' ? c.type : null;
   if (!c.transformer && type !== null) {
     // 'timestamp' without a zone would need TypeORM's local-time rule: leave it to hydration.
-    // Sent as epoch milliseconds (see isInstant). An infinite instant comes as the string
-    // "Infinity" or "-Infinity" (JSON has no such number): TypeORM holds it as that number.
-    if (isInstant(c)) return (v) => (v === null || v === undefined ? null : typeof v === 'number' ? new Date(v) : Number(v));
+    // Sent and kept as epoch milliseconds (see isInstant and Lean). An infinite instant comes as
+    // the string "Infinity" or "-Infinity" (JSON has no such number): TypeORM holds it as that
+    // number too.
+    if (isInstant(c)) return (v) => (v === null || v === undefined ? null : Number(v));
     if (AS_IS.has(type)) return (v) => v ?? null;
   }
   if (type !== null && AS_TEXT.has(type)) return (v) => hydrate(typeof v === 'number' ? String(v) : (v ?? null));

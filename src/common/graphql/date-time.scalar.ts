@@ -16,8 +16,10 @@ const ISO = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z
 export const StrictDateTime = new GraphQLScalarType<Date | null, string>({
   name: 'DateTime',
   description: 'A date-time string with a time zone, such as 2026-12-03T09:54:33Z (ISO 8601; years 1900–9999). Output is always UTC.',
+  // Output: a Date, or epoch milliseconds — how rows read as JSON keep their instants
+  // (common/database/json-rows.ts, Lean).
   serialize(value) {
-    const date = value instanceof Date ? value : new Date(value as string);
+    const date = value instanceof Date ? value : new Date(value as number | string);
     if (Number.isNaN(date.getTime())) throw new GraphQLError('DateTime cannot represent an invalid date');
     return date.toISOString();
   },

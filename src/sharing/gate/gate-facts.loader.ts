@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { amsterdamDate } from '../../common/calendar-date';
 import { nextTurn } from '../../common/graphql/in-turns';
-import { jsonRows, type JsonRow, type JsonRows } from '../../common/database/json-rows';
+import { jsonRows, type JsonRow, type JsonRows, type Lean } from '../../common/database/json-rows';
 import { EnrolmentEntity } from '../../enrolments/enrolment.entity';
 import { mandateInForceSql } from '../../organisations/mandate-in-force';
 import { agreementInForceSql } from '../agreements/agreement-in-force';
@@ -15,7 +15,7 @@ import { GATED_CONNECTION } from '../../common/database/gated-connection';
 export interface LoadedPage {
   facts: GateFacts;
   /** Every enrolment of the page's learners (the view decides which are listed). */
-  enrolments: EnrolmentEntity[];
+  enrolments: Lean<EnrolmentEntity>[];
   /** The extra columns the caller asked for (see `PageExtraColumns`), as loaded: JSON rows. */
   extras: Record<string, JsonRow[]>;
   /** Visible learners of the page, in keyset order, with their identity fields. */
@@ -127,7 +127,7 @@ export class GateFactsLoader {
    * recipients, in two statements whatever the number of learners and recipients. The rules then
    * decide per (recipient, enrolment, category) in memory, exactly as for a page.
    */
-  async forEvents(learnerIds: string[]): Promise<{ visible: { recipient: Recipient; learnerId: string }[]; facts: GateFacts & { enrolments: EnrolmentEntity[] } }> {
+  async forEvents(learnerIds: string[]): Promise<{ visible: { recipient: Recipient; learnerId: string }[]; facts: GateFacts & { enrolments: Lean<EnrolmentEntity>[] } }> {
     const rows: { recipientId: string; kind: Recipient['kind']; learnerId: string; dbNow: string; dbNowDate: Date }[] = await this.dataSource.query(
       `WITH v AS (
          SELECT x.recipient_id, x.learner_id FROM sharing_agreements x
@@ -162,7 +162,7 @@ export class GateFactsLoader {
    * The same facts for recipients that received something of these learners, whether or not
    * they still see them: whether access ended (docs/events.md, "Access ended").
    */
-  async forRecipients(recipients: Recipient[], learnerIds: string[]): Promise<GateFacts & { enrolments: EnrolmentEntity[] }> {
+  async forRecipients(recipients: Recipient[], learnerIds: string[]): Promise<GateFacts & { enrolments: Lean<EnrolmentEntity>[] }> {
     const { rows, now } = await this.learnersAt(learnerIds);
     return this.facts(recipients, now, rows);
   }
@@ -189,7 +189,7 @@ export class GateFactsLoader {
     at: { text: string; date: Date },
     learners: VisibleLearnerRow[],
     extraColumns: PageExtraColumns = {},
-  ): Promise<GateFacts & { enrolments: EnrolmentEntity[]; extras: Record<string, JsonRow[]> }> {
+  ): Promise<GateFacts & { enrolments: Lean<EnrolmentEntity>[]; extras: Record<string, JsonRow[]> }> {
     const now = at.date;
     const ids = learners.map((l) => l.id);
     const extraNames = Object.keys(extraColumns);

@@ -1,3 +1,4 @@
+import type { Lean } from '../../common/database/json-rows';
 import type { DisclosureCategory } from '../../common/disclosure-category';
 import { DISCLOSURE_CATEGORIES } from '../../common/disclosure-category';
 import type { EnrolmentEntity } from '../../enrolments/enrolment.entity';
@@ -20,7 +21,7 @@ export class FullView {
 
 export class GatedView {
   readonly kind = 'GATED';
-  private readonly entries = new Map<string, { rules: SharingRules; enrolment: EnrolmentEntity }>();
+  private readonly entries = new Map<string, { rules: SharingRules; enrolment: Lean<EnrolmentEntity> }>();
   /** enrolmentId → its decisions and marks in this request (a page asks ~15 times per enrolment). */
   private readonly gates = new Map<string, EnrolmentGate>();
   /** enrolmentId → categories of which at least one field was resolved (or selected a row). */
@@ -67,7 +68,7 @@ export class GatedView {
     return entry && this.recipient ? entry.rules.decide(this.recipient, entry.enrolment, category) : NO_AGREEMENT;
   }
 
-  enrolment(enrolmentId: string): EnrolmentEntity | undefined {
+  enrolment(enrolmentId: string): Lean<EnrolmentEntity> | undefined {
     return this.entries.get(enrolmentId)?.enrolment;
   }
 
@@ -77,7 +78,7 @@ export class GatedView {
    * allowed. Other enrolments — a course the learner took privately, or for another employer —
    * are not listed at all: their existence is not the recipient's business.
    */
-  listed(enrolments: EnrolmentEntity[]): EnrolmentEntity[] {
+  listed(enrolments: Lean<EnrolmentEntity>[]): Lean<EnrolmentEntity>[] {
     const r = this.recipient;
     if (!r) return [];
     return enrolments.filter(
