@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { jsonRows, type JsonRow, type Lean } from '../common/database/json-rows';
+import { jsonRows, type JsonRow, type Lean, type StringsOfOneLoad } from '../common/database/json-rows';
 import type { LoaderKey, RequestLoaders } from '../common/graphql/request-loaders';
 import type { PageExtraColumns } from '../sharing/gate/gate-facts.loader';
 import { AssessmentResultEntity } from './assessment-result.entity';
@@ -16,7 +16,7 @@ interface Child {
   selectedBy: readonly string[];
   /** JSON of the rows, reading the facts statement's CTE `e` (the page's enrolments). */
   sql: string;
-  prime(loaders: RequestLoaders, enrolments: readonly Lean<EnrolmentEntity>[], rows: JsonRow[]): void;
+  prime(loaders: RequestLoaders, enrolments: readonly Lean<EnrolmentEntity>[], rows: JsonRow[], strings: StringsOfOneLoad): void;
 }
 
 /**
@@ -42,18 +42,18 @@ export class PageChildren {
       results: {
         selectedBy: ['assessmentResults'],
         sql: `(SELECT coalesce(json_agg(${results.select('x')} ORDER BY x.attempted_at, x.id), '[]') FROM assessment_results x WHERE x.enrolment_id = ANY(ARRAY(SELECT id FROM e)))`,
-        prime: (loaders, enrolments, rows) => primePerEnrolment(loaders, RESULTS_BY_ENROLMENT, enrolments, rows.map(results.map)),
+        prime: (loaders, enrolments, rows, strings) => primePerEnrolment(loaders, RESULTS_BY_ENROLMENT, enrolments, rows.map((r) => results.map(r, strings))),
       },
       certificates: {
         selectedBy: ['certificates', 'accreditationPointsEarned'],
         sql: `(SELECT coalesce(json_agg(${certificates.select('x')} ORDER BY x.issued_at, x.id), '[]') FROM certificates x WHERE x.enrolment_id = ANY(ARRAY(SELECT id FROM e)))`,
-        prime: (loaders, enrolments, rows) => primePerEnrolment(loaders, CERTIFICATES_BY_ENROLMENT, enrolments, rows.map(certificates.map)),
+        prime: (loaders, enrolments, rows, strings) => primePerEnrolment(loaders, CERTIFICATES_BY_ENROLMENT, enrolments, rows.map((r) => certificates.map(r, strings))),
       },
       courses: {
         selectedBy: ['course'],
         sql: `(SELECT coalesce(json_agg(${courses.select('x')}), '[]') FROM courses x WHERE x.id IN (SELECT course_id FROM e))`,
-        prime: (loaders, _enrolments, rows) => {
-          for (const course of rows.map(courses.map)) loaders.prime(COURSE_BY_ID, course.id, course);
+        prime: (loaders, _enrolments, rows, strings) => {
+          for (const course of rows.map((r) => courses.map(r, strings))) loaders.prime(COURSE_BY_ID, course.id, course);
         },
       },
     };
@@ -68,9 +68,16 @@ export class PageChildren {
 
   /** Primes the request's loaders with what `columnsFor` brought. */
   prime(loaders: RequestLoaders, enrolments: readonly Lean<EnrolmentEntity>[], extras: Record<string, JsonRow[]>): void {
+    // A result or certificate names its enrolment by the enrolment's own id string; a course's id
+    // is the one its enrolments name (json-rows.ts, StringsOfOneLoad).
+    const strings: StringsOfOneLoad = new Map();
+    for (const e of enrolments) {
+      strings.set(e.id, e.id);
+      strings.set(e.courseId, e.courseId);
+    }
     for (const [name, child] of Object.entries(this.children)) {
       const rows = extras[name];
-      if (rows) child.prime(loaders, enrolments, rows);
+      if (rows) child.prime(loaders, enrolments, rows, strings);
     }
   }
 }

@@ -27,8 +27,21 @@ export type JsonRow = readonly unknown[];
  */
 export interface JsonRows<T> {
   select(alias: string): string;
-  map(row: JsonRow): Lean<T>;
+  /**
+   * One row as an entity. `strings`: one load's uuids seen so far — each uuid value becomes the
+   * string already seen (see StringsOfOneLoad).
+   */
+  map(row: JsonRow, strings?: StringsOfOneLoad): Lean<T>;
 }
+
+/**
+ * The uuid strings of one load (a page's rows), so that a value repeated across rows — a course,
+ * an employer, the enrolment a result belongs to — is one string, not one per row: JSON.parse
+ * makes a new string for every occurrence, and a page's entities keep ~9,000 such copies alive
+ * from its rows to its answer for every young-generation collection to copy (docs/benchmarks.md,
+ * "Round 3, eighth session"). Made per load and dropped with it: nothing is kept across requests.
+ */
+export type StringsOfOneLoad = Map<string, string>;
 
 /**
  * An entity as json rows load it: each instant (`timestamptz`) as its epoch milliseconds, not a
@@ -50,14 +63,28 @@ export function jsonRows<T extends ObjectLiteral>(dataSource: DataSource, target
   const columns = metadata.columns
     // As TypeORM's find(): no virtual or embedded columns, none marked `select: false`.
     .filter((c) => !c.isVirtual && !c.embeddedMetadata && c.isSelect)
-    .map((c) => ({ property: c.propertyName, name: c.databaseName, instant: isInstant(c), convert: converterFor(c, (v) => driver.prepareHydratedValue(v, c)) }));
+    .map((c) => ({
+      property: c.propertyName,
+      name: c.databaseName,
+      instant: isInstant(c),
+      uuid: !c.transformer && !c.isArray && c.type === 'uuid',
+      convert: converterFor(c, (v) => driver.prepareHydratedValue(v, c)),
+    }));
   const list = (alias: string) => columns.map((c) => (c.instant ? `floor(extract(epoch FROM ${alias}."${c.name}") * 1000)` : `${alias}."${c.name}"`)).join(', ');
   return {
     select: (alias) => `json_build_array(${list(alias)})`,
-    map: (row) => {
+    map: (row, strings) => {
       const entity = metadata.create() as Record<string, unknown>;
-      for (let i = 0; i < columns.length; i++) entity[columns[i].property] = columns[i].convert(row[i]);
-      return entity as T;
+      for (let i = 0; i < columns.length; i++) {
+        const column = columns[i];
+        const value = column.convert(row[i]);
+        if (strings && column.uuid && typeof value === 'string') {
+          const seen = strings.get(value);
+          if (seen === undefined) strings.set(value, value);
+          entity[column.property] = seen ?? value;
+        } else entity[column.property] = value;
+      }
+      return entity as Lean<T>;
     },
   };
 }
@@ -77,9 +104,10 @@ export async function loadJsonRows<T>(dataSource: DataSource, rows: JsonRows<T>,
   await nextTurn();
   const parsed = JSON.parse(row.rows) as JsonRow[];
   const out: Lean<T>[] = [];
+  const strings: StringsOfOneLoad = new Map();
   for (let i = 0; i < parsed.length; i += ROWS_PER_TURN) {
     if (i > 0) await nextTurn();
-    for (let j = i; j < Math.min(parsed.length, i + ROWS_PER_TURN); j++) out.push(rows.map(parsed[j]));
+    for (let j = i; j < Math.min(parsed.length, i + ROWS_PER_TURN); j++) out.push(rows.map(parsed[j], strings));
   }
   return out;
 }

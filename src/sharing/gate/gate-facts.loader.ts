@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { amsterdamDate } from '../../common/calendar-date';
 import { nextTurn } from '../../common/graphql/in-turns';
-import { jsonRows, type JsonRow, type JsonRows, type Lean } from '../../common/database/json-rows';
+import { jsonRows, type JsonRow, type JsonRows, type Lean, type StringsOfOneLoad } from '../../common/database/json-rows';
 import { EnrolmentEntity } from '../../enrolments/enrolment.entity';
 import { mandateInForceSql } from '../../organisations/mandate-in-force';
 import { agreementInForceSql } from '../agreements/agreement-in-force';
@@ -223,7 +223,9 @@ export class GateFactsLoader {
     const date = (v: string | null) => (v === null ? null : new Date(v));
     const objections = new Map<string, Set<string>>();
     for (const o of row.objections) objections.set(o.learnerId, (objections.get(o.learnerId) ?? new Set()).add(o.recipientId));
-    const enrolments = row.enrolments.map(this.enrolmentRows.map);
+    // The page's learners' ids first, so that each enrolment names its learner by the same string.
+    const strings: StringsOfOneLoad = new Map(learners.map((l) => [l.id, l.id]));
+    const enrolments = row.enrolments.map((r) => this.enrolmentRows.map(r, strings));
     return {
       now,
       today: amsterdamDate(now),
