@@ -55,22 +55,42 @@ export function itemOf(enrolmentId: string, courseId: string, disclosed: { categ
 export class ContentWriter {
   private readonly heads = new Map<string, string>();
   private readonly lists = new Map<string, string>();
+  /**
+   * Each grant object's group key and head, worked out on its first use: the ledger's writer hands
+   * one grant object per decision, so a page's ~9,000 (enrolment, category) pairs cost a lookup
+   * each instead of a key and a head made anew (docs/benchmarks.md, "Round 3, ninth session").
+   */
+  private readonly ofGrant = new Map<DisclosureGrant, { key: string; head: string }>();
 
   /** One enrolment's item, as itemOf() groups it and JSON.stringify writes it. */
   item(enrolmentId: string, courseId: string, disclosed: { category: DisclosureCategory; grant: DisclosureGrant }[]): string {
     const sorted = inCanonicalOrder(disclosed) ? disclosed : [...disclosed].sort((a, b) => CATEGORY_ORDER[a.category] - CATEGORY_ORDER[b.category]);
-    // Grouped as itemOf groups: by agreement version and employer, in the order first seen, the
-    // group's grant being the first one seen.
-    const groups = new Map<string, { grant: DisclosureGrant; categories: DisclosureCategory[] }>();
-    for (const { category, grant } of sorted) {
-      const key = `${grant.agreementVersionId}|${grant.onBehalfOf ?? ''}`;
-      const group = groups.get(key);
-      if (group) group.categories.push(category);
-      else groups.set(key, { grant, categories: [category] });
-    }
     let grants = '';
-    for (const { grant, categories } of groups.values()) grants += `${grants === '' ? '' : ','}${this.head(grant)}${this.list(categories)}}`;
+    if (sorted.length > 0 && sorted.every((d) => this.fragmentsOf(d.grant).key === this.fragmentsOf(sorted[0].grant).key)) {
+      // Nearly always: one agreement allowed every category of the enrolment.
+      grants = `${this.fragmentsOf(sorted[0].grant).head}${this.list(sorted.map((d) => d.category))}}`;
+    } else {
+      // Grouped as itemOf groups: by agreement version and employer, in the order first seen, the
+      // group's grant being the first one seen.
+      const groups = new Map<string, { head: string; categories: DisclosureCategory[] }>();
+      for (const { category, grant } of sorted) {
+        const { key, head } = this.fragmentsOf(grant);
+        const group = groups.get(key);
+        if (group) group.categories.push(category);
+        else groups.set(key, { head, categories: [category] });
+      }
+      for (const { head, categories } of groups.values()) grants += `${grants === '' ? '' : ','}${head}${this.list(categories)}}`;
+    }
     return `{"enrolmentId":${JSON.stringify(enrolmentId)},"courseId":${JSON.stringify(courseId)},"grants":[${grants}]}`;
+  }
+
+  private fragmentsOf(grant: DisclosureGrant): { key: string; head: string } {
+    let fragments = this.ofGrant.get(grant);
+    if (fragments === undefined) {
+      fragments = { key: `${grant.agreementVersionId}|${grant.onBehalfOf ?? ''}`, head: this.head(grant) };
+      this.ofGrant.set(grant, fragments);
+    }
+    return fragments;
   }
 
   /** The content of an entry with these items (each from item()). */

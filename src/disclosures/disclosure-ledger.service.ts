@@ -9,11 +9,12 @@ import { uuid7 } from '../common/uuid7';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { emailJob } from '../outbox/job-queue';
 import type { GatedView } from '../sharing/gate/request-view';
+import type { Decision } from '../sharing/gate/sharing-rules';
 import type { EnrolmentEntity } from '../enrolments/enrolment.entity';
 import { ContentWriter, type DisclosureGrant, type DisclosureItem } from './disclosure-item';
 import { DISCLOSURE_CATEGORIES, type DisclosureCategory } from '../common/disclosure-category';
 import { disclosuresWritten, ledgerWriteSeconds } from '../common/metrics';
-import { entryHash, merkleRoot, type LedgerRequestFacts } from './ledger-hash';
+import { entryHasher, merkleRoot, type EntryHasher, type LedgerRequestFacts } from './ledger-hash';
 import { GATED_CONNECTION } from '../common/database/gated-connection';
 import { mapInTurns } from '../common/graphql/in-turns';
 
@@ -46,32 +47,42 @@ export interface LedgerEntryInput {
  * its content hashed together with its facts (docs/ledger-and-notifications.md, "Tamper evidence").
  */
 export function ledgerEntry(request: LedgerRequestFacts, kind: LedgerEntryKind, learnerId: string, body: { items: DisclosureItem[]; reason?: string }, at: number): LedgerEntryInput {
-  return ledgerEntryOf(request, kind, learnerId, JSON.stringify(body), at);
+  return ledgerEntryOf(entryHasher(request, kind), learnerId, JSON.stringify(body), at);
 }
 
-/** The same for a content already written as text (ContentWriter). */
-function ledgerEntryOf(request: LedgerRequestFacts, kind: LedgerEntryKind, learnerId: string, content: string, at: number): LedgerEntryInput {
+/** The same for a content already written as text (ContentWriter), with the batch's hasher. */
+function ledgerEntryOf(hasher: EntryHasher, learnerId: string, content: string, at: number): LedgerEntryInput {
   const id = uuid7(at);
-  return { id, notificationId: uuid7(at), learnerId, content, entryHash: entryHash({ ...request, id, kind, learnerId }, content) };
+  return { id, notificationId: uuid7(at), learnerId, content, entryHash: hasher(id, learnerId, content) };
 }
 
-/** An enrolment and the categories marked as disclosed of it. */
+/** An enrolment and the categories marked as disclosed of it (bit i: DISCLOSURE_CATEGORIES[i]; EnrolmentGate). */
 interface Marked {
   enrolment: Lean<EnrolmentEntity>;
-  categories: ReadonlySet<DisclosureCategory>;
+  marks: number;
 }
 
-/** One enrolment's item: each category marked as disclosed, in the canonical order, with the agreement that allowed it. */
-function itemFor(writer: ContentWriter, view: GatedView, { enrolment, categories }: Marked): string {
+/**
+ * One enrolment's item: each category marked as disclosed, in the canonical order, with the
+ * agreement that allowed it. `grants` keeps one grant object per decision for the page, so the
+ * writer's fragments are looked up by it (ContentWriter).
+ */
+function itemFor(writer: ContentWriter, grants: Map<Decision, DisclosureGrant>, view: GatedView, { enrolment, marks }: Marked): string {
   const enrolmentId = enrolment.id;
+  const gate = view.gateOf(enrolmentId);
   const disclosed: { category: DisclosureCategory; grant: DisclosureGrant }[] = [];
-  for (const category of DISCLOSURE_CATEGORIES) {
-    if (!categories.has(category)) continue;
-    const d = view.decision(enrolmentId, category);
+  for (let i = 0; i < DISCLOSURE_CATEGORIES.length; i++) {
+    const category = DISCLOSURE_CATEGORIES[i];
+    if ((marks & (1 << i)) === 0) continue;
+    const d = gate.decision(i);
     // Only values the gate allowed can have been marked; anything else would be a bug.
     if (!d.allowed) throw new Error(`disclosed ${category} of ${enrolmentId} without an allowing decision`);
-    const { agreementId, id: agreementVersionId, version: agreementVersion } = d.agreement;
-    disclosed.push({ category, grant: { basis: d.basis, agreementId, agreementVersionId, agreementVersion, onBehalfOf: d.onBehalfOf } });
+    let grant = grants.get(d);
+    if (!grant) {
+      const { agreementId, id: agreementVersionId, version: agreementVersion } = d.agreement;
+      grants.set(d, (grant = { basis: d.basis, agreementId, agreementVersionId, agreementVersion, onBehalfOf: d.onBehalfOf }));
+    }
+    disclosed.push({ category, grant });
   }
   return writer.item(enrolmentId, enrolment.courseId, disclosed);
 }
@@ -98,10 +109,10 @@ export class DisclosureLedgerService {
     // What was marked when the response was complete: a copy, so that nothing marked later (a
     // resolver of a branch abandoned for an error, still running) is recorded as disclosed.
     const byLearner = new Map<string, Marked[]>();
-    for (const [enrolmentId, categories] of view.disclosed) {
+    for (const [enrolmentId, gate] of view.disclosed) {
       const enrolment = view.enrolment(enrolmentId);
       if (!enrolment) continue;
-      const marked = { enrolment, categories: new Set(categories) };
+      const marked = { enrolment, marks: gate.marks };
       const list = byLearner.get(enrolment.learnerId);
       if (list) list.push(marked);
       else byLearner.set(enrolment.learnerId, [marked]);
@@ -119,8 +130,10 @@ export class DisclosureLedgerService {
     };
     // Each item written as text at once (the same bytes as itemOf's objects serialised).
     const writer = new ContentWriter();
+    const grants = new Map<Decision, DisclosureGrant>();
+    const hasher = entryHasher(request, 'DISCLOSURE');
     const entries = await mapInTurns([...byLearner], ENTRIES_PER_TURN, ([learnerId, marked]) =>
-      ledgerEntryOf(request, 'DISCLOSURE', learnerId, writer.content(marked.map((m) => itemFor(writer, view, m))), now),
+      ledgerEntryOf(hasher, learnerId, writer.content(marked.map((m) => itemFor(writer, grants, view, m))), now),
     );
     return { ...request, entries };
   }

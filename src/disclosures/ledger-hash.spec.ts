@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { sha256Hex } from '../common/hashing';
-import { batchHash, merkleRoot } from './ledger-hash';
+import { batchHash, entryHash, entryHasher, merkleRoot } from './ledger-hash';
 
 describe('ledger hashing', () => {
   it('a Merkle root changes when any leaf, or their order, changes', () => {
@@ -15,5 +16,23 @@ describe('ledger hashing', () => {
     const root = merkleRoot([sha256Hex('a')]);
     expect(batchHash('0'.repeat(64), 1, 1, root)).not.toBe(batchHash('1'.repeat(64), 1, 1, root));
     expect(batchHash('0'.repeat(64), 1, 1, root)).toBe(sha256Hex(`${'0'.repeat(64)}|1|1|${root}`));
+  });
+
+  it('a batch’s hasher hashes each entry exactly as entryHash does', () => {
+    // Any text, including what JSON escapes (quotes, backslashes, control characters, lone surrogates).
+    const text = fc.string({ unit: 'binary', maxLength: 12 });
+    const nullable = fc.option(text, { nil: null });
+    fc.assert(
+      fc.property(
+        fc.record({ disclosedAt: text, requestId: text, operationName: nullable, recipientId: text, actorSubject: text, apiClientId: nullable }),
+        fc.constantFrom('DISCLOSURE' as const, 'ACCESS_ENDED' as const),
+        fc.array(fc.record({ id: text, learnerId: text, content: text }), { minLength: 1, maxLength: 4 }),
+        (request, kind, entries) => {
+          const hasher = entryHasher(request, kind);
+          for (const e of entries) expect(hasher(e.id, e.learnerId, e.content)).toBe(entryHash({ ...request, kind, id: e.id, learnerId: e.learnerId }, e.content));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

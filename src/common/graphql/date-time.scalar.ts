@@ -1,9 +1,13 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { isCalendarDate } from '../calendar-date';
+import { isoInstant } from '../iso-instant';
 
 /** The instants the API accepts: those PostgreSQL and every reader agree on (docs/architecture.md, "Inputs"). */
 export const EARLIEST_YEAR = 1900;
 export const LATEST_YEAR = 9999;
+
+/** Date's range: ±100,000,000 days from 1970 (ECMA-262, Time Values). */
+const MAX_INSTANT = 8.64e15;
 
 const ISO = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -19,6 +23,9 @@ export const StrictDateTime = new GraphQLScalarType<Date | null, string>({
   // Output: a Date, or epoch milliseconds — how rows read as JSON keep their instants
   // (common/database/json-rows.ts, Lean).
   serialize(value) {
+    // A number is written without a Date made for it (common/iso-instant.ts); NaN, infinities and
+    // numbers past Date's range fall through to the invalid date's error below.
+    if (typeof value === 'number' && Math.abs(value) <= MAX_INSTANT) return isoInstant(value);
     const date = value instanceof Date ? value : new Date(value as number | string);
     if (Number.isNaN(date.getTime())) throw new GraphQLError('DateTime cannot represent an invalid date');
     return date.toISOString();

@@ -12,7 +12,10 @@ describe('GatedView and its enrolment gates', () => {
     expect(view.disclosed.size).toBe(0);
     gate.mark('PROGRESS');
     view.markDisclosed(E1, 'COMPLETION');
-    expect([...view.disclosed.get(E1)!]).toEqual(['PROGRESS', 'COMPLETION']);
+    expect(view.disclosed.get(E1)).toBe(gate);
+    expect(gate.marked()).toEqual(['PROGRESS', 'COMPLETION']);
+    gate.mark('PROGRESS');
+    expect(gate.marked()).toEqual(['PROGRESS', 'COMPLETION']);
   });
 
   it('decides once per enrolment and category, the same by id or by index, denying what it has no facts for', () => {

@@ -40,9 +40,13 @@ export type Perspective = 'RECIPIENT' | 'EXACT';
  * nothing, so a recipient learns nothing about its agreements' state from a non-employee.
  */
 export class SharingRules {
-  private readonly employmentsByKey = new Map<string, GateFacts['employments']>();
-  /** recipient|learner (or recipient|* for employee-scope agreements) → agreements. */
-  private readonly agreementsByKey = new Map<string, FactAgreement[]>();
+  /**
+   * learner → employer → employments, and recipient → learner (or `*` for employee-scope
+   * agreements) → agreements: maps of maps, not maps by a joined string, so that a lookup (a page
+   * makes several per enrolment) makes no key.
+   */
+  private readonly employmentsByLearner = new Map<string, Map<string, GateFacts['employments']>>();
+  private readonly agreementsByRecipient = new Map<string, Map<string, FactAgreement[]>>();
   /**
    * recipient → enrolment → its agreements in scope, ranked, with the reasons against each (see
    * rankedFor). Keyed by the objects, not a joined string: a page looks it up ~10,000 times.
@@ -61,10 +65,10 @@ export class SharingRules {
     private readonly facts: GateFacts,
     private readonly perspective: Perspective = 'EXACT',
   ) {
-    for (const e of facts.employments) push(this.employmentsByKey, `${e.learnerId}|${e.employerId}`, e);
-    for (const a of facts.agreements) push(this.agreementsByKey, `${a.recipientId}|${a.learnerId ?? '*'}`, a);
+    for (const e of facts.employments) push(this.employmentsByLearner, e.learnerId, e.employerId, e);
+    for (const a of facts.agreements) push(this.agreementsByRecipient, a.recipientId, a.learnerId ?? '*', a);
     // Ranked once here; rankedFor merges a learner's own list into the employee-wide one.
-    for (const list of this.agreementsByKey.values()) list.sort(compareAgreements);
+    for (const byLearner of this.agreementsByRecipient.values()) for (const list of byLearner.values()) list.sort(compareAgreements);
   }
 
   decide(recipient: Recipient, enrolment: FactEnrolment, category: DisclosureCategory): Decision {
@@ -115,8 +119,9 @@ export class SharingRules {
     let ranked = byEnrolment.get(enrolment);
     if (!ranked) {
       const employee = this.employmentsFor(enrolment, recipientId).length > 0;
-      const shared = (employee && this.agreementsByKey.get(`${recipientId}|*`)) || NONE;
-      const own = this.agreementsByKey.get(`${recipientId}|${enrolment.learnerId}`) ?? NONE;
+      const byLearner = this.agreementsByRecipient.get(recipientId);
+      const shared = (employee && byLearner?.get('*')) || NONE;
+      const own = byLearner?.get(enrolment.learnerId) ?? NONE;
       const agreements = (own.length === 0 ? shared : shared.length === 0 ? own : mergeRanked(shared, own)).filter(
         (a) => (a.courseIds === null || a.courseIds.includes(enrolment.courseId)) && !this.invisible(a),
       );
@@ -196,7 +201,7 @@ export class SharingRules {
    * it must not open the person's own courses to the employer's employee-wide agreements.
    */
   private employmentsFor(enrolment: FactEnrolment, employerId: string): GateFacts['employments'] {
-    const records = this.employmentsByKey.get(`${enrolment.learnerId}|${employerId}`) ?? NO_EMPLOYMENTS;
+    const records = this.employmentsByLearner.get(enrolment.learnerId)?.get(employerId) ?? NO_EMPLOYMENTS;
     return enrolment.sponsorEmployerId === employerId || !records.some((e) => e.claimedName) ? records : records.filter((e) => !e.claimedName);
   }
 
@@ -241,10 +246,12 @@ export function compareAgreements(a: FactAgreement, b: FactAgreement): number {
   return BASIS_RANK[a.basis] - BASIS_RANK[b.basis] || a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-function push<T>(map: Map<string, T[]>, key: string, value: T): void {
-  const list = map.get(key);
+function push<T>(map: Map<string, Map<string, T[]>>, outer: string, inner: string, value: T): void {
+  let byInner = map.get(outer);
+  if (!byInner) map.set(outer, (byInner = new Map()));
+  const list = byInner.get(inner);
   if (list) list.push(value);
-  else map.set(key, [value]);
+  else byInner.set(inner, [value]);
 }
 
 function unique<T>(xs: T[]): T[] {
