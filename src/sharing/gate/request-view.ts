@@ -92,6 +92,9 @@ export class GatedView {
 /** A category's place in DISCLOSURE_CATEGORIES: the index of its decision in an EnrolmentGate. */
 export const CATEGORY_INDEX = Object.fromEntries(DISCLOSURE_CATEGORIES.map((c, i) => [c, i])) as Record<DisclosureCategory, number>;
 
+// An EnrolmentGate's marks are one bit per category in a 32-bit integer (bit 31 is the sign).
+if (DISCLOSURE_CATEGORIES.length > 31) throw new Error('more disclosure categories than an EnrolmentGate has bits for its marks (sharing/gate/request-view.ts)');
+
 /**
  * One enrolment as one request's view sees it: its decisions by category index, made on first
  * ask and kept, and the categories marked as disclosed, one bit per category index (a page marks
@@ -101,8 +104,8 @@ export const CATEGORY_INDEX = Object.fromEntries(DISCLOSURE_CATEGORIES.map((c, i
  */
 export class EnrolmentGate {
   private readonly decisions: (Decision | undefined)[] = [];
-  /** Bit i: DISCLOSURE_CATEGORIES[i] was marked. */
-  marks = 0;
+  /** Bit i: DISCLOSURE_CATEGORIES[i] was marked. Only mark() sets a bit, and none is ever cleared. */
+  #marks = 0;
 
   constructor(
     private readonly view: GatedView,
@@ -115,13 +118,18 @@ export class EnrolmentGate {
   }
 
   mark(category: DisclosureCategory): void {
-    if (this.marks === 0) this.view.disclosed.set(this.enrolmentId, this);
-    this.marks |= 1 << CATEGORY_INDEX[category];
+    if (this.#marks === 0) this.view.disclosed.set(this.enrolmentId, this);
+    this.#marks |= 1 << CATEGORY_INDEX[category];
+  }
+
+  /** The categories marked so far, bit i for DISCLOSURE_CATEGORIES[i] (what the ledger records). */
+  get marks(): number {
+    return this.#marks;
   }
 
   /** The categories marked so far, in the canonical order. */
   marked(): DisclosureCategory[] {
-    return DISCLOSURE_CATEGORIES.filter((_, i) => (this.marks & (1 << i)) !== 0);
+    return DISCLOSURE_CATEGORIES.filter((_, i) => (this.#marks & (1 << i)) !== 0);
   }
 }
 
