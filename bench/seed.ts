@@ -189,7 +189,10 @@ export async function seed(url: string, learners: number, seedNumber: number, lo
     await insert(c, `INSERT INTO objections (learner_id, recipient_id, agreement_id) SELECT l, '${BENCH.employerId}', '${li.agreement_id}' FROM $UNNEST AS x(l)`, [O.learner], ['uuid']);
     await insert(c, `INSERT INTO restrictions (learner_id) SELECT l FROM $UNNEST AS x(l)`, [X.learner], ['uuid']);
     await c.query('COMMIT');
-    await c.query('ANALYZE');
+    // VACUUM as well as ANALYZE: otherwise autovacuum's insert threshold fires on the freshly
+    // loaded tables a minute or two later — in the middle of the load phases, where it doubled
+    // PostgreSQL's CPU per page at 100,000 learners (docs/benchmarks.md, "Round 3, ninth session").
+    await c.query('VACUUM (ANALYZE)');
     log(`seeded ${learners} learners, ${N.id.length} enrolments, ${R.enrolment.length} results, ${C.enrolment.length} certificates, ${A.id.length + 2} agreements, ${O.learner.length} objections, ${X.learner.length} restrictions (seed ${seedNumber})`);
   } catch (e) {
     await c.query('ROLLBACK').catch(() => undefined);
