@@ -61,10 +61,15 @@ describe('ledger items', () => {
       agreementVersion: fc.oneof(fc.integer({ min: 1, max: 3 }), fc.constantFrom('1', '2') as unknown as fc.Arbitrary<number>),
       onBehalfOf: fc.constantFrom<string | null>(null, undefined as unknown as null, '', 'employer-1', 'employer|2'),
     });
-    const disclosed = fc.array(fc.record({ category: fc.constantFrom(...DISCLOSURE_CATEGORIES), grant }), { maxLength: 10 });
-    const entry = fc.array(fc.record({ enrolmentId: id, courseId: id, disclosed }), { maxLength: 4 });
+    // Grant objects fresh for each pair, and taken from a pool shared by every item of the run, as
+    // the ledger's writer hands one object per decision (the writer caches fragments per object).
+    const entries = fc.array(grant, { minLength: 1, maxLength: 4 }).chain((pool) => {
+      const disclosed = fc.array(fc.record({ category: fc.constantFrom(...DISCLOSURE_CATEGORIES), grant: fc.oneof(grant, fc.constantFrom(...pool)) }), { maxLength: 10 });
+      const entry = fc.array(fc.record({ enrolmentId: id, courseId: id, disclosed }), { maxLength: 4 });
+      return fc.array(entry, { minLength: 1, maxLength: 5 });
+    });
     fc.assert(
-      fc.property(fc.array(entry, { minLength: 1, maxLength: 5 }), (entries) => {
+      fc.property(entries, (entries) => {
         // One writer across the entries, as for a page: its cached fragments must not leak between items.
         const writer = new ContentWriter();
         for (const items of entries) {

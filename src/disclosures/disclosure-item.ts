@@ -59,6 +59,8 @@ export class ContentWriter {
    * Each grant object's group key and head, worked out on its first use: the ledger's writer hands
    * one grant object per decision, so a page's ~9,000 (enrolment, category) pairs cost a lookup
    * each instead of a key and a head made anew (docs/benchmarks.md, "Round 3, ninth session").
+   * Grants are never changed once made. (A broker's decisions through a mandate are made per
+   * enrolment and category, so for brokers this saves little; it changes nothing they are sent.)
    */
   private readonly ofGrant = new Map<DisclosureGrant, { key: string; head: string }>();
 

@@ -64,7 +64,7 @@ interface Marked {
 
 /**
  * One enrolment's item: each category marked as disclosed, in the canonical order, with the
- * agreement that allowed it. `grants` keeps one grant object per decision for the page, so the
+ * agreement that allowed it. `grants` keeps one grant object per decision for the request, so the
  * writer's fragments are looked up by it (ContentWriter).
  */
 function itemFor(writer: ContentWriter, grants: Map<Decision, DisclosureGrant>, view: GatedView, { enrolment, marks }: Marked): string {

@@ -1,4 +1,4 @@
-import { DISCLOSURE_CATEGORIES } from '../../common/disclosure-category';
+import { DISCLOSURE_CATEGORIES, type DisclosureCategory } from '../../common/disclosure-category';
 import { CATEGORY_INDEX, GatedView } from './request-view';
 
 /** The view's bookkeeping that projections and the ledger share; the decisions themselves are the sharing rules' (sharing-rules.spec.ts). */
@@ -15,6 +15,9 @@ describe('GatedView and its enrolment gates', () => {
     expect(view.disclosed.get(E1)).toBe(gate);
     expect(gate.marked()).toEqual(['PROGRESS', 'COMPLETION']);
     gate.mark('PROGRESS');
+    expect(gate.marked()).toEqual(['PROGRESS', 'COMPLETION']);
+    // Not a category: refused, and nothing else recorded in its place.
+    expect(() => gate.mark('ATTENDANCE' as DisclosureCategory)).toThrow('ATTENDANCE is not a disclosure category');
     expect(gate.marked()).toEqual(['PROGRESS', 'COMPLETION']);
   });
 

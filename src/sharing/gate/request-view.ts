@@ -118,8 +118,11 @@ export class EnrolmentGate {
   }
 
   mark(category: DisclosureCategory): void {
+    const index = CATEGORY_INDEX[category];
+    // `1 << undefined` is bit 0: a name that is no category must not record ENROLMENT_STATUS.
+    if (index === undefined) throw new Error(`${String(category)} is not a disclosure category`);
     if (this.#marks === 0) this.view.disclosed.set(this.enrolmentId, this);
-    this.#marks |= 1 << CATEGORY_INDEX[category];
+    this.#marks |= 1 << index;
   }
 
   /** The categories marked so far, bit i for DISCLOSURE_CATEGORIES[i] (what the ledger records). */
