@@ -4,14 +4,15 @@ import { startApi, stopApi } from './api-process';
 import { clientToken, metricsOf, procStat } from './api-metrics';
 import { BENCH_DB, benchServer } from './bench-db';
 import { percentile, round1 } from './figures';
-import { loadAverage, ticksPerSecond } from './machine';
+import { cpuMeter, loadAverage, ticksPerSecond } from './machine';
 import { PAGE_QUERY } from './page-query';
 import { BENCH } from './seed';
 
 /**
  * Where one page's time goes (docs/benchmarks.md, "Profiling a page"): the API as its own process
  * on the benchmark database (seeded by `npm run bench:seed`), the gated page and the staff page
- * one at a time, and per page: the p50, the API's CPU and minor page faults (Linux /proc), V8's
+ * one at a time, and per page: the p50, the API's CPU and minor page faults (Linux /proc), the
+ * embedded PostgreSQL's CPU (its process tree; not measured for BENCH_DATABASE_URL's server), V8's
  * collections — how many, and their pauses — and the ledger write, both from the API's own
  * /metrics (prom-client's nodejs_gc_duration_seconds, rsa_ledger_write_seconds).
  *
@@ -40,12 +41,13 @@ async function main(): Promise<void> {
     const staff = await clientToken(PORT, BENCH.staffClient);
     for (let i = 0; i < 3; i++) for (const t of [hr, staff]) await page(t); // compile, warm the caches
     const load = { start: loadAverage()?.raw ?? null, end: null as string | null };
-    const gated = await measure(api.pid!, hr, pages);
-    const staffPage = await measure(api.pid!, staff, pages);
+    const gated = await measure(api.pid!, server.postmasterPid(), hr, pages);
+    const staffPage = await measure(api.pid!, server.postmasterPid(), staff, pages);
     load.end = loadAverage()?.raw ?? null;
     const rows: [string, string, string][] = [
       ['p50', `${gated.p50} ms`, `${staffPage.p50} ms`],
       ['API CPU per page', `${gated.cpuMs} ms`, `${staffPage.cpuMs} ms`],
+      ['PostgreSQL CPU per page', gated.pgCpuMs === null ? '–' : `${gated.pgCpuMs} ms`, staffPage.pgCpuMs === null ? '–' : `${staffPage.pgCpuMs} ms`],
       ['minor page faults per page', `${gated.faults}`, `${staffPage.faults}`],
       ['young-generation collections per page; their pause', `${gated.minorGcs}; ${gated.minorGcMs} ms`, `${staffPage.minorGcs}; ${staffPage.minorGcMs} ms`],
       ['full collections per page; their pause', `${gated.majorGcs}; ${gated.majorGcMs} ms`, `${staffPage.majorGcs}; ${staffPage.majorGcMs} ms`],
@@ -73,10 +75,12 @@ async function page(tok: string): Promise<number> {
   return performance.now() - t0;
 }
 
-async function measure(pid: number, tok: string, pages: number) {
+async function measure(pid: number, postmaster: number | null, tok: string, pages: number) {
   const [s0, m0] = [procStat(pid), await metricsOf(PORT, METRICS_TOKEN)];
+  const pg = cpuMeter({ postgres: postmaster });
   const times: number[] = [];
   for (let i = 0; i < pages; i++) times.push(await page(tok));
+  const pgSeconds = pg.stop().postgres;
   const [s1, m1] = [procStat(pid), await metricsOf(PORT, METRICS_TOKEN)];
   const per = (x: number) => round1(x / pages);
   const d = (key: string) => (m1.get(key) ?? 0) - (m0.get(key) ?? 0);
@@ -84,6 +88,8 @@ async function measure(pid: number, tok: string, pages: number) {
   return {
     p50: round1(percentile(times, 0.5)),
     cpuMs: per(((s1.ticks - s0.ticks) / ticksPerSecond()) * 1000),
+    // The server's whole tree: the page's statements, and its WAL writer and checkpointer.
+    pgCpuMs: pgSeconds === null ? null : per(pgSeconds * 1000),
     faults: Math.round((s1.minorFaults - s0.minorFaults) / pages),
     minorGcs: per(d('rsa_nodejs_gc_duration_seconds_count{kind="minor"}')),
     minorGcMs: per(d('rsa_nodejs_gc_duration_seconds_sum{kind="minor"}') * 1000),

@@ -1,5 +1,5 @@
 import { DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
-import { jsonRows, loadJsonRows, type JsonRow } from '../../src/common/database/json-rows';
+import { epochMillisSql, jsonRows, loadJsonRows, type JsonRow } from '../../src/common/database/json-rows';
 import { databaseOptions } from '../../src/database/database-options';
 import { AssessmentResultEntity } from '../../src/enrolments/assessment-result.entity';
 import { CertificateEntity } from '../../src/enrolments/certificate.entity';
@@ -84,6 +84,36 @@ describe('json_agg rows map to entities exactly as TypeORM loads them', () => {
     const all = loaded.map((r) => r.enrolmentId);
     expect(await loadJsonRows(ds, json, sql, [all])).toEqual(loaded.map(lean));
     expect(await loadJsonRows(ds, json, sql, [['00000000-0000-4000-8000-000000000000']])).toEqual([]);
+  });
+
+  it("instants' epoch milliseconds: the double form equals the exact numeric form, on every millisecond boundary tried", async () => {
+    // 100,000 random instants of 1850–2150 to the microsecond, each also on its millisecond, one
+    // microsecond before it and at its last microsecond (where a rounding error would show), the
+    // edges of the double form's range, the epoch, NULL and the infinities.
+    await ds.query(`SELECT setseed(0.42)`);
+    const [row] = await ds.query(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE a IS DISTINCT FROM b)::int AS differ,
+              count(*) FILTER (WHERE t >= '1902-01-01Z' AND t < '2100-01-01Z')::int AS in_range,
+              (array_agg(t::text) FILTER (WHERE a IS DISTINCT FROM b))[1:5] AS examples
+         FROM (SELECT t, ${epochMillisSql('t')} AS a, floor(extract(epoch FROM t) * 1000)::float8 AS b
+                 FROM (SELECT v.t FROM (SELECT timestamptz '1850-01-01Z' + random() * (timestamptz '2150-01-01Z' - timestamptz '1850-01-01Z') AS r
+                                          FROM generate_series(1, 100000)) x,
+                        LATERAL (VALUES (x.r), (date_trunc('milliseconds', x.r)), (date_trunc('milliseconds', x.r) - interval '1 microsecond'),
+                                        (date_trunc('milliseconds', x.r) + interval '999 microseconds')) v(t)
+                       UNION ALL
+                       SELECT unnest(ARRAY['1901-12-31T23:59:59.999999Z', '1902-01-01T00:00:00Z', '1902-01-01T00:00:00.001Z', '1969-12-31T23:59:59.999Z',
+                                           '1969-12-31T23:59:59.999999Z', '1970-01-01T00:00:00Z', '1970-01-01T00:00:00.000001Z', '2038-01-19T03:14:07.999Z',
+                                           '2099-12-31T23:59:59.999Z', '2099-12-31T23:59:59.999999Z', '2100-01-01T00:00:00Z', '2106-02-07T06:28:15.999Z',
+                                           '4000-01-01T00:00:00.001Z', '0044-03-15T12:00:00.123456Z', NULL, 'infinity', '-infinity']::timestamptz[])) s) d`,
+    );
+    expect(row).toMatchObject({ n: 400017, differ: 0, examples: null });
+    expect(row.in_range).toBeGreaterThan(200000);
+    // And as JSON: a whole number of milliseconds, or the infinities as strings, as before.
+    const [{ json }] = await ds.query(
+      `SELECT json_build_array(${epochMillisSql(`timestamptz '2026-01-02T03:04:05.678Z'`)}, ${epochMillisSql(`timestamptz '1955-03-04T05:06:07.891234Z'`)},
+                               ${epochMillisSql(`'infinity'::timestamptz`)}, ${epochMillisSql(`NULL::timestamptz`)})::text AS json`,
+    );
+    expect(json).toBe(`[1767323045678, -468010432109, "Infinity", null]`);
   });
 });
 
