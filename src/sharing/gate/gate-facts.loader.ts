@@ -180,9 +180,10 @@ export class GateFactsLoader {
   }
 
   /**
-   * Every fact about the page in ONE round trip: mandates (brokers), employments, enrolments,
-   * agreements, objections and restrictions as JSON columns — and the caller's extra columns.
-   * For one recipient (a page) or several (events): every fact is keyed by its recipient.
+   * Every fact about the page in one statement: mandates (brokers), employments, enrolments,
+   * agreements, objections and restrictions as JSON columns — and the caller's extra columns in
+   * a second one at the same time (below). For one recipient (a page) or several (events): every
+   * fact is keyed by its recipient.
    */
   private async facts(
     recipients: Recipient[],
@@ -194,9 +195,22 @@ export class GateFactsLoader {
     const ids = learners.map((l) => l.id);
     const extraNames = Object.keys(extraColumns);
     const empty: FactsRow = { mandates: [], employments: [], enrolments: [], agreements: [], objections: [], restricted: [], ...Object.fromEntries(extraNames.map((n) => [`x_${n}`, []])) };
-    const [row] = ids.length
-      ? await parsedInTurns<FactsRow>(await this.dataSource.query<Record<string, string>[]>(
-          `WITH m AS (SELECT * FROM broker_mandates WHERE broker_id = ANY($4::uuid[])),
+    const params = [ids, at.text, recipients.map((r) => r.id), recipients.filter((r) => r.kind === 'BROKER').map((r) => r.id)];
+    // The extra rows (a page's results, certificates, courses) in a statement of their own, sent
+    // at the same time on a second connection: PostgreSQL makes both at once, on two cores,
+    // instead of one after the other in one backend — the facts arrive ~10 ms sooner on a
+    // 500-learner page (docs/benchmarks.md, "Round 3, tenth session"). What the gate decides on
+    // is all in the first statement; the second brings only values its decisions govern, so
+    // that a result recorded between the two is shown (if its category is allowed) as it would
+    // be a moment later, and one of an enrolment the first did not see is never shown.
+    const extras = ids.length && extraNames.length
+      ? this.dataSource.query<Record<string, string>[]>(
+          `WITH e AS (SELECT id, course_id FROM enrolments WHERE learner_id = ANY($1::uuid[]))
+           SELECT ${extraNames.map((n) => `(${extraColumns[n]})::text AS "x_${n}"`).join(', ')}`,
+          [ids],
+        )
+      : undefined;
+    const factsSql = `WITH m AS (SELECT * FROM broker_mandates WHERE broker_id = ANY($4::uuid[])),
                 -- a broker reads through the views of the employers that mandated it
                 r AS (SELECT unnest($3::uuid[]) AS id UNION SELECT employer_id FROM m),
                 e AS (SELECT * FROM enrolments WHERE learner_id = ANY($1::uuid[]))
@@ -215,11 +229,12 @@ export class GateFactsLoader {
              (SELECT coalesce(json_agg(json_build_object('learnerId', learner_id, 'recipientId', recipient_id)), '[]') FROM objections
                WHERE learner_id = ANY($1::uuid[]) AND objected_at <= $2 AND (lifted_at IS NULL OR lifted_at > $2))::text AS objections,
              (SELECT coalesce(json_agg(learner_id), '[]') FROM restrictions
-               WHERE learner_id = ANY($1::uuid[]) AND requested_at <= $2 AND (lifted_at IS NULL OR lifted_at > $2))::text AS restricted
-             ${extraNames.map((n) => `, (${extraColumns[n]})::text AS "x_${n}"`).join('')}`,
-          [ids, at.text, recipients.map((r) => r.id), recipients.filter((r) => r.kind === 'BROKER').map((r) => r.id)],
-        ))
-      : [empty];
+               WHERE learner_id = ANY($1::uuid[]) AND requested_at <= $2 AND (lifted_at IS NULL OR lifted_at > $2))::text AS restricted`;
+    const [factsText, extrasText] = ids.length
+      ? await Promise.all([this.dataSource.query<Record<string, string>[]>(factsSql, params), extras])
+      : [undefined, undefined];
+    const [row] = factsText ? await parsedInTurns<FactsRow>(factsText) : [empty];
+    if (extrasText) Object.assign(row, (await parsedInTurns<FactsRow>(extrasText))[0]);
     const date = (v: string | null) => (v === null ? null : new Date(v));
     const objections = new Map<string, Set<string>>();
     for (const o of row.objections) objections.set(o.learnerId, (objections.get(o.learnerId) ?? new Set()).add(o.recipientId));
