@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { FormattedExecutionResult } from 'graphql';
 import type { Response } from 'express';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { answerEncoded, type Encoded } from '../common/http/body-in-slices';
+import { answerEncoded, standIn, type Encoded } from '../common/http/body-in-slices';
 import { jsonInParts } from '../common/http/json-in-parts';
 import type { GraphqlContext } from '../sharing/gate/graphql-context';
 
@@ -78,7 +78,9 @@ export function answerInPartsPlugin(): ApolloServerPlugin<GraphqlContext> {
 
 /**
  * Apollo's `stringifyResult`: the text of `JSON.stringify(value)` — without the newline Apollo's
- * default appends — made in parts when the answer is for an HTTP response this plugin placed.
+ * default appends — made in parts when the answer is for an HTTP response this plugin placed; for
+ * an answer of several parts, a stand-in for that text, which `send` replaces with the parts'
+ * bytes (common/http/body-in-slices.ts). Apollo hands the string to `send` and to nothing else.
  */
 export async function stringifyAnswer(value: FormattedExecutionResult): Promise<string> {
   const found = value.data ? placed.get(value.data) : undefined;
@@ -95,18 +97,42 @@ export async function stringifyAnswer(value: FormattedExecutionResult): Promise<
   return encoded.text;
 }
 
-/** `JSON.stringify(value)` made and encoded a part a turn; undefined once `stop()` says it is not wanted (nothing more is made). */
+/**
+ * `JSON.stringify(value)` made and encoded a part a turn; undefined once `stop()` says it is not
+ * wanted (nothing more is made). An answer of one part keeps its text, which Express sends as any
+ * small body; one of several is left as its bytes, with a stand-in for its text.
+ */
 async function makeAnswer(value: object, stop: () => boolean): Promise<Encoded | undefined> {
   const parts: Buffer[] = [];
   let length = 0;
-  const text = await jsonInParts(
+  let first: readonly string[] | undefined;
+  const done = await jsonInParts(
     value,
-    (part) => {
-      const bytes = Buffer.from(part, 'utf8');
+    (pieces) => {
+      first = parts.length === 0 ? pieces : undefined;
+      const bytes = utf8Of(pieces);
       parts.push(bytes);
       length += bytes.length;
     },
     { stop },
   );
-  return text === undefined ? undefined : { text, parts, length };
+  if (!done) return undefined;
+  return { text: parts.length === 1 && first ? first.join('') : standIn(), parts, length };
+}
+
+/**
+ * A part's UTF-8 bytes, written piece by piece into one buffer of their exact length: each piece
+ * is a flat string, so nothing is copied into one large string first (common/http/json-in-parts.ts).
+ * A piece is whole JSON (an element, a key, punctuation): no surrogate pair is ever split between
+ * two pieces.
+ */
+function utf8Of(pieces: readonly string[]): Buffer {
+  let length = 0;
+  for (const piece of pieces) length += Buffer.byteLength(piece, 'utf8');
+  const bytes = Buffer.allocUnsafe(length);
+  let at = 0;
+  for (const piece of pieces) at += bytes.write(piece, at, 'utf8');
+  // allocUnsafe's memory is not cleared: a byte not written here would be another answer's.
+  if (at !== length) throw new Error(`answer part encoded to ${at} of ${length} bytes`);
+  return bytes;
 }

@@ -2,7 +2,7 @@ import express from 'express';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Response } from 'express';
-import { answerEncoded, bodyInSlices } from './body-in-slices';
+import { answerEncoded, bodyInSlices, standIn } from './body-in-slices';
 
 /** A real Express server and a real HTTP client: the answer as it leaves, and the turns it takes. */
 describe('bodyInSlices', () => {
@@ -42,6 +42,13 @@ describe('bodyInSlices', () => {
         setImmediate(() => leftBehind(res));
       });
     });
+    // An answer of several parts: a stand-in for its text, its bytes left on the response.
+    app.get('/stood-in/:placed', (req, res) => {
+      const text = standIn();
+      if (req.params.placed === 'yes') answerEncoded(res, { text, parts: [Buffer.from('{"data":'), Buffer.from('"é"}')], length: 13 });
+      res.setHeader('content-type', 'application/json; charset=utf-8');
+      res.send(text);
+    });
     server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -78,6 +85,14 @@ describe('bodyInSlices', () => {
     // (and a 'close' already past) that never came, holding the answer's bytes.
     expect(res.listenerCount('drain')).toBe(0);
     expect(res.writableEnded).toBe(false);
+  });
+
+  it('writes the parts an answer stands in for, and never the stand-in itself', async () => {
+    const placed = await fetch(`${base}/stood-in/yes`);
+    expect(await placed.text()).toBe('{"data":"é"}');
+    expect(placed.headers.get('content-length')).toBe('13');
+    // Without its parts the response is cut off: no answer rather than a wrong one.
+    await expect(fetch(`${base}/stood-in/no`).then((r) => r.text())).rejects.toThrow();
   });
 
   it('leaves a small answer to Express, in one go', async () => {

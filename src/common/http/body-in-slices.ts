@@ -32,6 +32,11 @@ export function bodyInSlices(opts: { from?: number; slice?: number } = {}) {
         void writeEncoded(res, encoded.parts, encoded.length).catch(() => res.destroy());
         return res;
       }
+      // A stand-in without its parts would be a wrong answer: none is sent.
+      if (body.startsWith(STAND_IN)) {
+        res.destroy();
+        return res;
+      }
       if (body.length < from) return send(body);
       void writeInSlices(res, body, slice).catch(() => res.destroy());
       return res;
@@ -42,16 +47,30 @@ export function bodyInSlices(opts: { from?: number; slice?: number } = {}) {
 
 const ENCODED = Symbol('encoded answer');
 
-/** An answer's text and its UTF-8 bytes, encoded in parts as the text was made. */
+/** An answer's UTF-8 bytes, encoded in parts as its text was made. */
 export interface Encoded {
+  /**
+   * The answer's text; for an answer of several parts, a stand-in for it (`standIn()`) that
+   * `send` replaces with the parts' bytes: the whole text is never made, and each part's strings
+   * can be collected once it is encoded.
+   */
   text: string;
   parts: Buffer[];
   length: number;
 }
 
+const STAND_IN = '\u0000answer written from its encoded parts #';
+let standIns = 0;
+
+/** A stand-in for the text of an answer whose parts are left for `send` (answerEncoded); never JSON. */
+export function standIn(): string {
+  return `${STAND_IN}${++standIns}`;
+}
+
 /**
  * Leaves the bytes of `encoded.text`, already encoded, for `send`: when `send` is given exactly
- * that string, it writes these (api/answer-in-parts.ts) instead of encoding the text again.
+ * that string (or stand-in), it writes these (api/answer-in-parts.ts) instead of encoding the
+ * text again.
  */
 export function answerEncoded(res: Response, encoded: Encoded): void {
   (res.locals as Record<symbol, Encoded | undefined>)[ENCODED] = encoded;
