@@ -67,7 +67,13 @@ export const SECTION_OF_TABLE: Record<string, string> = {
   access_checks: 'disclosures',
 };
 
-const PAGE = 1000;
+/**
+ * Rows of a long section read at a time. Each page's entries are parsed and named in one go: with
+ * 1,000 that was a block of 40–50 ms of the event loop of the API process, where exports run by
+ * default; 250 keeps it near 12 ms and a page's objects few (docs/benchmarks.md, "Round 3,
+ * eleventh session").
+ */
+const PAGE = 250;
 
 /** Reads the sections in a transaction of its own (one consistent snapshot: REPEATABLE READ). */
 export class ExportReader {

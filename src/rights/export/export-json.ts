@@ -1,12 +1,17 @@
 import type { Locale } from '../../common/locale';
+import { Turns } from '../../common/turns';
 import type { ChunkSink } from './chunk-sink';
 import { EXPORT_FORMAT, EXPORT_VERSION, type ExportReader } from './export-data';
+
+/** Ledger entries or inbox rows serialised per turn of the event loop (~20 µs each). */
+export const ITEMS_PER_TURN = 100;
 
 /**
  * The machine-readable export (GDPR Art. 20), schema docs/learner-export.schema.json. Written as
  * it is read: the long sections (disclosures, notifications) a page at a time.
  */
 export async function writeJson(reader: ExportReader, sink: ChunkSink, meta: { exportId: string; generatedAt: Date; locale: Locale; controller: string }): Promise<void> {
+  const turns = new Turns(ITEMS_PER_TURN);
   const field = (name: string, value: unknown, first = false) => sink.write(`${first ? '' : ','}${JSON.stringify(name)}:${JSON.stringify(value)}`);
   await sink.write('{');
   await field('format', EXPORT_FORMAT, true);
@@ -34,7 +39,10 @@ export async function writeJson(reader: ExportReader, sink: ChunkSink, meta: { e
     let first = true;
     for await (const page of pages) {
       for (const item of page) {
+        // The sink's write waits only when a chunk is full (~250 kB): without turns, a page of
+        // items is written in one block of the event loop of the API process the job runs in.
         await sink.write(`${first ? '' : ','}${JSON.stringify(item)}`);
+        await turns.step();
         first = false;
       }
     }

@@ -6,6 +6,7 @@ import type { DisclosureCategory } from '../../common/disclosure-category';
 import type { SharingBasis } from '../../common/sharing-basis';
 import { REQUEST_WORDS } from '../../notifications/email/templates';
 import type { RequestKind } from '../../requests/request-kinds';
+import { Turns } from '../../common/turns';
 import type { ChunkSink } from './chunk-sink';
 import type { ExportReader } from './export-data';
 import { FREQUENCY_WORDS, NOTIFICATION_WORDS, PDF_TEXT, STATUS_WORDS } from './pdf-texts';
@@ -16,6 +17,13 @@ const FONTS = join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 't
 const ZONE = 'Europe/Amsterdam';
 
 type Row = (string | null | undefined)[];
+
+/**
+ * Table rows drawn per turn of the event loop. A row is ~0.1–0.2 ms of pdfkit's layout on the
+ * reference machine; a page of 1,000 ledger entries drawn in one go blocked the API process, where
+ * exports run by default, for up to ~0.7 s (docs/benchmarks.md, "Round 3, eleventh session").
+ */
+export const ROWS_PER_TURN = 25;
 
 /**
  * The printable export (docs/learner-rights.md, "Export"): a cover page, then one section per kind
@@ -52,6 +60,7 @@ export async function writePdf(reader: ExportReader, sink: ChunkSink, meta: { ex
     doc.on('end', resolve);
     doc.on('error', reject);
   });
+  const turns = new Turns(ROWS_PER_TURN);
   const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
   const bottom = () => doc.page.height - doc.page.margins.bottom;
   const left = doc.page.margins.left;
@@ -122,9 +131,11 @@ export async function writePdf(reader: ExportReader, sink: ChunkSink, meta: { ex
     draw(headers, true);
     let rows = 0;
     return {
-      row: (cells: Row) => {
+      /** Draws a row; every ROWS_PER_TURN rows of the export, after a turn of the event loop. */
+      row: (cells: Row): Promise<void> | undefined => {
         draw(cells, false);
         rows++;
+        return turns.step();
       },
       end: () => {
         if (rows === 0) doc.font('body').text(t.none, left, doc.y + 4);
@@ -137,36 +148,36 @@ export async function writePdf(reader: ExportReader, sink: ChunkSink, meta: { ex
 
   heading(t.sections.profile);
   const profile = table(['', ''], [0.3, 0.7]);
-  profile.row([t.profile.name, learner.name as string]);
-  profile.row([t.profile.email, learner.email as string]);
-  profile.row([t.profile.locale, learner.locale === 'nl' ? 'Nederlands' : 'English']);
-  profile.row([t.profile.frequency, FREQUENCY_WORDS[locale][learner.notificationFrequency as string] ?? String(learner.notificationFrequency)]);
-  profile.row([t.profile.created, day(learner.createdAt)]);
-  profile.row([t.profile.id, learner.id as string]);
+  await profile.row([t.profile.name, learner.name as string]);
+  await profile.row([t.profile.email, learner.email as string]);
+  await profile.row([t.profile.locale, learner.locale === 'nl' ? 'Nederlands' : 'English']);
+  await profile.row([t.profile.frequency, FREQUENCY_WORDS[locale][learner.notificationFrequency as string] ?? String(learner.notificationFrequency)]);
+  await profile.row([t.profile.created, day(learner.createdAt)]);
+  await profile.row([t.profile.id, learner.id as string]);
   profile.end();
 
   heading(t.sections.employments);
   const emp = table([c.employer, c.employeeNumber, c.from, c.until], [0.4, 0.2, 0.2, 0.2]);
-  for (const e of await reader.employments()) emp.row([name(e.employer), e.employeeNumber as string, day(e.startedOn), day(e.endedOn)]);
+  for (const e of await reader.employments()) await emp.row([name(e.employer), e.employeeNumber as string, day(e.startedOn), day(e.endedOn)]);
   emp.end();
 
   const enrolments = await reader.enrolments();
   heading(t.sections.enrolments);
   const enr = table([c.course, c.status, c.enrolled, c.progress, c.time, c.completed], [0.3, 0.12, 0.16, 0.12, 0.13, 0.17]);
-  for (const e of enrolments) enr.row([name(e.course), status(e.status), day(e.enrolledAt), `${e.progressPercent as number}%`, `${e.timeSpentMinutes as number} min`, day(e.completedAt)]);
+  for (const e of enrolments) await enr.row([name(e.course), status(e.status), day(e.enrolledAt), `${e.progressPercent as number}%`, `${e.timeSpentMinutes as number} min`, day(e.completedAt)]);
   enr.end();
 
   heading(t.sections.results);
   const res = table([c.course, c.assessment, c.date, c.score, c.passed], [0.3, 0.27, 0.18, 0.12, 0.13]);
   for (const e of enrolments) {
-    for (const r of e.assessmentResults as Record<string, unknown>[]) res.row([name(e.course), r.assessmentName as string, day(r.attemptedAt), `${r.score as number} / ${r.maxScore as number}`, r.passed ? t.yes : t.no]);
+    for (const r of e.assessmentResults as Record<string, unknown>[]) await res.row([name(e.course), r.assessmentName as string, day(r.attemptedAt), `${r.score as number} / ${r.maxScore as number}`, r.passed ? t.yes : t.no]);
   }
   res.end();
 
   heading(t.sections.certificates);
   const cer = table([c.course, c.number, c.issued, c.expires, c.points], [0.32, 0.2, 0.17, 0.17, 0.14]);
   for (const e of enrolments) {
-    for (const x of e.certificates as Record<string, unknown>[]) cer.row([name(e.course), x.number as string, day(x.issuedAt), day(x.expiresAt), typeof x.accreditationPoints === 'number' ? String(x.accreditationPoints) : '']);
+    for (const x of e.certificates as Record<string, unknown>[]) await cer.row([name(e.course), x.number as string, day(x.issuedAt), day(x.expiresAt), typeof x.accreditationPoints === 'number' ? String(x.accreditationPoints) : '']);
   }
   cer.end();
   await flush();
@@ -175,7 +186,7 @@ export async function writePdf(reader: ExportReader, sink: ChunkSink, meta: { ex
   const agr = table([c.recipient, c.basis, c.data, c.valid, c.version, c.reference, c.state], [0.16, 0.18, 0.18, 0.15, 0.07, 0.14, 0.12]);
   for (const a of await reader.agreements()) {
     const state = a.revokedAt ? `${c.revoked} ${day(a.revokedAt)}` : a.supersededAt ? `${c.superseded} ${day(a.supersededAt)}` : c.current;
-    agr.row([
+    await agr.row([
       `${name(a.recipient)} (${a.covers === 'YOU' ? c.forYou : c.forEmployees})`,
       basis(a.basis),
       categories(a.categories),
@@ -189,22 +200,22 @@ export async function writePdf(reader: ExportReader, sink: ChunkSink, meta: { ex
 
   heading(t.sections.objections);
   const obj = table([c.recipient, c.date, c.grounds, c.lifted], [0.3, 0.2, 0.3, 0.2]);
-  for (const o of await reader.objections()) obj.row([name(o.recipient), day(o.objectedAt), (o.grounds as string | null) ?? '', day(o.liftedAt)]);
+  for (const o of await reader.objections()) await obj.row([name(o.recipient), day(o.objectedAt), (o.grounds as string | null) ?? '', day(o.liftedAt)]);
   obj.end();
 
   heading(t.sections.restrictions);
   const rst = table([c.date, c.reason, c.lifted], [0.25, 0.5, 0.25]);
-  for (const r of await reader.restrictions()) rst.row([day(r.requestedAt), (r.reason as string | null) ?? '', day(r.liftedAt)]);
+  for (const r of await reader.restrictions()) await rst.row([day(r.requestedAt), (r.reason as string | null) ?? '', day(r.liftedAt)]);
   rst.end();
 
   heading(t.sections.disclosures);
   const dis = table([c.date, c.recipient, c.course, c.data, c.basis], [0.17, 0.23, 0.21, 0.18, 0.21]);
   for await (const page of reader.disclosures()) {
     for (const d of page) {
-      if (d.purged) dis.row([moment(d.disclosedAt), d.recipient.name, '', t.purged, '']);
+      if (d.purged) await dis.row([moment(d.disclosedAt), d.recipient.name, '', t.purged, '']);
       for (const item of d.items) {
         const onBehalfOf = item.categories.find((x) => x.onBehalfOf)?.onBehalfOf;
-        dis.row([
+        await dis.row([
           moment(d.disclosedAt),
           onBehalfOf ? `${d.recipient.name} (${c.onBehalfOf} ${onBehalfOf.name})` : d.recipient.name,
           item.course.name,
@@ -220,35 +231,35 @@ export async function writePdf(reader: ExportReader, sink: ChunkSink, meta: { ex
   heading(t.sections.notifications);
   const not = table([c.date, c.kind, c.read, c.emailed], [0.3, 0.3, 0.2, 0.2]);
   for await (const page of reader.notifications()) {
-    for (const n of page) not.row([moment(n.createdAt), NOTIFICATION_WORDS[locale][n.kind as string] ?? String(n.kind), day(n.readAt), day(n.emailedAt)]);
+    for (const n of page) await not.row([moment(n.createdAt), NOTIFICATION_WORDS[locale][n.kind as string] ?? String(n.kind), day(n.readAt), day(n.emailedAt)]);
     await flush();
   }
   not.end();
 
   heading(t.sections.requests);
   const req = table([c.received, c.kind, c.status, c.due, c.answered], [0.2, 0.32, 0.14, 0.17, 0.17]);
-  for (const r of await reader.requests()) req.row([day(r.receivedAt), REQUEST_WORDS[locale][r.kind as RequestKind], status(r.status), day(r.dueAt), day(r.answeredAt)]);
+  for (const r of await reader.requests()) await req.row([day(r.receivedAt), REQUEST_WORDS[locale][r.kind as RequestKind], status(r.status), day(r.dueAt), day(r.answeredAt)]);
   req.end();
 
   heading(t.sections.changes);
   const chg = table([c.date, c.field, c.by], [0.3, 0.35, 0.35]);
   const who = (x: Record<string, unknown>) => (x.changedBy === 'LEARNER' ? c.you : x.changedBy === 'EMPLOYER' ? name(x.changedByOrganisation) : meta.controller);
-  for (const x of await reader.profileChanges()) chg.row([moment(x.changedAt), `${String(x.record).toLowerCase()}.${x.field as string}`, who(x)]);
+  for (const x of await reader.profileChanges()) await chg.row([moment(x.changedAt), `${String(x.record).toLowerCase()}.${x.field as string}`, who(x)]);
   chg.end();
 
   heading(t.sections.exports);
   const exp = table([c.date, c.status, c.expires], [0.4, 0.3, 0.3]);
-  for (const x of await reader.exports()) exp.row([moment(x.createdAt), status(x.status), day(x.expiresAt)]);
+  for (const x of await reader.exports()) await exp.row([moment(x.createdAt), status(x.status), day(x.expiresAt)]);
   exp.end();
 
   heading(t.sections.checkpoint);
   const checkpoint = await reader.ledgerCheckpoint();
   if (checkpoint) {
     const cp = table(['', ''], [0.25, 0.75]);
-    cp.row([c.date, moment(checkpoint.createdAt)]);
-    cp.row([c.kid, checkpoint.kid as string]);
-    cp.row([c.chains, String(Object.keys(checkpoint.heads as object).length)]);
-    cp.row([c.signature, checkpoint.signature as string]);
+    await cp.row([c.date, moment(checkpoint.createdAt)]);
+    await cp.row([c.kid, checkpoint.kid as string]);
+    await cp.row([c.chains, String(Object.keys(checkpoint.heads as object).length)]);
+    await cp.row([c.signature, checkpoint.signature as string]);
     cp.end();
   } else {
     doc.text(t.none);
