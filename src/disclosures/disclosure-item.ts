@@ -136,8 +136,19 @@ export function perCategory(items: StoredDisclosureItem[]): DisclosedEnrolment[]
       ? {
           enrolmentId: item.enrolmentId,
           courseId: item.courseId,
+          // Field by field, as the ledger's readable items are (readable-disclosure.ts): a page of
+          // the ledger has ~9,000 of these lines.
           categories: item.grants
-            .flatMap(({ categories, ...grant }) => categories.map((category) => ({ category, ...grant })))
+            .flatMap((g) =>
+              g.categories.map((category) => ({
+                category,
+                basis: g.basis,
+                agreementId: g.agreementId,
+                agreementVersionId: g.agreementVersionId,
+                agreementVersion: g.agreementVersion,
+                onBehalfOf: g.onBehalfOf,
+              })),
+            )
             .sort((a, b) => CATEGORY_ORDER[a.category] - CATEGORY_ORDER[b.category]),
         }
       : item,
