@@ -1,6 +1,7 @@
 import { staffClaims, world } from '../factories/world';
 import { countQueries } from '../utils/query-counter';
 import { createTestApp, type TestApp } from '../utils/test-app';
+import { ticker } from '../utils/turn-ticker';
 
 const PAGE = `query($first: Int) { learners(first: $first) { nodes { id name employeeNumber enrolments { id status enrolledAt startedAt progressPercent lastActivityAt timeSpentMinutes completedAt completed course { code }
   assessmentResults { score passed } certificates { number accreditationPoints withheld { field reason } } accreditationPointsEarned withheld { field reason } } withheld { field } } pageInfo { endCursor hasNextPage } } }`;
@@ -108,17 +109,11 @@ describe('a page costs a constant number of queries, whatever its size', () => {
     }
 
     // The learners arrive in order, 25 per turn of the event loop.
-    let tick = 0;
-    let ticking = true;
-    const step = () => {
-      tick++;
-      if (ticking) setImmediate(step);
-    };
-    setImmediate(step);
+    const turns = ticker();
     const seen: number[] = [];
-    for (const node of ahead.nodes) void Promise.resolve(node).then(() => seen.push(tick));
+    for (const node of ahead.nodes) void Promise.resolve(node).then(() => seen.push(turns.now()));
     const nodes = await Promise.all(ahead.nodes.map((n) => Promise.resolve(n)));
-    ticking = false;
+    turns.stop();
     expect(nodes.map((n) => n.id)).toEqual(page.nodes.map((n) => n.id));
     expect(new Set(seen).size).toBe(4);
     for (let i = 0; i < seen.length; i += 25) expect(new Set(seen.slice(i, i + 25)).size).toBe(1);

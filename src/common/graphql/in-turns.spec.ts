@@ -1,16 +1,5 @@
+import { ticker } from '../../../test/utils/turn-ticker';
 import { inTurns, mapInTurns } from './in-turns';
-
-/** A ticker that re-queues itself once per loop iteration: the tick a callback sees tells its turn. */
-function ticker(): { now: () => number; stop: () => void } {
-  let tick = 0;
-  let running = true;
-  const step = () => {
-    tick++;
-    if (running) setImmediate(step);
-  };
-  setImmediate(step);
-  return { now: () => tick, stop: () => (running = false) };
-}
 
 describe('inTurns', () => {
   it('keeps every item in order, every slice deferred', async () => {

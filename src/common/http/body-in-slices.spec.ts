@@ -2,6 +2,7 @@ import express from 'express';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Response } from 'express';
+import { ticker } from '../../../test/utils/turn-ticker';
 import { answerEncoded, bodyInSlices, standIn } from './body-in-slices';
 
 /** A real Express server and a real HTTP client: the answer as it leaves, and the turns it takes. */
@@ -18,17 +19,8 @@ describe('bodyInSlices', () => {
     app.use(bodyInSlices({ from: 1_000, slice: 100 }));
     app.get('/:name', (req, res) => {
       // Count the event-loop turns that pass while the answer is written.
-      let ticking = true;
-      let turns = 0;
-      const tick = () => {
-        turns++;
-        if (ticking) setImmediate(tick);
-      };
-      setImmediate(tick);
-      res.on('finish', () => {
-        ticking = false;
-        turnsDuringSend = turns;
-      });
+      const turns = ticker();
+      res.on('finish', () => (turnsDuringSend = turns.stop()));
       res.setHeader('content-type', 'application/json; charset=utf-8');
       res.send(bodies[req.params.name]);
     });

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { ticker } from '../../../test/utils/turn-ticker';
 import { jsonInParts } from './json-in-parts';
 
 /** The text is JSON.stringify's, byte for byte, however it is cut into parts. */
@@ -55,23 +56,17 @@ describe('jsonInParts', () => {
   it('cuts a large array into parts of about the size asked, one turn apart, never inside an element', async () => {
     const nodes = Array.from({ length: 500 }, (_, i) => ({ id: `learner-${i}`, name: 'x'.repeat(100), items: [{ a: i }, { b: [i, i] }] }));
     const value = { data: { learners: { nodes, pageInfo: { endCursor: 'abc', hasNextPage: true } } } };
-    let turns = 0;
-    let ticking = true;
-    const tick = () => {
-      turns++;
-      if (ticking) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const turns = ticker();
     const parts: string[] = [];
     expect(await jsonInParts(value, (p) => parts.push(p.join('')), { partSize: 5_000 })).toBe(true);
     const whole = parts.join('');
-    ticking = false;
+    turns.stop();
     expect(whole).toBe(JSON.stringify(value));
     const element = JSON.stringify(nodes[0]).length;
     expect(parts.length).toBeGreaterThanOrEqual(Math.floor(whole.length / (5_000 + element)));
     for (const p of parts.slice(0, -1)) expect(p.length).toBeLessThan(5_000 + element + 2);
     // every part but the last was followed by a turn of the event loop
-    expect(turns).toBeGreaterThanOrEqual(parts.length - 1);
+    expect(turns.now()).toBeGreaterThanOrEqual(parts.length - 1);
     // each element whole in one part
     for (const p of parts) expect(p.match(/"id":"learner-\d+"/g)?.length ?? 0).toBe(p.match(/"name":/g)?.length ?? 0);
   });

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { ticker } from '../../../test/utils/turn-ticker';
 import { ChunkSink } from './chunk-sink';
 import type { ExportReader } from './export-data';
 import { ITEMS_PER_TURN, writeJson } from './export-json';
@@ -52,16 +53,9 @@ describe('an export of a long history', () => {
   async function turnsDuring(write: (sink: ChunkSink) => Promise<void>): Promise<{ turns: number; bytes: number }> {
     const em = { query: () => Promise.resolve([]) } as unknown as EntityManager;
     const sink = new ChunkSink(em, meta.exportId, 'pdf');
-    let turns = 0;
-    let ticking = true;
-    const tick = () => {
-      turns++;
-      if (ticking) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const turns = ticker();
     await write(sink);
-    ticking = false;
-    return { turns, bytes: (await sink.end()).bytes };
+    return { turns: turns.stop(), bytes: (await sink.end()).bytes };
   }
 
   it('draws the PDF a few rows a turn', async () => {
