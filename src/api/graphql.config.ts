@@ -74,6 +74,8 @@ export function graphqlConfig(config: AppConfig, logger: Logger, ledger: Disclos
           maxDirectivesRule({ n: limits.maxDirectives, ...asValidationError }),
         ]
       : [],
+    // Also because a batch's answers are joined into one string, and a large answer's string is a
+    // stand-in for its encoded parts (api/answer-in-parts.ts): joined, it could not be replaced.
     allowBatchedHttpRequests: false,
     // Answers made and encoded a part a turn (api/answer-in-parts.ts), with the plugin below.
     stringifyResult: stringifyAnswer,

@@ -39,7 +39,8 @@ describe('bodyInSlices', () => {
       const text = standIn();
       if (req.params.placed === 'yes') answerEncoded(res, { text, parts: [Buffer.from('{"data":'), Buffer.from('"é"}')], length: 13 });
       res.setHeader('content-type', 'application/json; charset=utf-8');
-      res.send(text);
+      // 'joined': as a batch of answers would be sent, one text holding the stand-in.
+      res.send(req.params.placed === 'joined' ? `[{"data":1},${text}]` : text);
     });
     server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
@@ -85,6 +86,7 @@ describe('bodyInSlices', () => {
     expect(placed.headers.get('content-length')).toBe('13');
     // Without its parts the response is cut off: no answer rather than a wrong one.
     await expect(fetch(`${base}/stood-in/no`).then((r) => r.text())).rejects.toThrow();
+    await expect(fetch(`${base}/stood-in/joined`).then((r) => r.text())).rejects.toThrow();
   });
 
   it('leaves a small answer to Express, in one go', async () => {

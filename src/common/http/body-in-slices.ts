@@ -32,8 +32,10 @@ export function bodyInSlices(opts: { from?: number; slice?: number } = {}) {
         void writeEncoded(res, encoded.parts, encoded.length).catch(() => res.destroy());
         return res;
       }
-      // A stand-in without its parts would be a wrong answer: none is sent.
-      if (body.startsWith(STAND_IN)) {
+      // A stand-in without its parts, or inside a larger text (answers joined), would be a wrong
+      // answer: none is sent. JSON text never holds a raw NUL (JSON.stringify escapes it), so
+      // this scan finds stand-ins only.
+      if (body.includes(STAND_IN)) {
         res.destroy();
         return res;
       }
