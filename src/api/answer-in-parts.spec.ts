@@ -11,6 +11,7 @@ describe('answers in parts', () => {
   let base: string;
   const result = { data: { learners: { nodes: Array.from({ length: 3_000 }, (_, i) => ({ id: `l-${i}`, name: `Zoë ${'é'.repeat(80)} 😀`, n: i })) } } };
   let encodedParts = 0;
+  let handedToApollo = '';
 
   beforeAll(async () => {
     const app = express();
@@ -22,6 +23,7 @@ describe('answers in parts', () => {
         // Apollo gives stringifyResult a new object holding the same data.
         const text = await stringifyAnswer({ errors: undefined, data: result.data, extensions: undefined });
         encodedParts = encodedOf(res)?.parts.length ?? 0;
+        handedToApollo = text;
         res.setHeader('content-type', 'application/json; charset=utf-8');
         res.send(text);
       })();
@@ -42,6 +44,9 @@ describe('answers in parts', () => {
     expect(text).toBe(JSON.stringify(result));
     expect(Number(res.headers.get('content-length'))).toBe(Buffer.byteLength(text));
     expect(encodedParts).toBeGreaterThan(2);
+    // Apollo was handed a stand-in, not the text: the whole text was never made.
+    expect(handedToApollo.length).toBeLessThan(100);
+    expect(text.startsWith(handedToApollo)).toBe(false);
   });
 
   describe('made while the ledger writes', () => {

@@ -251,6 +251,45 @@ describe('learner export', () => {
     expect(again.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('expired') });
   });
 
+  it('a history longer than a page of rows is read whole, once each, in order, across pages', async () => {
+    const { DisclosureLedgerService, ledgerEntry } = await import('../../src/disclosures/disclosure-ledger.service');
+    const { itemOf } = await import('../../src/disclosures/disclosure-item');
+    const { ExportReader } = await import('../../src/rights/export/export-data');
+    const employer = await w.organisation('EMPLOYER');
+    const learner = await w.learner({ locale: 'nl' });
+    await w.employment(learner.id, employer.id);
+    const course = await w.course({});
+    const enrolment = await w.enrolment(learner.id, course.id, employer.id, { sponsorEmployerId: employer.id });
+    const a = await w.agreement({ recipientId: employer.id, basis: 'PROCESSOR', categories: ['PROGRESS'] });
+    const grant = { basis: a.basis, agreementId: a.agreementId, agreementVersionId: a.id, agreementVersion: a.version, onBehalfOf: null };
+    const items = [itemOf(enrolment.id, course.id, [{ category: 'PROGRESS', grant }])];
+    // 600 entries, as pages write them (two batches): more than two of the reader's pages of 250.
+    const ledger = t.app.get(DisclosureLedgerService);
+    const written: string[] = [];
+    for (const n of [500, 100]) {
+      const now = Date.now();
+      const request = { disclosedAt: new Date(now).toISOString(), requestId: `long-history-${n}`, operationName: 'LongHistory', recipientId: employer.id, actorSubject: 'test', apiClientId: null };
+      const entries = Array.from({ length: n }, () => ledgerEntry(request, 'DISCLOSURE', learner.id, { items }, now));
+      await ledger.write({ ...request, entries });
+      written.push(...entries.map((e) => e.id));
+    }
+    await t.db.transaction('REPEATABLE READ', async (em) => {
+      const reader = new ExportReader(em, learner.id);
+      const read: string[] = [];
+      let pages = 0;
+      for await (const page of reader.disclosures()) {
+        pages++;
+        read.push(...page.map((d) => d.id));
+        for (const d of page) expect(d.items[0]).toMatchObject({ enrolmentId: enrolment.id, categories: [{ category: 'PROGRESS', basis: 'PROCESSOR' }] });
+      }
+      expect(pages).toBeGreaterThanOrEqual(3);
+      expect(read).toEqual([...written].sort());
+      let inbox = 0;
+      for await (const page of reader.notifications()) inbox += page.length;
+      expect(inbox).toBe(600);
+    });
+  });
+
   it('rectification: the learner corrects their own profile only; the employer corrects its own employees’ data; each change is logged', async () => {
     const h = await learnerWithHistory('en', 'Chris Doe');
     const other = await w.organisation('EMPLOYER');

@@ -37,9 +37,9 @@ describe('bodyInSlices', () => {
     // An answer of several parts: a stand-in for its text, its bytes left on the response.
     app.get('/stood-in/:placed', (req, res) => {
       const text = standIn();
-      if (req.params.placed === 'yes') answerEncoded(res, { text, parts: [Buffer.from('{"data":'), Buffer.from('"é"}')], length: 13 });
+      if (req.params.placed !== 'no') answerEncoded(res, { text, parts: [Buffer.from('{"data":'), Buffer.from('"é"}')], length: 13 });
       res.setHeader('content-type', 'application/json; charset=utf-8');
-      // 'joined': as a batch of answers would be sent, one text holding the stand-in.
+      // 'joined': its parts placed, but sent inside a larger text, as a batch of answers would be.
       res.send(req.params.placed === 'joined' ? `[{"data":1},${text}]` : text);
     });
     server = app.listen(0, '127.0.0.1');

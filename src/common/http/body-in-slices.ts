@@ -36,6 +36,7 @@ export function bodyInSlices(opts: { from?: number; slice?: number } = {}) {
       // answer: none is sent. JSON text never holds a raw NUL (JSON.stringify escapes it), so
       // this scan finds stand-ins only.
       if (body.includes(STAND_IN)) {
+        (req as Request & { log?: { error: (o: object, m: string) => void } }).log?.error({ length: body.length }, 'an answer stand-in reached send without its parts: response cut off');
         res.destroy();
         return res;
       }
