@@ -8,7 +8,7 @@ import { clientToken, metricsOf, procStat } from './api-metrics';
 import { BENCH_DB, benchServer } from './bench-db';
 import { percentile, round1 } from './figures';
 import { cpuMeter, loadAverage, ticksPerSecond } from './machine';
-import { PAGE_QUERY } from './page-query';
+import { PAGE_QUERY, WARMUP_PAGES } from './page-query';
 import { BENCH } from './seed';
 
 /**
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   try {
     const hr = await clientToken(PORT, BENCH.employerClient);
     const staff = await clientToken(PORT, BENCH.staffClient);
-    for (let i = 0; i < 3; i++) for (const t of [hr, staff]) await page(t); // compile, warm the caches
+    for (let i = 0; i < WARMUP_PAGES; i++) for (const t of [hr, staff]) await page(t); // compile, warm the code, the heap and the caches
     const load = { start: loadAverage()?.raw ?? null, end: null as string | null };
     const gated = await measure(api.pid!, server.postmasterPid(), hr, pages, timeline);
     const staffPage = await measure(api.pid!, server.postmasterPid(), staff, pages, timeline);
