@@ -399,7 +399,7 @@ async function limitsOnOff(dbUrl: string, hr: string, n: number) {
         procs.push(await ourApi(dbUrl, port, { LOG_LEVEL: 'fatal', ...(which === 'off' ? { GRAPHQL_LIMITS_ENABLED: 'false' } : {}) }));
         url[which] = `http://127.0.0.1:${port}/graphql`;
       }
-      for (let i = 0; i < 5; i++) for (const which of order) await gql(hr, PAGE_QUERY, {}, url[which]);
+      for (let i = 0; i < WARMUP_PAGES; i++) for (const which of order) await gql(hr, PAGE_QUERY, {}, url[which]);
       for (let i = 0; i < n; i++) {
         const pair = i % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const);
         for (const which of pair) (which === 'on' ? on : off).push((await gql(hr, PAGE_QUERY, {}, url[which])).ms);

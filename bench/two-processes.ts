@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { WARMUP_PAGES } from './page-query';
 
 export interface TwoProcessesOptions {
   dbUrl: string;
@@ -66,9 +67,9 @@ async function drive(opts: TwoProcessesOptions, ports: readonly number[]): Promi
   const requestIds: string[] = [];
   let failed = 0;
   const body = JSON.stringify({ query: opts.query });
-  // Warm each process up.
+  // Warm each process up, as for every figure of a page (bench/page-query.ts).
   for (const port of ports)
-    for (let i = 0; i < 3; i++) await post(port, body, opts.token, randomUUID());
+    for (let i = 0; i < WARMUP_PAGES; i++) await post(port, body, opts.token, randomUUID());
   const until = Date.now() + opts.seconds * 1000;
   const started = Date.now();
   await Promise.all(
