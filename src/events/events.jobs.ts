@@ -58,14 +58,14 @@ export class EventsJobs implements OnApplicationBootstrap, OnApplicationShutdown
         this.logger,
       ),
     );
-    // Outcomes are recorded before the next claim (a delivery counts as in flight until then), and
-    // a finished attempt wakes the loop: a slot is free, without waiting for the next poll.
+    // Outcomes are recorded before the next claim, in its transaction (a delivery counts as in
+    // flight until then), and a finished attempt wakes the loop: a slot is free, without waiting
+    // for the next poll.
     const webhooks = new PollLoop(
       'webhooks',
       pollMs,
       async () => {
-        await this.dispatcher.flush();
-        const started = await this.dispatcher.pump();
+        const started = await this.dispatcher.step();
         return started > 0 && this.dispatcher.capacity > 0;
       },
       this.logger,

@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { EventEmitter } from '../../src/events/event-emitter';
 import { WebhookDispatcher } from '../../src/events/webhooks/webhook-dispatcher';
 import { staffClaims, world } from '../factories/world';
@@ -374,6 +375,55 @@ describe('webhooks', () => {
     expect(redirect.last_status).toBe(302);
     expect(redirect.last_error).toContain('not followed');
     expect(endpoint.maxInFlight).toBe(2);
+  });
+
+  it("the loop's step records what finished and claims the next in one transaction; an outcome survives a failed step", async () => {
+    const a = await employerWithEmployee();
+    const slow = await receiver();
+    slow.answer = () => ({ status: 200, delayMs: 100 });
+    const { endpoint } = await subscribe(a.hr, slow.url, ', maxInFlight: 2');
+    for (let i = 0; i < 5; i++) {
+      await progress(a.enrolment.id, 60 + i);
+      await emitter.runOnce(1);
+    }
+    const dataSource = t.app.get(DataSource);
+    const transactions = jest.spyOn(dataSource, 'transaction');
+    const free = dispatcher.capacity;
+    let settled: () => void = () => undefined;
+    dispatcher.onSettled = () => settled();
+    try {
+      // As the background loop runs it (events.jobs.ts): a step, then the next once an attempt has finished.
+      let failedOnce = false;
+      for (let i = 0; i < 20 && slow.received.length < 5; i++) {
+        const finished = new Promise<void>((resolve) => (settled = resolve));
+        const before = transactions.mock.calls.length;
+        if (i === 2 && !failedOnce) {
+          // A step whose transaction fails (a lost connection): nothing of it is written, and the
+          // outcomes it held are recorded by the next one.
+          failedOnce = true;
+          transactions.mockImplementationOnce(() => Promise.reject(new Error('connection lost')));
+          await expect(dispatcher.step()).rejects.toThrow('connection lost');
+        }
+        await dispatcher.step();
+        expect(transactions.mock.calls.length - before).toBe(failedOnce && i === 2 ? 2 : 1);
+        if (dispatcher.capacity === free) break; // nothing in flight: nothing to wait for
+        await finished;
+      }
+      await dispatcher.settle();
+    } finally {
+      dispatcher.onSettled = () => undefined;
+      transactions.mockRestore();
+    }
+    expect(slow.received).toHaveLength(5);
+    expect(slow.maxInFlight).toBe(2);
+    const rows: { status: string; attempts: number }[] = await t.db.query(
+      `SELECT status, attempts FROM webhook_deliveries WHERE endpoint_id = $1`,
+      [endpoint.id],
+    );
+    expect(rows).toHaveLength(5);
+    // Each delivered once, at its first attempt: the failed step's outcomes were not lost (a lost
+    // outcome would leave its delivery SENDING, to be sent again when its lease ran out).
+    expect(rows.every((r) => r.status === 'DELIVERED' && r.attempts === 1)).toBe(true);
   });
 
   it("bad input: malformed, non-https or credentialed URLs, unknown event types; another client's endpoint is not found", async () => {

@@ -21,9 +21,13 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
  */
 @Entity('webhook_deliveries')
 @Unique('webhook_deliveries_once', ['endpointId', 'eventId'])
-// The claim walks one endpoint's due deliveries in due order (and counts those in flight).
-@Index('webhook_deliveries_due_idx', ['endpointId', 'nextAttemptAt'], {
+// The claim walks one endpoint's due deliveries in due order, its tiebreaker included (no sort),
+// and counts those in flight, whose index holds only them (migrations/1796900000000-WebhookClaimIndexes.ts).
+@Index('webhook_deliveries_due_idx', ['endpointId', 'nextAttemptAt', 'id'], {
   where: `"status" IN ('PENDING', 'SENDING')`,
+})
+@Index('webhook_deliveries_sending_idx', ['endpointId', 'leaseUntil'], {
+  where: `"status" = 'SENDING'`,
 })
 @Index('webhook_deliveries_endpoint_idx', ['endpointId', 'status'])
 @Index('webhook_deliveries_event_idx', ['eventId'])

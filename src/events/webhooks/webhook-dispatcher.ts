@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ROOT_LOGGER_TOKEN } from '../../common/logging/root-logger.token';
 import { webhookAttempts, webhookDeliverySeconds } from '../../common/metrics';
 import { uuid7 } from '../../common/uuid7';
@@ -32,6 +32,12 @@ const NO_FLUSH_WAIT = `SET LOCAL synchronous_commit = off`;
 interface Outcome {
   claimed: Claimed;
   result: SendResult;
+}
+
+/** The rows an outcome recording updated, and the endpoints it disabled. */
+interface Recorded {
+  rows: { id: string; status: string; endpoint_id: string }[];
+  disabled: { id: string; owner_id: string }[];
 }
 
 /**
@@ -78,7 +84,38 @@ export class WebhookDispatcher {
   async pump(): Promise<number> {
     const free = this.capacity;
     if (free <= 0) return 0;
-    const claimed = await this.claim(free);
+    return this.start(await this.claim(free));
+  }
+
+  /**
+   * The background loop's step: the outcomes gathered so far recorded, then the free slots claimed
+   * again, in one transaction — its start, its setting and its commit once instead of twice
+   * (flush() then pump(): docs/benchmarks.md, "Round 3, twelfth session"). The claim sees the
+   * outcomes just recorded, as it would after a flush. Returns how many it started.
+   */
+  async step(): Promise<number> {
+    const outcomes = this.outcomes;
+    const free = this.capacity;
+    if (outcomes.length === 0 && free <= 0) return 0;
+    this.outcomes = [];
+    let done: { recorded: Recorded | null; claimed: Claimed[] };
+    try {
+      done = await this.dataSource.transaction(async (em) => {
+        await em.query(NO_FLUSH_WAIT);
+        const recorded = outcomes.length > 0 ? await this.recordIn(em, outcomes) : null;
+        return { recorded, claimed: free > 0 ? await this.claimIn(em, free) : [] };
+      });
+    } catch (err) {
+      // Kept for the next step, as in flush(): an outcome is never dropped.
+      this.outcomes.unshift(...outcomes);
+      throw err;
+    }
+    if (done.recorded) this.committed(done.recorded);
+    return this.start(done.claimed);
+  }
+
+  /** Starts the claimed deliveries' attempts; returns how many. */
+  private start(claimed: Claimed[]): number {
     for (const c of claimed) {
       this.inFlight++;
       const p = this.attempt(c).finally(() => {
@@ -119,91 +156,98 @@ export class WebhookDispatcher {
   }
 
   private async record(outcomes: Outcome[]): Promise<void> {
-    const e = this.config.events;
-    await this.dataSource.transaction(async (em) => {
+    const recorded = await this.dataSource.transaction(async (em) => {
       await em.query(NO_FLUSH_WAIT);
-      const rows: { id: string; status: string; endpoint_id: string }[] = await em.query(
-        `WITH done AS (UPDATE webhook_deliveries d SET
-            status = CASE WHEN u.ok THEN 'DELIVERED' WHEN d.attempts >= $6 THEN 'FAILED' ELSE 'PENDING' END,
-            delivered_at = CASE WHEN u.ok THEN now() END,
-            next_attempt_at = CASE WHEN u.ok THEN d.next_attempt_at ELSE now() + u.delay * interval '1 second' END,
-            lease_until = NULL, last_status = u.status, last_error = u.error
-           FROM unnest($1::uuid[], $2::int[], $3::boolean[], $4::int[], $5::text[], $7::float8[]) AS u(id, attempts, ok, status, error, delay)
-          WHERE d.id = u.id AND d.status = 'SENDING' AND d.attempts = u.attempts
-          RETURNING d.id, d.status, d.endpoint_id)
-         SELECT * FROM done`,
-        [
-          outcomes.map((o) => o.claimed.delivery_id),
-          outcomes.map((o) => o.claimed.attempts),
-          outcomes.map((o) => o.result.ok),
-          outcomes.map((o) => o.result.status),
-          outcomes.map((o) => o.result.error),
-          e.webhookMaxAttempts,
-          outcomes.map((o) =>
-            retryDelaySeconds(
-              o.claimed.attempts,
-              e.webhookRetryBaseSeconds,
-              e.webhookRetryMaxSeconds,
-            ),
-          ),
-        ],
-      );
-      for (const r of rows)
-        webhookAttempts.inc({
-          outcome:
-            r.status === 'DELIVERED' ? 'delivered' : r.status === 'FAILED' ? 'dead' : 'retry',
-        });
-      // Per endpoint: a success resets the run of failures; the failures after the last success count.
-      // Only outcomes that were recorded: an attempt whose lease ran out belongs to a newer claim.
-      const recorded = new Set(rows.map((r) => r.id));
-      const runs = new Map<string, { reset: boolean; failures: number }>();
-      for (const o of outcomes) {
-        if (!recorded.has(o.claimed.delivery_id)) continue;
-        const run = runs.get(o.claimed.endpoint_id) ?? { reset: false, failures: 0 };
-        if (o.result.ok) runs.set(o.claimed.endpoint_id, { reset: true, failures: 0 });
-        else runs.set(o.claimed.endpoint_id, { ...run, failures: run.failures + 1 });
-      }
-      // Endpoints in one order in every process: two flushes never wait on each other in a cycle.
-      const ordered = [...runs.keys()].sort();
-      await em.query(`SELECT 1 FROM webhook_endpoints WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ordered]);
-      await em.query(
-        `UPDATE webhook_endpoints w SET consecutive_failures = CASE WHEN u.reset THEN u.failures ELSE w.consecutive_failures + u.failures END
-           FROM unnest($1::uuid[], $2::boolean[], $3::int[]) AS u(id, reset, failures) WHERE w.id = u.id`,
-        [
-          [...runs.keys()],
-          [...runs.values()].map((r) => r.reset),
-          [...runs.values()].map((r) => r.failures),
-        ],
-      );
-      const disabled: { id: string; owner_id: string }[] = await em.query(
-        `WITH off AS (UPDATE webhook_endpoints SET enabled = false, disabled_reason = $3, updated_at = now()
-          WHERE id = ANY($1::uuid[]) AND enabled AND consecutive_failures >= $2 RETURNING id, owner_id)
-         SELECT * FROM off`,
-        [
-          [...runs.keys()],
-          e.webhookDisableAfterFailures,
-          `disabled after ${e.webhookDisableAfterFailures} failed attempts in a row`,
-        ],
-      );
-      if (disabled.length > 0) {
-        const qr = em.queryRunner!;
-        await writeEvents(
-          qr,
-          disabled.map((d) => ({
-            id: uuid7(),
-            recipientId: d.owner_id,
-            type: 'webhook_endpoint.disabled' as const,
-            endpointId: d.id,
-            occurredAt: new Date(),
-          })),
-        );
-        for (const d of disabled)
-          this.logger.warn(
-            { endpointId: d.id, ownerId: d.owner_id },
-            'webhook endpoint disabled after repeated failures',
-          );
-      }
+      return this.recordIn(em, outcomes);
     });
+    this.committed(recorded);
+  }
+
+  /** What a recording did, told (metrics, log lines) once its transaction has committed. */
+  private committed({ rows, disabled }: Recorded): void {
+    for (const r of rows)
+      webhookAttempts.inc({
+        outcome: r.status === 'DELIVERED' ? 'delivered' : r.status === 'FAILED' ? 'dead' : 'retry',
+      });
+    for (const d of disabled)
+      this.logger.warn({ endpointId: d.id, ownerId: d.owner_id }, 'webhook endpoint disabled after repeated failures');
+  }
+
+  /** The outcomes' rows, their endpoints' runs of failures, and the endpoints that fail too often disabled, in `em`'s transaction. */
+  private async recordIn(em: EntityManager, outcomes: Outcome[]): Promise<Recorded> {
+    const e = this.config.events;
+    const rows: { id: string; status: string; endpoint_id: string }[] = await em.query(
+      `WITH done AS (UPDATE webhook_deliveries d SET
+          status = CASE WHEN u.ok THEN 'DELIVERED' WHEN d.attempts >= $6 THEN 'FAILED' ELSE 'PENDING' END,
+          delivered_at = CASE WHEN u.ok THEN now() END,
+          next_attempt_at = CASE WHEN u.ok THEN d.next_attempt_at ELSE now() + u.delay * interval '1 second' END,
+          lease_until = NULL, last_status = u.status, last_error = u.error
+         FROM unnest($1::uuid[], $2::int[], $3::boolean[], $4::int[], $5::text[], $7::float8[]) AS u(id, attempts, ok, status, error, delay)
+        WHERE d.id = u.id AND d.status = 'SENDING' AND d.attempts = u.attempts
+        RETURNING d.id, d.status, d.endpoint_id)
+       SELECT * FROM done`,
+      [
+        outcomes.map((o) => o.claimed.delivery_id),
+        outcomes.map((o) => o.claimed.attempts),
+        outcomes.map((o) => o.result.ok),
+        outcomes.map((o) => o.result.status),
+        outcomes.map((o) => o.result.error),
+        e.webhookMaxAttempts,
+        outcomes.map((o) =>
+          retryDelaySeconds(
+            o.claimed.attempts,
+            e.webhookRetryBaseSeconds,
+            e.webhookRetryMaxSeconds,
+          ),
+        ),
+      ],
+    );
+    // Per endpoint: a success resets the run of failures; the failures after the last success count.
+    // Only outcomes that were recorded: an attempt whose lease ran out belongs to a newer claim.
+    const recorded = new Set(rows.map((r) => r.id));
+    const runs = new Map<string, { reset: boolean; failures: number }>();
+    for (const o of outcomes) {
+      if (!recorded.has(o.claimed.delivery_id)) continue;
+      const run = runs.get(o.claimed.endpoint_id) ?? { reset: false, failures: 0 };
+      if (o.result.ok) runs.set(o.claimed.endpoint_id, { reset: true, failures: 0 });
+      else runs.set(o.claimed.endpoint_id, { ...run, failures: run.failures + 1 });
+    }
+    // Endpoints in one order in every process: two flushes never wait on each other in a cycle.
+    const ordered = [...runs.keys()].sort();
+    await em.query(`SELECT 1 FROM webhook_endpoints WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ordered]);
+    await em.query(
+      `UPDATE webhook_endpoints w SET consecutive_failures = CASE WHEN u.reset THEN u.failures ELSE w.consecutive_failures + u.failures END
+         FROM unnest($1::uuid[], $2::boolean[], $3::int[]) AS u(id, reset, failures) WHERE w.id = u.id`,
+      [
+        [...runs.keys()],
+        [...runs.values()].map((r) => r.reset),
+        [...runs.values()].map((r) => r.failures),
+      ],
+    );
+    const disabled: { id: string; owner_id: string }[] = await em.query(
+      `WITH off AS (UPDATE webhook_endpoints SET enabled = false, disabled_reason = $3, updated_at = now()
+        WHERE id = ANY($1::uuid[]) AND enabled AND consecutive_failures >= $2 RETURNING id, owner_id)
+       SELECT * FROM off`,
+      [
+        [...runs.keys()],
+        e.webhookDisableAfterFailures,
+        `disabled after ${e.webhookDisableAfterFailures} failed attempts in a row`,
+      ],
+    );
+    if (disabled.length > 0) {
+      const qr = em.queryRunner!;
+      await writeEvents(
+        qr,
+        disabled.map((d) => ({
+          id: uuid7(),
+          recipientId: d.owner_id,
+          type: 'webhook_endpoint.disabled' as const,
+          endpointId: d.id,
+          occurredAt: new Date(),
+        })),
+      );
+    }
+    return { rows, disabled };
   }
 
   /** One attempt; never rejects: whatever goes wrong is the attempt's outcome, recorded like any. */
@@ -233,49 +277,54 @@ export class WebhookDispatcher {
    * meanwhile), their deliveries in flight counted, and the earliest due ones leased.
    */
   private async claim(limit: number): Promise<Claimed[]> {
-    const e = this.config.events;
-    const lease = e.webhookTimeoutSeconds + 30;
     return this.dataSource.transaction(async (em) => {
       await em.query(NO_FLUSH_WAIT);
-      // A delivery whose lease ran out on its last attempt (its dispatcher died) is dead, not retried forever.
-      await em.query(
-        `UPDATE webhook_deliveries SET status = 'FAILED', lease_until = NULL, last_error = coalesce(last_error, 'no outcome recorded for the last attempt')
-          WHERE status = 'SENDING' AND lease_until < now() AND attempts >= $1`,
-        [e.webhookMaxAttempts],
-      );
-      // First the endpoints, locked (SKIP LOCKED: another dispatcher takes others meanwhile);
-      // then, in a statement that sees everything committed before the locks were taken, what
-      // is in flight to them and what is due: the cap holds over every process.
-      const endpoints: { id: string }[] = await em.query(
-        `SELECT w.id FROM webhook_endpoints w
-          WHERE w.enabled AND EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.endpoint_id = w.id AND d.status IN ('PENDING', 'SENDING')
-                                         AND d.next_attempt_at <= now() AND (d.status = 'PENDING' OR d.lease_until < now()))
-          ORDER BY w.id
-          FOR UPDATE OF w SKIP LOCKED`,
-      );
-      if (endpoints.length === 0) return [];
-      return em.query(
-        `WITH free AS (
-           SELECT w.id, w.max_in_flight - (SELECT count(*) FROM webhook_deliveries s WHERE s.endpoint_id = w.id AND s.status = 'SENDING' AND s.lease_until >= now()) AS n
-             FROM webhook_endpoints w WHERE w.id = ANY($3::uuid[])
-         ), pick AS (
-           SELECT p.id FROM free f CROSS JOIN LATERAL (
-             SELECT d.id FROM webhook_deliveries d
-              WHERE d.endpoint_id = f.id AND d.next_attempt_at <= now() AND (d.status = 'PENDING' OR (d.status = 'SENDING' AND d.lease_until < now()))
-              ORDER BY d.next_attempt_at, d.id LIMIT greatest(f.n, 0) FOR UPDATE SKIP LOCKED) p
-           LIMIT $1
-         ), claimed AS (
-           UPDATE webhook_deliveries d SET status = 'SENDING', attempts = d.attempts + 1, lease_until = now() + $2 * interval '1 second', last_attempt_at = now()
-             FROM pick WHERE d.id = pick.id
-           RETURNING d.id AS delivery_id, d.attempts, d.endpoint_id, d.event_id
-         )
-         SELECT c.delivery_id, c.attempts, c.endpoint_id, w.url, w.secret,
-                CASE WHEN w.previous_secret_until > now() THEN w.previous_secret END AS previous_secret,
-                e.id, e.type, e.learner_id, e.enrolment_id, e.course_id, e.categories, e.reason, e.endpoint_id AS about_endpoint_id, e.occurred_at, e.created_at
-           FROM claimed c JOIN events e ON e.id = c.event_id JOIN webhook_endpoints w ON w.id = c.endpoint_id`,
-        [limit, lease, endpoints.map((x) => x.id)],
-      );
+      return this.claimIn(em, limit);
     });
+  }
+
+  /** claim(), in `em`'s transaction. */
+  private async claimIn(em: EntityManager, limit: number): Promise<Claimed[]> {
+    const e = this.config.events;
+    const lease = e.webhookTimeoutSeconds + 30;
+    // A delivery whose lease ran out on its last attempt (its dispatcher died) is dead, not retried forever.
+    await em.query(
+      `UPDATE webhook_deliveries SET status = 'FAILED', lease_until = NULL, last_error = coalesce(last_error, 'no outcome recorded for the last attempt')
+        WHERE status = 'SENDING' AND lease_until < now() AND attempts >= $1`,
+      [e.webhookMaxAttempts],
+    );
+    // First the endpoints, locked (SKIP LOCKED: another dispatcher takes others meanwhile);
+    // then, in a statement that sees everything committed before the locks were taken, what
+    // is in flight to them and what is due: the cap holds over every process.
+    const endpoints: { id: string }[] = await em.query(
+      `SELECT w.id FROM webhook_endpoints w
+        WHERE w.enabled AND EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.endpoint_id = w.id AND d.status IN ('PENDING', 'SENDING')
+                                       AND d.next_attempt_at <= now() AND (d.status = 'PENDING' OR d.lease_until < now()))
+        ORDER BY w.id
+        FOR UPDATE OF w SKIP LOCKED`,
+    );
+    if (endpoints.length === 0) return [];
+    return em.query(
+      `WITH free AS (
+         SELECT w.id, w.max_in_flight - (SELECT count(*) FROM webhook_deliveries s WHERE s.endpoint_id = w.id AND s.status = 'SENDING' AND s.lease_until >= now()) AS n
+           FROM webhook_endpoints w WHERE w.id = ANY($3::uuid[])
+       ), pick AS (
+         SELECT p.id FROM free f CROSS JOIN LATERAL (
+           SELECT d.id FROM webhook_deliveries d
+            WHERE d.endpoint_id = f.id AND d.next_attempt_at <= now() AND (d.status = 'PENDING' OR (d.status = 'SENDING' AND d.lease_until < now()))
+            ORDER BY d.next_attempt_at, d.id LIMIT greatest(f.n, 0) FOR UPDATE SKIP LOCKED) p
+         LIMIT $1
+       ), claimed AS (
+         UPDATE webhook_deliveries d SET status = 'SENDING', attempts = d.attempts + 1, lease_until = now() + $2 * interval '1 second', last_attempt_at = now()
+           FROM pick WHERE d.id = pick.id
+         RETURNING d.id AS delivery_id, d.attempts, d.endpoint_id, d.event_id
+       )
+       SELECT c.delivery_id, c.attempts, c.endpoint_id, w.url, w.secret,
+              CASE WHEN w.previous_secret_until > now() THEN w.previous_secret END AS previous_secret,
+              e.id, e.type, e.learner_id, e.enrolment_id, e.course_id, e.categories, e.reason, e.endpoint_id AS about_endpoint_id, e.occurred_at, e.created_at
+         FROM claimed c JOIN events e ON e.id = c.event_id JOIN webhook_endpoints w ON w.id = c.endpoint_id`,
+      [limit, lease, endpoints.map((x) => x.id)],
+    );
   }
 
   close(): void {
