@@ -1,4 +1,6 @@
 import { DataSource } from 'typeorm';
+import { ROOT_LOGGER_TOKEN } from '../../src/common/logging/root-logger.token';
+import { APP_CONFIG } from '../../src/config/app-config';
 import { EventEmitter } from '../../src/events/event-emitter';
 import { WebhookDispatcher } from '../../src/events/webhooks/webhook-dispatcher';
 import { staffClaims, world } from '../factories/world';
@@ -377,7 +379,38 @@ describe('webhooks', () => {
     expect(endpoint.maxInFlight).toBe(2);
   });
 
-  it("the loop's step records what finished and claims the next in one transaction; an outcome survives a failed step", async () => {
+  /**
+   * Steps `d` as the background loop does (events.jobs.ts): a step, then the next once an attempt
+   * has finished, until nothing is in flight and a step starts nothing. `before` runs ahead of
+   * each step, with whether anything is in flight and a promise of the next attempt to finish.
+   * Returns the number of transactions each step opened.
+   */
+  async function stepLikeTheLoop(d: WebhookDispatcher, before: (inFlight: boolean, finished: Promise<void>) => Promise<void> = () => Promise.resolve()) {
+    const dataSource = t.app.get(DataSource);
+    const transactions = jest.spyOn(dataSource, 'transaction');
+    const perStep: number[] = [];
+    const free = d.capacity;
+    let settled: () => void = () => undefined;
+    d.onSettled = () => settled();
+    try {
+      for (let i = 0; i < 40; i++) {
+        const finished = new Promise<void>((resolve) => (settled = resolve));
+        await before(d.capacity < free, finished);
+        const at = transactions.mock.calls.length;
+        const started = await d.step();
+        perStep.push(transactions.mock.calls.length - at);
+        if (started === 0 && d.capacity === free) break; // nothing in flight, nothing started
+        if (d.capacity < free) await finished;
+      }
+      await d.settle();
+    } finally {
+      d.onSettled = () => undefined;
+      transactions.mockRestore();
+    }
+    return perStep;
+  }
+
+  async function fiveEventsToASlowEndpoint() {
     const a = await employerWithEmployee();
     const slow = await receiver();
     slow.answer = () => ({ status: 200, delayMs: 100 });
@@ -386,44 +419,64 @@ describe('webhooks', () => {
       await progress(a.enrolment.id, 60 + i);
       await emitter.runOnce(1);
     }
+    const rows = () => t.db.query<{ status: string; attempts: number }[]>(`SELECT status, attempts FROM webhook_deliveries WHERE endpoint_id = $1`, [endpoint.id]);
+    return { slow, rows };
+  }
+
+  it("the loop's step records what finished and claims the next in one transaction; a failed step or claim loses no outcome", async () => {
+    const { slow, rows } = await fiveEventsToASlowEndpoint();
     const dataSource = t.app.get(DataSource);
-    const transactions = jest.spyOn(dataSource, 'transaction');
-    const free = dispatcher.capacity;
-    let settled: () => void = () => undefined;
-    dispatcher.onSettled = () => settled();
-    try {
-      // As the background loop runs it (events.jobs.ts): a step, then the next once an attempt has finished.
-      let failedOnce = false;
-      for (let i = 0; i < 20 && slow.received.length < 5; i++) {
-        const finished = new Promise<void>((resolve) => (settled = resolve));
-        const before = transactions.mock.calls.length;
-        if (i === 2 && !failedOnce) {
-          // A step whose transaction fails (a lost connection): nothing of it is written, and the
-          // outcomes it held are recorded by the next one.
-          failedOnce = true;
-          transactions.mockImplementationOnce(() => Promise.reject(new Error('connection lost')));
-          await expect(dispatcher.step()).rejects.toThrow('connection lost');
-        }
-        await dispatcher.step();
-        expect(transactions.mock.calls.length - before).toBe(failedOnce && i === 2 ? 2 : 1);
-        if (dispatcher.capacity === free) break; // nothing in flight: nothing to wait for
-        await finished;
+    let failed: 'none' | 'step' | 'claim' = 'none';
+    const perStep = await stepLikeTheLoop(dispatcher, async (inFlight, finished) => {
+      if (!inFlight || failed === 'claim') return;
+      await finished; // an attempt has finished: its outcome waits to be recorded
+      if (failed === 'none') {
+        // The whole step's transaction fails (a lost connection): nothing of it is written, and
+        // the outcomes it held are recorded by the next step.
+        failed = 'step';
+        const before = await rows();
+        jest.spyOn(dataSource, 'transaction').mockImplementationOnce(() => Promise.reject(new Error('connection lost')));
+        await expect(dispatcher.step()).rejects.toThrow('connection lost');
+        expect(await rows()).toEqual(before);
+      } else {
+        // Only the claim fails, after the outcomes were recorded in the same transaction: they
+        // are committed all the same.
+        failed = 'claim';
+        const delivered = async () => (await rows()).filter((r) => r.status === 'DELIVERED').length;
+        const before = await delivered();
+        const claim = jest.spyOn(dispatcher as unknown as { claimIn: () => Promise<never> }, 'claimIn').mockRejectedValueOnce(new Error('claim timed out'));
+        await expect(dispatcher.step()).rejects.toThrow('claim timed out');
+        claim.mockRestore();
+        expect(await delivered()).toBeGreaterThan(before);
       }
-      await dispatcher.settle();
-    } finally {
-      dispatcher.onSettled = () => undefined;
-      transactions.mockRestore();
-    }
+    });
+    expect(failed).toBe('claim');
+    // One transaction a step (the failing ones above are outside the count).
+    expect(perStep.every((n) => n === 1)).toBe(true);
     expect(slow.received).toHaveLength(5);
     expect(slow.maxInFlight).toBe(2);
-    const rows: { status: string; attempts: number }[] = await t.db.query(
-      `SELECT status, attempts FROM webhook_deliveries WHERE endpoint_id = $1`,
-      [endpoint.id],
-    );
-    expect(rows).toHaveLength(5);
-    // Each delivered once, at its first attempt: the failed step's outcomes were not lost (a lost
-    // outcome would leave its delivery SENDING, to be sent again when its lease ran out).
-    expect(rows.every((r) => r.status === 'DELIVERED' && r.attempts === 1)).toBe(true);
+    // Each delivered once, at its first attempt: no outcome was lost (a lost outcome leaves its
+    // delivery SENDING, to be sent again when its lease runs out) or recorded twice.
+    const final = await rows();
+    expect(final).toHaveLength(5);
+    expect(final.every((r) => r.status === 'DELIVERED' && r.attempts === 1)).toBe(true);
+  });
+
+  it('two dispatchers stepping at once (two processes) keep to an endpoint\'s maxInFlight and deliver each event once', async () => {
+    const { slow, rows } = await fiveEventsToASlowEndpoint();
+    const other = new WebhookDispatcher(t.app.get(DataSource), t.app.get(APP_CONFIG), t.app.get(ROOT_LOGGER_TOKEN));
+    try {
+      await Promise.all([stepLikeTheLoop(dispatcher), stepLikeTheLoop(other)]);
+      // A delivery left due by a step that saw the other's leases is taken by a last round.
+      await dispatcher.runOnce();
+    } finally {
+      other.close();
+    }
+    expect(slow.maxInFlight).toBeLessThanOrEqual(2);
+    expect(new Set(slow.received.map((r) => r.id)).size).toBe(5);
+    expect(slow.received).toHaveLength(5);
+    const final = await rows();
+    expect(final.every((r) => r.status === 'DELIVERED' && r.attempts === 1)).toBe(true);
   });
 
   it("bad input: malformed, non-https or credentialed URLs, unknown event types; another client's endpoint is not found", async () => {

@@ -98,12 +98,22 @@ export class WebhookDispatcher {
     const free = this.capacity;
     if (outcomes.length === 0 && free <= 0) return 0;
     this.outcomes = [];
-    let done: { recorded: Recorded | null; claimed: Claimed[] };
+    let done: { recorded: Recorded | null; claimed: Claimed[]; claimFailed: Error | undefined };
     try {
       done = await this.dataSource.transaction(async (em) => {
         await em.query(NO_FLUSH_WAIT);
-        const recorded = outcomes.length > 0 ? await this.recordIn(em, outcomes) : null;
-        return { recorded, claimed: free > 0 ? await this.claimIn(em, free) : [] };
+        if (outcomes.length === 0) return { recorded: null, claimed: await this.claimIn(em, free), claimFailed: undefined };
+        const recorded = await this.recordIn(em, outcomes);
+        if (free <= 0) return { recorded, claimed: [], claimFailed: undefined };
+        // A claim that fails (a timeout, say) does not take the recording with it: the outcomes
+        // commit as flush() would have committed them on their own.
+        await em.query('SAVEPOINT claim');
+        try {
+          return { recorded, claimed: await this.claimIn(em, free), claimFailed: undefined };
+        } catch (err) {
+          await em.query('ROLLBACK TO SAVEPOINT claim');
+          return { recorded, claimed: [], claimFailed: err instanceof Error ? err : new Error(String(err)) };
+        }
       });
     } catch (err) {
       // Kept for the next step, as in flush(): an outcome is never dropped.
@@ -111,6 +121,7 @@ export class WebhookDispatcher {
       throw err;
     }
     if (done.recorded) this.committed(done.recorded);
+    if (done.claimFailed !== undefined) throw done.claimFailed;
     return this.start(done.claimed);
   }
 
@@ -212,7 +223,8 @@ export class WebhookDispatcher {
       if (o.result.ok) runs.set(o.claimed.endpoint_id, { reset: true, failures: 0 });
       else runs.set(o.claimed.endpoint_id, { ...run, failures: run.failures + 1 });
     }
-    // Endpoints in one order in every process: two flushes never wait on each other in a cycle.
+    // Endpoints in one order in every process: two recordings never wait on each other in a cycle
+    // (and the claim that may follow in the same transaction waits on no lock: claimIn).
     const ordered = [...runs.keys()].sort();
     await em.query(`SELECT 1 FROM webhook_endpoints WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ordered]);
     await em.query(
@@ -287,10 +299,13 @@ export class WebhookDispatcher {
   private async claimIn(em: EntityManager, limit: number): Promise<Claimed[]> {
     const e = this.config.events;
     const lease = e.webhookTimeoutSeconds + 30;
-    // A delivery whose lease ran out on its last attempt (its dispatcher died) is dead, not retried forever.
+    // A delivery whose lease ran out on its last attempt (its dispatcher died) is dead, not retried
+    // forever. One whose row is locked is skipped, not waited for: its late outcome is being
+    // recorded, and nothing in a claim waits on a lock — in step() it runs while the recording's
+    // endpoint locks are held, and a wait here could close a cycle with another process's recording.
     await em.query(
       `UPDATE webhook_deliveries SET status = 'FAILED', lease_until = NULL, last_error = coalesce(last_error, 'no outcome recorded for the last attempt')
-        WHERE status = 'SENDING' AND lease_until < now() AND attempts >= $1`,
+        WHERE id IN (SELECT id FROM webhook_deliveries WHERE status = 'SENDING' AND lease_until < now() AND attempts >= $1 FOR UPDATE SKIP LOCKED)`,
       [e.webhookMaxAttempts],
     );
     // First the endpoints, locked (SKIP LOCKED: another dispatcher takes others meanwhile);
