@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { ROOT_LOGGER_TOKEN } from '../../src/common/logging/root-logger.token';
-import { APP_CONFIG } from '../../src/config/app-config';
+import { APP_CONFIG, type AppConfig } from '../../src/config/app-config';
 import { EventEmitter } from '../../src/events/event-emitter';
 import { WebhookDispatcher } from '../../src/events/webhooks/webhook-dispatcher';
 import { staffClaims, world } from '../factories/world';
@@ -25,7 +25,9 @@ describe('webhooks', () => {
 
   beforeAll(async () => {
     t = await createTestApp({
-      WEBHOOK_TIMEOUT_SECONDS: '1',
+      // Far above any answer here (≤ 150 ms): a CI machine starved of CPU for a second must not
+      // turn a delivery into a timeout. The one test about timeouts has its own dispatcher.
+      WEBHOOK_TIMEOUT_SECONDS: '30',
       WEBHOOK_MAX_ATTEMPTS: '3',
       WEBHOOK_DISABLE_AFTER_FAILURES: '4',
       WEBHOOK_MAX_IN_FLIGHT: '8',
@@ -172,41 +174,50 @@ describe('webhooks', () => {
     hanging.answer = () => ({ status: 200, hang: true });
     await progress(a.enrolment.id, 60);
     await emitter.runOnce(10_000);
-    const started = Date.now();
-    await dispatcher.runOnce();
-    // The hanging endpoint was cut off by the timeout; the others were answered meanwhile.
-    expect(fine.received).toHaveLength(1);
-    expect(failing.attempts).toHaveLength(1);
-    expect(failing.received).toHaveLength(0);
-    const [delivery] = await t.db.query(
-      `SELECT status, attempts, last_status, last_error, next_attempt_at > now() + interval '1 second' AS later FROM webhook_deliveries WHERE endpoint_id = $1`,
-      [s1.endpoint.id],
-    );
-    expect(delivery).toMatchObject({
-      status: 'PENDING',
-      attempts: 1,
-      last_status: 500,
-      later: true,
-    });
-    expect(delivery.last_error).toContain('HTTP 500');
-    const [hung] = await t.db.query(
-      `SELECT status, last_status, last_error FROM webhook_deliveries WHERE endpoint_id = $1`,
-      [s2.endpoint.id],
-    );
-    expect(hung).toMatchObject({ status: 'PENDING', last_status: null });
-    expect(hung.last_error).toMatch(/no answer within 1 s/);
-    expect(Date.now() - started).toBeLessThan(10_000);
-    // Not due yet: nothing happens.
-    expect(await dispatcher.runOnce()).toBe(0);
-    await dueNow([s1.endpoint.id]);
-    await dispatcher.runOnce();
-    expect(failing.received).toHaveLength(1);
-    expect(failing.attempts.map((x) => x.id)).toEqual([
-      failing.received[0].id,
-      failing.received[0].id,
-    ]);
-    expect(failing.received[0].id).toBe(fine.received[0].id);
-    expect(failing.received[0].verifiedWith).toEqual([s1.secret]);
+    // A dispatcher whose timeout is short enough to wait for here; the suite's is 30 s.
+    const config = t.app.get<AppConfig>(APP_CONFIG);
+    const quick = new WebhookDispatcher(t.app.get(DataSource), { ...config, events: { ...config.events, webhookTimeoutSeconds: 3 } }, t.app.get(ROOT_LOGGER_TOKEN));
+    try {
+      const started = Date.now();
+      await quick.runOnce();
+      // The hanging endpoint was cut off by the timeout; the others were answered meanwhile.
+      expect(fine.received).toHaveLength(1);
+      expect(failing.attempts).toHaveLength(1);
+      expect(failing.received).toHaveLength(0);
+      const [delivery] = await t.db.query(
+        `SELECT status, attempts, last_status, last_error, next_attempt_at > now() + interval '1 second' AS later FROM webhook_deliveries WHERE endpoint_id = $1`,
+        [s1.endpoint.id],
+      );
+      expect(delivery).toMatchObject({
+        status: 'PENDING',
+        attempts: 1,
+        last_status: 500,
+        later: true,
+      });
+      expect(delivery.last_error).toContain('HTTP 500');
+      const [hung] = await t.db.query(
+        `SELECT status, last_status, last_error FROM webhook_deliveries WHERE endpoint_id = $1`,
+        [s2.endpoint.id],
+      );
+      expect(hung).toMatchObject({ status: 'PENDING', last_status: null });
+      expect(hung.last_error).toMatch(/no answer within 3 s/);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      // Not due yet: nothing happens.
+      expect(await quick.runOnce()).toBe(0);
+      await dueNow([s1.endpoint.id]);
+      await quick.runOnce();
+      expect(failing.received).toHaveLength(1);
+      expect(failing.attempts.map((x) => x.id)).toEqual([
+        failing.received[0].id,
+        failing.received[0].id,
+      ]);
+      expect(failing.received[0].id).toBe(fine.received[0].id);
+      expect(failing.received[0].verifiedWith).toEqual([s1.secret]);
+    } finally {
+      quick.close();
+      // Its retry falls due during later tests, whose dispatcher waits 30 s: it answers at once.
+      hanging.answer = () => ({ status: 200 });
+    }
   });
 
   it('a receiver down for a while, then up, gets exactly what the feed shows', async () => {
