@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
+import { AfterCommitSubscriber } from '../common/database/after-commit';
 import { ENTITIES } from './entities';
 
 /** Per-connection limits, so that no lock or runaway statement can hang the API (docs/operations.md). */
@@ -15,6 +16,8 @@ export function databaseOptions(url: string, poolSize = 10, timeouts?: DatabaseT
     type: 'postgres',
     url,
     entities: ENTITIES,
+    // Runs what a transaction registered to happen only once it has committed (after-commit.ts).
+    subscribers: [AfterCommitSubscriber],
     // ts under ts-node/jest, js under dist/: the same folder either way.
     migrations: [join(__dirname, '..', '..', 'migrations', '*.{ts,js}')],
     migrationsTableName: 'typeorm_migrations',

@@ -1,5 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import type { DisclosureCategory } from '../common/disclosure-category';
+import { afterCommit } from '../common/database/after-commit';
 import { eventsEmitted } from '../common/metrics';
 import type { AccessEndedReason, EventType } from './event-types';
 
@@ -60,6 +61,9 @@ export async function writeEvents(qr: QueryRunner, events: NewEvent[]): Promise<
       WHERE e.id = ANY($1::uuid[])`,
     [events.map((e) => e.id)],
   );
-  for (const e of events) eventsEmitted.inc({ type: e.type });
+  // Counted once they are in the feeds: a batch that rolls back (and is taken again) counts once.
+  afterCommit(qr, () => {
+    for (const e of events) eventsEmitted.inc({ type: e.type });
+  });
   return events.length;
 }

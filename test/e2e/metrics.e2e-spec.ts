@@ -1,3 +1,6 @@
+import { DataSource } from 'typeorm';
+import { uuid7 } from '../../src/common/uuid7';
+import { writeEvents, type NewEvent } from '../../src/events/events-writer';
 import { world } from '../factories/world';
 import { createTestApp, type TestApp } from '../utils/test-app';
 
@@ -34,6 +37,48 @@ describe('metrics', () => {
     expect(value(/^rsa_notification_lag_seconds ([\d.e-]+)/m)).toBeGreaterThanOrEqual(0);
     for (const pool of ['main', 'gated', 'control']) expect(text).toMatch(new RegExp(`^rsa_db_pool_waiting\\{pool="${pool}"\\} \\d+`, 'm'));
     expect(text).toMatch(/^rsa_dead_letters \d+/m);
+  });
+
+  it('counts the events a transaction wrote once it has committed, never those rolled back', async () => {
+    const owner = await world(t.db).organisation('EMPLOYER');
+    const emitted = async () => {
+      const text = (await t.http().get('/metrics').set('authorization', 'Bearer scrape-secret')).text;
+      return Number(/^rsa_events_emitted_total\{type="webhook_endpoint.disabled"\} (\d+)/m.exec(text)?.[1] ?? 0);
+    };
+    const event = (): NewEvent => ({ id: uuid7(), recipientId: owner.id, type: 'webhook_endpoint.disabled', endpointId: null, occurredAt: new Date() });
+    const stored = async (id: string) => (await t.db.query(`SELECT 1 FROM events WHERE id = $1`, [id])).length;
+    const qr = t.app.get(DataSource).createQueryRunner();
+    await qr.connect();
+    try {
+      const start = await emitted();
+      // Rolled back: neither in the feed nor counted.
+      await qr.startTransaction();
+      const gone = event();
+      await writeEvents(qr, [gone]);
+      await qr.rollbackTransaction();
+      expect(await stored(gone.id)).toBe(0);
+      expect(await emitted()).toBe(start);
+      // Written but not yet committed: not counted yet; counted once committed.
+      await qr.startTransaction();
+      const kept = [event(), event()];
+      await writeEvents(qr, kept);
+      expect(await emitted()).toBe(start);
+      await qr.commitTransaction();
+      expect(await stored(kept[0].id)).toBe(1);
+      expect(await emitted()).toBe(start + 2);
+      // The same through a transaction callback (the webhook dispatcher's way).
+      await t.app.get(DataSource).transaction((em) => writeEvents(em.queryRunner!, [event()]));
+      expect(await emitted()).toBe(start + 3);
+      await expect(
+        t.app.get(DataSource).transaction(async (em) => {
+          await writeEvents(em.queryRunner!, [event()]);
+          throw new Error('the rest of the batch failed');
+        }),
+      ).rejects.toThrow('the rest of the batch failed');
+      expect(await emitted()).toBe(start + 3);
+    } finally {
+      await qr.release();
+    }
   });
 
   it('does not exist in production without a token', async () => {
