@@ -40,6 +40,18 @@ describe('token endpoint slow-down', () => {
     );
 
   it('pauses 1, 2, 4 s (capped) after the second, third, fourth failure, refuses unchecked meanwhile, then locks out', async () => {
+    // The limiter reads the host's clock (Date.now()), here stopped: a pause lasts until the test
+    // ends it, however slowly a busy machine gets the next request through (a 1 s pause could
+    // otherwise run out before it, and the right secret be checked).
+    jest.useFakeTimers({ now: Date.now(), doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'] });
+    try {
+      await pausesThenLockout();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  async function pausesThenLockout() {
     const employer = await w.organisation('EMPLOYER');
     const { client, secret } = await w.apiClient(employer);
     expect((await attempt(client.clientId, 'wrong')).status).toBe(401);
@@ -66,7 +78,7 @@ describe('token endpoint slow-down', () => {
     expect(locked.status).toBe(429);
     expect(locked.body.error_description).toContain('too many failed attempts');
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(500);
-  });
+  }
 
   it('one failure does not pause, and a success clears the count', async () => {
     const employer = await w.organisation('EMPLOYER');
