@@ -8,7 +8,8 @@ const waiting = new WeakMap<QueryRunner, (() => void)[]>();
  * from code that holds nothing but the transaction's QueryRunner (src/events/events-writer.ts).
  *
  * The outermost COMMIT or ROLLBACK decides. Savepoints are not tracked: nothing registered inside
- * a savepoint that is later rolled back may use this.
+ * a savepoint that is later rolled back may use this. Nor may a caller that catches a failed
+ * statement and commits anyway: PostgreSQL answers that COMMIT with a rollback, not an error.
  */
 export function afterCommit(qr: QueryRunner, fn: () => void): void {
   const list = waiting.get(qr);
